@@ -22,6 +22,7 @@ void run_float_node(const Graph& g, const Node& n, const std::vector<const float
         p.geom = ConvGeometry{};
         p.geom.in_c = n.conv.in_c;
         p.geom.out_c = n.conv.out_c;
+        p.geom.in_h = p.geom.in_w = p.geom.out_h = p.geom.out_w = 1;
       }
       p.weights = weights ? weights : n.weights.data();
       p.bias = bias ? bias : n.bias.data();

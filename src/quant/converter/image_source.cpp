@@ -55,6 +55,9 @@ SampleSource::SampleSource(const std::string& path, int h, int w, int c,
   if (stat(path.c_str(), &st) != 0) throw ConvertError(path + ": no such file or folder");
   if (S_ISDIR(st.st_mode)) {
     if (h <= 0 || w <= 0) throw ConvertError("image samples need an image model input (NCHW)");
+    if (c != 1 && c != 3)
+      throw ConvertError("images can feed 1- or 3-channel inputs only; the model input has " +
+                         std::to_string(c) + " channels (use a raw tensor file)");
     DIR* d = opendir(path.c_str());
     if (!d) throw ConvertError(path + ": cannot open the folder");
     while (dirent* e = readdir(d)) {

@@ -61,6 +61,7 @@ void Int8Executor::run_nodes() {
           p.geom = ConvGeometry{};
           p.geom.in_c = n.conv.in_c;
           p.geom.out_c = n.conv.out_c;
+        p.geom.in_h = p.geom.in_w = p.geom.out_h = p.geom.out_w = 1;
         }
         p.input_zero_point = qi.zero_point;
         p.weights = qn.weights.values.data();

@@ -352,7 +352,7 @@ void Importer::pool(OpKind kind) {
   if (!is_image(in)) fail("the input must be a 4-D NCHW tensor");
   const auto ks = attr_ints("kernel_shape", {});
   if (ks.size() != 2) fail("kernel_shape must have 2 values");
-  const Tensor& x = T(in);
+  const Tensor x = T(in);  // a copy: add_output() grows the tensor list
   const Window win = window(x.shape[1], x.shape[2], static_cast<int>(ks[0]), static_cast<int>(ks[1]), ceil_mode);
   const int out = add_output({1, win.out_h, win.out_w, x.shape[3]});
   Node& n = add_node(kind, {in}, out);
@@ -369,7 +369,7 @@ void Importer::global_avg_pool() {
   check_attrs({});
   const int in = act_input(0);
   if (!is_image(in)) fail("the input must be a 4-D NCHW tensor");
-  const Tensor& x = T(in);
+  const Tensor x = T(in);
   const int out = add_output({1, 1, 1, x.shape[3]});
   Node& n = add_node(OpKind::kGlobalAvgPool, {in}, out);
   PoolGeometry& p = n.pool;
