@@ -21,7 +21,6 @@ function rng(seed) {
     try {
       const session = await ort.InferenceSession.create(file);
       const inName = session.inputNames[0];
-      const meta = session.inputMetadata ? null : null;
       // Input shape from the model file's first input (ORT's node binding exposes names only).
       const dims = JSON.parse(execFileSync('/usr/bin/python3', ['-c',
         'import onnx,sys,json; m=onnx.load(sys.argv[1]); print(json.dumps([d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim]))',
@@ -35,7 +34,9 @@ function rng(seed) {
       const inRaw = path.join(work, f + '.in'), outRaw = path.join(work, f + '.out');
       fs.writeFileSync(inRaw, Buffer.from(x.buffer));
       execFileSync(floatRun, [file, inRaw, outRaw]);
-      const got = new Float32Array(fs.readFileSync(outRaw).buffer.slice(0));
+      const bytes = fs.readFileSync(outRaw);
+      const got = new Float32Array(bytes.length / 4);
+      for (let i = 0; i < got.length; ++i) got[i] = bytes.readFloatLE(4 * i);
       if (got.length !== want.length) throw new Error(`size ${got.length} vs ORT ${want.length}`);
       let maxDiff = 0, maxRef = 0;
       for (let i = 0; i < got.length; ++i) {
