@@ -65,7 +65,8 @@ Graph imported(const char* model) {
   run_graph_passes(g);
   return g;
 }
-const Node& only_live(const Graph& g, OpKind kind, int index = 0) {
+// By value: callers pass temporaries.
+Node only_live(const Graph& g, OpKind kind, int index = 0) {
   for (int i : g.live_nodes())
     if (g.nodes[i].kind == kind && index-- == 0) return g.nodes[i];
   throw std::runtime_error(std::string("no live ") + op_kind_name(kind));
