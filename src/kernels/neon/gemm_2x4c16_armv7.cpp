@@ -66,7 +66,11 @@ void gemm_2x4c16_armv7(const GemmTile& t) {
     vst1_s8(tmp, o01);
     const int lo = c0 < t.n_begin ? t.n_begin : c0;
     const int hi = c0 + 4 > t.n_end ? t.n_end : c0 + 4;
-    for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * t.out_stride + lo, tmp + 4 * i + (lo - c0), hi - lo);
+    if (lo == c0 && hi == c0 + 4) {  // whole block: constant-size copies become single stores
+      for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * t.out_stride + c0, tmp + 4 * i, 4);
+    } else {
+      for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * t.out_stride + lo, tmp + 4 * i + (lo - c0), hi - lo);
+    }
   }
 }
 
