@@ -31,19 +31,19 @@ def _out_size(size, k, stride, pad_begin, pad_end, dilation=1):
 
 
 def im2col(x, kh, kw, strides, pads, dilations=(1, 1), pad_value=0.0):
-    """x [C, H, W] -> columns [C, kh*kw, Ho*Wo] (channel-major, then kernel row, kernel column)."""
-    c, h, w = x.shape
+    """x [N, C, H, W] -> columns [N, C, kh*kw, Ho*Wo] (channel-major, then kernel row, column)."""
+    n, c, h, w = x.shape
     sh, sw = strides
     dh, dw = dilations
     ho = _out_size(h, kh, sh, pads[0], pads[2], dh)
     wo = _out_size(w, kw, sw, pads[1], pads[3], dw)
-    xp = _pad_nchw(x[None], pads, pad_value)[0]
-    cols = np.empty((c, kh * kw, ho * wo), dtype=x.dtype)
+    xp = _pad_nchw(x, pads, pad_value)
+    cols = np.empty((n, c, kh * kw, ho * wo), dtype=x.dtype)
     for ky in range(kh):
         for kx in range(kw):
             y0, x0 = ky * dh, kx * dw
-            patch = xp[:, y0:y0 + sh * (ho - 1) + 1:sh, x0:x0 + sw * (wo - 1) + 1:sw]
-            cols[:, ky * kw + kx, :] = patch.reshape(c, ho * wo)
+            patch = xp[:, :, y0:y0 + sh * (ho - 1) + 1:sh, x0:x0 + sw * (wo - 1) + 1:sw]
+            cols[:, :, ky * kw + kx, :] = patch.reshape(n, c, ho * wo)
     return cols, ho, wo
 
 
@@ -54,17 +54,13 @@ def conv(x, w, b=None, strides=(1, 1), pads=(0, 0, 0, 0), group=1, dilations=(1,
     if cg * group != c or m % group:
         raise ValueError(f"conv: input channels {c}, weight {w.shape}, group {group}")
     mg = m // group
-    outs = []
-    for i in range(n):
-        cols, ho, wo = im2col(x[i], kh, kw, strides, pads, dilations)
-        if group == c and mg == 1:  # depthwise: one kh*kw dot product per channel and pixel
-            y = np.einsum("ck,ckp->cp", w.reshape(c, kh * kw), cols)
-        else:
-            cols = cols.reshape(group, cg * kh * kw, ho * wo)
-            wg = w.reshape(group, mg, cg * kh * kw)
-            y = np.matmul(wg, cols).reshape(m, ho * wo)
-        outs.append(y.reshape(m, ho, wo))
-    y = np.stack(outs)
+    cols, ho, wo = im2col(x, kh, kw, strides, pads, dilations)
+    if group == c and mg == 1:  # depthwise: one kh*kw dot product per channel and pixel
+        y = np.einsum("ck,nckp->ncp", w.reshape(c, kh * kw), cols)
+    else:  # per group: [mg, cg*kh*kw] x [cg*kh*kw, Ho*Wo]
+        cols = cols.reshape(n, group, cg * kh * kw, ho * wo)
+        y = np.matmul(w.reshape(group, mg, cg * kh * kw), cols)
+    y = y.reshape(n, m, ho, wo)
     if b is not None:
         y = y + b.reshape(1, m, 1, 1).astype(y.dtype)
     return y
@@ -86,24 +82,20 @@ def clip(x, lo, hi):
 
 def _pool(x, kernel, strides, pads, reduce):
     n, c, _, _ = x.shape
-    kh, kw = kernel
-    outs = []
-    for i in range(n):
-        cols, ho, wo = im2col(x[i], kh, kw, strides, pads, pad_value=np.nan)
-        outs.append(reduce(cols).reshape(c, ho, wo))
-    return np.stack(outs)
+    cols, ho, wo = im2col(x, kernel[0], kernel[1], strides, pads, pad_value=np.nan)
+    return reduce(cols).reshape(n, c, ho, wo)
 
 
 def max_pool(x, kernel, strides, pads=(0, 0, 0, 0)):
     """ONNX MaxPool (ceil_mode 0): padding never wins the max."""
-    return _pool(x, kernel, strides, pads, lambda cols: np.nanmax(cols, axis=1))
+    return _pool(x, kernel, strides, pads, lambda cols: np.nanmax(cols, axis=2))
 
 
 def average_pool(x, kernel, strides, pads=(0, 0, 0, 0), count_include_pad=0):
     if count_include_pad:
         n_taps = kernel[0] * kernel[1]
-        return _pool(x, kernel, strides, pads, lambda cols: np.nansum(cols, axis=1) / n_taps)
-    return _pool(x, kernel, strides, pads, lambda cols: np.nanmean(cols, axis=1))
+        return _pool(x, kernel, strides, pads, lambda cols: np.nansum(cols, axis=2) / n_taps)
+    return _pool(x, kernel, strides, pads, lambda cols: np.nanmean(cols, axis=2))
 
 
 def global_average_pool(x):
