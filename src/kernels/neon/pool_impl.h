@@ -67,7 +67,7 @@ inline void max_pool_impl(const PoolArgs& a) {
 // (it does only at the borders when padding is excluded).
 struct AvgMultiplier {
   int count = -1;
-  int32x4_t mult, lshift, rshift;
+  int32x4_t mult = vdupq_n_s32(0), lshift = vdupq_n_s32(0), rshift = vdupq_n_s32(0);
   void set(const PoolArgs& a, int n) {
     if (n == count) return;
     count = n;
