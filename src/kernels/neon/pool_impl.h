@@ -71,7 +71,7 @@ struct AvgMultiplier {
   void set(const PoolArgs& a, int n) {
     if (n == count) return;
     count = n;
-    const Multiplier m = avg_pool_multiplier(a.input_scale, a.output_scale, n);
+    const Multiplier m = n > 0 ? avg_pool_multiplier(a.input_scale, a.output_scale, n) : Multiplier{};
     mult = vdupq_n_s32(m.multiplier);
     lshift = vdupq_n_s32(m.shift > 0 ? m.shift : 0);
     rshift = vdupq_n_s32(m.shift < 0 ? m.shift : 0);
