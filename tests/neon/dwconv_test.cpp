@@ -16,6 +16,7 @@ struct DwCase {
   bool symmetric = false;  // z_c = 0
   bool saturate = false;   // large multipliers: most outputs hit the clamp
   bool narrow_clamp = false;
+  bool zp_minus_128 = false;  // one z_c = -128: the SDOT section cannot negate it
   int in_extra = 0, out_extra = 0;  // pixel stride beyond the channel count
 };
 
@@ -60,6 +61,7 @@ void check_case(const DwCase& c, std::mt19937& rng) {
     mult[o] = rnd(rng, 1 << 30, INT32_MAX);
     shift[o] = c.saturate ? rnd(rng, -3, 3) : rnd(rng, -12, -6);
   }
+  if (c.zp_minus_128) wzp[g.out_c / 2] = -128;
   QConvParams p;
   p.geom = g;
   p.input_zero_point = rnd(rng, -128, 127);
@@ -185,6 +187,31 @@ TEST(NeonDwconv, MobileNetLikeInteriorAndBorders) {
     SCOPED_TRACE(describe(g));
     check_case(c, rng);
   }
+}
+
+TEST(NeonDwconv, WeightZeroPointMinus128) {
+  std::mt19937 rng(10);
+  for (int s : {1, 2})
+    for (int ch : {8, 13}) {
+      DwCase c;
+      c.g = random_geometry(rng, 3, 3, s, 1, 1);
+      c.g.in_c = c.g.out_c = c.g.groups = ch;
+      c.zp_minus_128 = true;
+      SCOPED_TRACE(describe(c.g));
+      check_case(c, rng);
+    }
+}
+
+TEST(NeonDwconv, RunRejectsForeignBuffer) {
+  ConvGeometry g;
+  g.in_h = g.in_w = g.out_h = g.out_w = 2;
+  g.in_c = g.out_c = g.groups = 8;
+  QConvParams p;
+  p.geom = g;
+  std::vector<int32_t> junk(neon::dwconv_packed_size(g) / 4 + 4, 7);
+  std::vector<int8_t> in(32), out(32);
+  for (neon::DwPath path : dwtest::runnable_paths())
+    EXPECT_FALSE(neon::dwconv_run(path, p, junk.data(), in.data(), out.data(), 0, 2));
 }
 
 TEST(NeonDwconv, PackRejectsBadInput) {

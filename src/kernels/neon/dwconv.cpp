@@ -9,16 +9,65 @@ namespace octet::neon {
 namespace {
 
 int padded_channels(const ConvGeometry& g) { return (g.out_c + 7) / 8 * 8; }
+int has_z_words(int cp) { return (cp / 8 + 3) / 4 * 4; }
+bool wants_dot_section(const ConvGeometry& g) { return dwconv_kernel_for(g) != DwKernel::general; }
+
+constexpr int kHeaderWords = 4;
+constexpr int32_t kFlagDot = 1;
 
 struct PackedView {
-  int32_t *bias, *mult, *lshift, *rshift;
+  int32_t *header, *bias, *mult, *lshift, *rshift;
   int16_t* w;
+  int32_t *dot_bias, *dot_has_z;
+  int8_t* dot_blocks;
 };
 
 PackedView view(const ConvGeometry& g, const void* packed) {
+  const int cp = padded_channels(g), taps = g.kernel_h * g.kernel_w;
+  auto* h = static_cast<int32_t*>(const_cast<void*>(packed));
+  PackedView v{};
+  v.header = h;
+  v.bias = h + kHeaderWords;
+  v.mult = v.bias + cp;
+  v.lshift = v.mult + cp;
+  v.rshift = v.lshift + cp;
+  v.w = reinterpret_cast<int16_t*>(v.rshift + cp);
+  v.dot_bias = reinterpret_cast<int32_t*>(v.w + static_cast<size_t>(taps) * cp);
+  v.dot_has_z = v.dot_bias + cp;
+  v.dot_blocks = reinterpret_cast<int8_t*>(v.dot_has_z + has_z_words(cp));
+  return v;
+}
+
+// The SDOT section (see dwconv.h); false when some z_c cannot be negated in int8.
+bool pack_dot_section(const QConvParams& p, const PackedView& v) {
+  const ConvGeometry& g = p.geom;
   const int cp = padded_channels(g);
-  auto* base = static_cast<int32_t*>(const_cast<void*>(packed));
-  return {base, base + cp, base + 2 * cp, base + 3 * cp, reinterpret_cast<int16_t*>(base + 4 * cp)};
+  for (int c = 0; c < g.out_c; ++c)
+    if (p.weight_zero_points[c] < -127 || p.weight_zero_points[c] > 127) return false;
+  for (int c = 0; c < g.out_c; ++c) {
+    v.dot_bias[c] = p.bias_folded[c];
+    const int32_t z = p.weight_zero_points[c];
+    if (z != 0) v.dot_has_z[c / 8] = 1;
+    int8_t* blk = v.dot_blocks + static_cast<size_t>(c / 8) * kDwDotBlockBytes;
+    const int q = (c % 8) / 4, lane = (c % 4) * 4;
+    const int8_t* w = p.weights + static_cast<size_t>(c) * 9;
+    for (int kx = 0; kx < 3; ++kx) {
+      int8_t* wa = blk + (kx * 2 + q) * 16 + lane;
+      int8_t* wb = blk + 96 + (kx * 2 + q) * 16 + lane;
+      for (int ky = 0; ky < 3; ++ky) {
+        wa[ky] = w[ky * 3 + kx];
+        wb[ky + 1] = w[ky * 3 + kx];
+      }
+    }
+    int8_t* za = blk + 192 + q * 16 + lane;
+    int8_t* zb = blk + 224 + q * 16 + lane;
+    for (int i = 0; i < 3; ++i) {
+      za[i] = static_cast<int8_t>(-z);
+      zb[i + 1] = static_cast<int8_t>(-z);
+    }
+  }
+  (void)cp;
+  return true;
 }
 
 }  // namespace
@@ -32,7 +81,11 @@ bool dwconv_supported(const ConvGeometry& g) {
 
 size_t dwconv_packed_size(const ConvGeometry& g) {
   const size_t cp = static_cast<size_t>(padded_channels(g));
-  return cp * 4 * sizeof(int32_t) + static_cast<size_t>(g.kernel_h) * g.kernel_w * cp * sizeof(int16_t);
+  size_t size = kHeaderWords * sizeof(int32_t) + cp * 4 * sizeof(int32_t) +
+                static_cast<size_t>(g.kernel_h) * g.kernel_w * cp * sizeof(int16_t);
+  if (wants_dot_section(g))
+    size += cp * sizeof(int32_t) + has_z_words(static_cast<int>(cp)) * sizeof(int32_t) + cp / 8 * kDwDotBlockBytes;
+  return size;
 }
 
 bool dwconv_pack(const QConvParams& p, void* packed) {
@@ -58,6 +111,12 @@ bool dwconv_pack(const QConvParams& p, void* packed) {
     v.lshift[c] = s > 0 ? s : 0;
     v.rshift[c] = s < 0 ? s : 0;
   }
+  int32_t flags = 0;
+  if (wants_dot_section(g) && pack_dot_section(p, v)) flags |= kFlagDot;
+  v.header[0] = kDwconvLayoutC8I16;
+  v.header[1] = flags;
+  v.header[2] = cp;
+  v.header[3] = taps;
   return true;
 }
 
@@ -72,10 +131,13 @@ bool dwconv_run(DwPath path, const QConvParams& p, const void* packed, const int
                 int8_t* output, int row_begin, int row_end, int in_stride, int out_stride) {
   const ConvGeometry& g = p.geom;
   if (!dw_path_built(path) || !dwconv_supported(g) || !packed) return false;
+  const PackedView v = view(g, packed);
+  if (v.header[0] != kDwconvLayoutC8I16 || v.header[2] != padded_channels(g) ||
+      v.header[3] != g.kernel_h * g.kernel_w)
+    return false;
   if (row_begin < 0) row_begin = 0;
   if (row_end > g.batch * g.out_h) row_end = g.batch * g.out_h;
   if (row_begin >= row_end) return true;
-  const PackedView v = view(g, packed);
   DwArgs a;
   a.g = &g;
   a.cp = padded_channels(g);
@@ -94,6 +156,10 @@ bool dwconv_run(DwPath path, const QConvParams& p, const void* packed, const int
   a.out_stride = out_stride > 0 ? out_stride : g.out_c;
   a.row_begin = row_begin;
   a.row_end = row_end;
+  const bool dot = (v.header[1] & kFlagDot) != 0;
+  a.dot_bias = dot ? v.dot_bias : nullptr;
+  a.dot_has_z = dot ? v.dot_has_z : nullptr;
+  a.dot_blocks = dot ? v.dot_blocks : nullptr;
   const DwKernel kern = dwconv_kernel_for(g);
   const int stride = kern == DwKernel::k3x3s2 ? 2 : 1;
   switch (path) {

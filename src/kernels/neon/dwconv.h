@@ -3,16 +3,29 @@
 //
 // Packed weights, layout id kDwconvLayoutC8I16 (written by the converter at conversion time; the
 // runtime passes the buffer to dwconv_run unchanged). Cp = out_c rounded up to 8; T = kh * kw.
-// All sections little-endian, the buffer 16-byte aligned:
+// Little-endian, 16-byte aligned, every section a multiple of 16 bytes:
+//   int32 header[4]    layout id, flags (bit 0: the SDOT section below is present), Cp, T
 //   int32 bias[Cp]     bias_folded[c] + z_a * sum_t (w[c][t] - z_c)
 //   int32 mult[Cp]     requant Q31 multiplier
 //   int32 lshift[Cp]   max(shift, 0)
 //   int32 rshift[Cp]   min(shift, 0)
 //   int16 w[T][Cp]     w[c][t] - z_c (tap-major, channels contiguous; padding channels 0)
-// With these the kernels compute acc = bias[c] + sum over taps inside the input of
+// With these the SMLAL kernels compute acc = bias[c] + sum over taps inside the input of
 // (a - z_a) * (w - z_c), which equals the ref formula bias_folded + sum a*w - z_c * sum a (padded
 // taps reading z_a) exactly, modulo 2^32 like the ref's int32 arithmetic. Weights are pre-subtracted
-// because depthwise kernels widen to int16 anyway: no activation sums are needed.
+// because those kernels widen to int16 anyway: no activation sums are needed.
+// 3x3 geometries with multiplier 1 and dilation 1 also carry the SDOT section (flag bit 0; absent
+// when some z_c is -128, since -z_c must fit int8):
+//   int32 bias_folded[Cp]
+//   int32 has_z[round_up(Cp / 8, 4)]   per block of 8 channels: some z_c != 0
+//   int8  block[Cp / 8][256]           per block of 8 channels, 16-byte vectors, 4 channels each
+//                                      (quad q = channels 4q..4q+3, 4 bytes per channel):
+//         Wa[kx][q] (kx 0..2)  [w(0,kx), w(1,kx), w(2,kx), 0]    raw int8 weights (row ky, column kx)
+//         Wb[kx][q]            [0, w(0,kx), w(1,kx), w(2,kx)]
+//         Za[q]                [-z_c, -z_c, -z_c, 0]
+//         Zb[q]                [0, -z_c, -z_c, -z_c]
+// The SDOT kernels interleave four input rows per channel (one 32-bit lane = 4 rows of a column)
+// and compute acc = bias_folded + sum a*w - z_c * sum a directly, padded taps reading z_a.
 #pragma once
 #include <cstddef>
 #include <cstdint>

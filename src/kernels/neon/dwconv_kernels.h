@@ -22,7 +22,12 @@ struct DwArgs {
   int8_t* output;
   int in_stride, out_stride;  // pixel strides, resolved (never 0)
   int row_begin, row_end;     // over batch * out_h
+  // SDOT section of the packed buffer (null when absent): see dwconv.h.
+  const int32_t* dot_bias;   // bias_folded[cp]
+  const int32_t* dot_has_z;  // [cp / 8]
+  const int8_t* dot_blocks;  // [cp / 8][256]
 };
+constexpr int kDwDotBlockBytes = 256;
 
 #define OCTET_DW_DECLARE(ns)                  \
   namespace ns {                              \
