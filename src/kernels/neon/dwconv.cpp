@@ -38,35 +38,46 @@ PackedView view(const ConvGeometry& g, const void* packed) {
   return v;
 }
 
-// The SDOT section (see dwconv.h); false when some z_c cannot be negated in int8.
+// The SDOT section (see dwconv.h); false when some z_c cannot be negated in int8. A block of 8
+// channels whose pre-subtracted weights w - z_c all fit int8 stores those in Wa/Wb instead of the
+// raw weights and needs no correction SDOTs (has_z = 0): sum a*(w - z_c) is the same integer.
 bool pack_dot_section(const QConvParams& p, const PackedView& v) {
   const ConvGeometry& g = p.geom;
-  const int cp = padded_channels(g);
   for (int c = 0; c < g.out_c; ++c)
     if (p.weight_zero_points[c] < -127 || p.weight_zero_points[c] > 127) return false;
-  for (int c = 0; c < g.out_c; ++c) {
-    v.dot_bias[c] = p.bias_folded[c];
-    const int32_t z = p.weight_zero_points[c];
-    if (z != 0) v.dot_has_z[c / 8] = 1;
-    int8_t* blk = v.dot_blocks + static_cast<size_t>(c / 8) * kDwDotBlockBytes;
-    const int q = (c % 8) / 4, lane = (c % 4) * 4;
-    const int8_t* w = p.weights + static_cast<size_t>(c) * 9;
-    for (int kx = 0; kx < 3; ++kx) {
-      int8_t* wa = blk + (kx * 2 + q) * 16 + lane;
-      int8_t* wb = blk + 96 + (kx * 2 + q) * 16 + lane;
-      for (int ky = 0; ky < 3; ++ky) {
-        wa[ky] = w[ky * 3 + kx];
-        wb[ky + 1] = w[ky * 3 + kx];
+  for (int c0 = 0; c0 < g.out_c; c0 += 8) {
+    const int c1 = c0 + 8 < g.out_c ? c0 + 8 : g.out_c;
+    bool fits = true;
+    for (int c = c0; c < c1; ++c)
+      for (int t = 0; t < 9; ++t) {
+        const int32_t d = p.weights[static_cast<size_t>(c) * 9 + t] - p.weight_zero_points[c];
+        fits = fits && d >= -128 && d <= 127;
+      }
+    v.dot_has_z[c0 / 8] = fits ? 0 : 1;
+    for (int c = c0; c < c1; ++c) {
+      v.dot_bias[c] = p.bias_folded[c];
+      const int32_t z = p.weight_zero_points[c];
+      const int32_t sub = fits ? z : 0;
+      int8_t* blk = v.dot_blocks + static_cast<size_t>(c / 8) * kDwDotBlockBytes;
+      const int q = (c % 8) / 4, lane = (c % 4) * 4;
+      const int8_t* w = p.weights + static_cast<size_t>(c) * 9;
+      for (int kx = 0; kx < 3; ++kx) {
+        int8_t* wa = blk + (kx * 2 + q) * 16 + lane;
+        int8_t* wb = blk + 96 + (kx * 2 + q) * 16 + lane;
+        for (int ky = 0; ky < 3; ++ky) {
+          wa[ky] = static_cast<int8_t>(w[ky * 3 + kx] - sub);
+          wb[ky + 1] = static_cast<int8_t>(w[ky * 3 + kx] - sub);
+        }
+      }
+      if (fits) continue;
+      int8_t* za = blk + 192 + q * 16 + lane;
+      int8_t* zb = blk + 224 + q * 16 + lane;
+      for (int i = 0; i < 3; ++i) {
+        za[i] = static_cast<int8_t>(-z);
+        zb[i + 1] = static_cast<int8_t>(-z);
       }
     }
-    int8_t* za = blk + 192 + q * 16 + lane;
-    int8_t* zb = blk + 224 + q * 16 + lane;
-    for (int i = 0; i < 3; ++i) {
-      za[i] = static_cast<int8_t>(-z);
-      zb[i + 1] = static_cast<int8_t>(-z);
-    }
   }
-  (void)cp;
   return true;
 }
 

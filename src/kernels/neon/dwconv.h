@@ -17,12 +17,14 @@
 // 3x3 geometries with multiplier 1 and dilation 1 also carry the SDOT section (flag bit 0; absent
 // when some z_c is -128, since -z_c must fit int8):
 //   int32 bias_folded[Cp]
-//   int32 has_z[round_up(Cp / 8, 4)]   per block of 8 channels: some z_c != 0
+//   int32 has_z[round_up(Cp / 8, 4)]   per block of 8 channels: 1 if the block needs the z_c SDOTs
+//                                      (some w - z_c outside int8), 0 if Wa/Wb hold w - z_c
 //   int8  block[Cp / 8][256]           per block of 8 channels, 16-byte vectors, 4 channels each
 //                                      (quad q = channels 4q..4q+3, 4 bytes per channel):
-//         Wa[kx][q] (kx 0..2)  [w(0,kx), w(1,kx), w(2,kx), 0]    raw int8 weights (row ky, column kx)
+//         Wa[kx][q] (kx 0..2)  [w(0,kx), w(1,kx), w(2,kx), 0]    int8 weights (row ky, column kx):
+//                              raw w when has_z, else w - z_c
 //         Wb[kx][q]            [0, w(0,kx), w(1,kx), w(2,kx)]
-//         Za[q]                [-z_c, -z_c, -z_c, 0]
+//         Za[q]                [-z_c, -z_c, -z_c, 0]    (zero when !has_z)
 //         Zb[q]                [0, -z_c, -z_c, -z_c]
 // The SDOT kernels interleave four input rows per channel (one 32-bit lane = 4 rows of a column)
 // and compute acc = bias_folded + sum a*w - z_c * sum a directly, padded taps reading z_a.

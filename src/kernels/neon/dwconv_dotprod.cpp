@@ -18,81 +18,95 @@ namespace {
 
 using detail::DwConsts;
 
-// Column ix of the four rows at base[j] (column stride cs[j], 0 for a padded row): two vectors,
-// channels 0-3 and 4-7, lane = [r0, r1, r2, r3].
-inline void load_column(const int8_t* const* base, const int* cs, int ix, int W, int8x16_t zdup,
-                        int8x16_t* t) {
-  if (ix < 0 || ix >= W) {
-    t[0] = t[1] = zdup;
-    return;
-  }
-  const int8x16_t r0 = vcombine_s8(vld1_s8(base[0] + static_cast<ptrdiff_t>(ix) * cs[0]), vcreate_s8(0));
-  const int8x16_t r1 = vcombine_s8(vld1_s8(base[1] + static_cast<ptrdiff_t>(ix) * cs[1]), vcreate_s8(0));
-  const int8x16_t r2 = vcombine_s8(vld1_s8(base[2] + static_cast<ptrdiff_t>(ix) * cs[2]), vcreate_s8(0));
-  const int8x16_t r3 = vcombine_s8(vld1_s8(base[3] + static_cast<ptrdiff_t>(ix) * cs[3]), vcreate_s8(0));
-  const int16x8_t z01 = vreinterpretq_s16_s8(vzip1q_s8(r0, r1));
-  const int16x8_t z23 = vreinterpretq_s16_s8(vzip1q_s8(r2, r3));
-  t[0] = vreinterpretq_s8_s16(vzip1q_s16(z01, z23));
-  t[1] = vreinterpretq_s8_s16(vzip2q_s16(z01, z23));
-}
-
+// Requantization of 8 channels; HasL: some channel has a positive shift (SQSHL needed).
+template <bool HasL>
 struct Requant8 {
   int32x4_t m0, m1, l0, l1, r0, r1;
   Requant8(const DwArgs& a, int c0)
       : m0(vld1q_s32(a.mult + c0)), m1(vld1q_s32(a.mult + c0 + 4)), l0(vld1q_s32(a.lshift + c0)),
         l1(vld1q_s32(a.lshift + c0 + 4)), r0(vld1q_s32(a.rshift + c0)), r1(vld1q_s32(a.rshift + c0 + 4)) {}
   int8x8_t operator()(int32x4_t lo, int32x4_t hi, const DwConsts& k) const {
-    return detail::dw_narrow(detail::dw_rescale(lo, m0, l0, r0), detail::dw_rescale(hi, m1, l1, r1), k.zp,
-                             k.lo, k.hi);
+#if defined(OCTET_ARCH_simde)
+    lo = detail::dw_rescale(lo, m0, l0, r0);
+    hi = detail::dw_rescale(hi, m1, l1, r1);
+#else
+    if (HasL) {
+      lo = vqshlq_s32(lo, l0);
+      hi = vqshlq_s32(hi, l1);
+    }
+    lo = vrshlq_s32(vqrdmulhq_s32(lo, m0), r0);
+    hi = vrshlq_s32(vqrdmulhq_s32(hi, m1), r1);
+#endif
+    return detail::dw_narrow(lo, hi, k.zp, k.lo, k.hi);
   }
 };
 
-// One block of 8 channels over a row (S = 2) or a pair of rows (S = 1, `two`).
-template <int S, bool HasZ>
+// One block of 8 channels over a row (S = 2) or a pair of rows (S = 1, `two`). HasZ: the block
+// needs the z_c correction SDOTs.
+template <int S, bool HasZ, bool HasL>
 void dot_block(const DwArgs& a, const DwConsts& k, const int8_t* const* base, const int* cs, int c0,
                int8_t* out_a, int8_t* out_b, bool two) {
   const ConvGeometry& g = *a.g;
-  const int W = g.in_w, os = a.out_stride;
+  const int W = g.in_w, os = a.out_stride, out_w = g.out_w;
   const int8_t* blk = a.dot_blocks + static_cast<size_t>(c0 / 8) * kDwDotBlockBytes;
   int8x16_t wa[3][2], wb[3][2], za[2], zb[2];
   for (int kx = 0; kx < 3; ++kx)
     for (int q = 0; q < 2; ++q) {
       wa[kx][q] = vld1q_s8(blk + (kx * 2 + q) * 16);
-      if (S == 1) wb[kx][q] = vld1q_s8(blk + 96 + (kx * 2 + q) * 16);
+      wb[kx][q] = S == 1 ? vld1q_s8(blk + 96 + (kx * 2 + q) * 16) : wa[kx][q];
     }
   for (int q = 0; q < 2; ++q) {
     za[q] = vld1q_s8(blk + 192 + q * 16);
-    if (S == 1) zb[q] = vld1q_s8(blk + 224 + q * 16);
+    zb[q] = S == 1 ? vld1q_s8(blk + 224 + q * 16) : za[q];
   }
   const int32x4_t b0 = vld1q_s32(a.dot_bias + c0), b1 = vld1q_s32(a.dot_bias + c0 + 4);
-  const Requant8 rq(a, c0);
+  const Requant8<HasL> rq(a, c0);
   const int8x16_t zdup = vdupq_n_s8(static_cast<int8_t>(a.input_zero_point));
+
+  // Column pointers advance by one pixel per column (cs = 0 for padded rows); columns outside the
+  // input are z_a vectors. t[0..2] hold the columns ix, ix + 1, ix + 2 of output column ox.
+  const int8_t *p0 = base[0], *p1 = base[1], *p2 = base[2], *p3 = base[3];
+  const ptrdiff_t s0 = cs[0], s1 = cs[1], s2 = cs[2], s3 = cs[3];
+  auto column = [&](int ix, int8x16_t* t) __attribute__((always_inline)) {
+    if (ix < 0 || ix >= W) {
+      t[0] = t[1] = zdup;
+      return;
+    }
+    const int8x16_t r0 = vcombine_s8(vld1_s8(p0 + ix * s0), vcreate_s8(0));
+    const int8x16_t r1 = vcombine_s8(vld1_s8(p1 + ix * s1), vcreate_s8(0));
+    const int8x16_t r2 = vcombine_s8(vld1_s8(p2 + ix * s2), vcreate_s8(0));
+    const int8x16_t r3 = vcombine_s8(vld1_s8(p3 + ix * s3), vcreate_s8(0));
+    const int16x8_t z01 = vreinterpretq_s16_s8(vzip1q_s8(r0, r1));
+    const int16x8_t z23 = vreinterpretq_s16_s8(vzip1q_s8(r2, r3));
+    t[0] = vreinterpretq_s8_s16(vzip1q_s16(z01, z23));
+    t[1] = vreinterpretq_s8_s16(vzip2q_s16(z01, z23));
+  };
   int8x16_t t[3][2];
   int ix = -g.pad_left;
-  load_column(base, cs, ix, W, zdup, t[0]);
-  if (S == 1) load_column(base, cs, ix + 1, W, zdup, t[1]);
-  for (int ox = 0; ox < g.out_w; ++ox, ix += S) {
-    if (S == 2) load_column(base, cs, ix + 1, W, zdup, t[1]);
-    load_column(base, cs, ix + 2, W, zdup, t[2]);
-    int32x4_t a0 = b0, a1 = b1;
-    for (int kx = 0; kx < 3; ++kx) {
-      a0 = vdotq_s32(a0, t[kx][0], wa[kx][0]);
-      a1 = vdotq_s32(a1, t[kx][1], wa[kx][1]);
-      if (HasZ) {
-        a0 = vdotq_s32(a0, t[kx][0], za[0]);
-        a1 = vdotq_s32(a1, t[kx][1], za[1]);
-      }
+  column(ix, t[0]);
+  if (S == 1) column(ix + 1, t[1]);
+  for (int ox = 0; ox < out_w; ++ox, ix += S) {
+    if (S == 2) column(ix + 1, t[1]);
+    column(ix + 2, t[2]);
+    int32x4_t a0 = vdotq_s32(b0, t[0][0], wa[0][0]), a1 = vdotq_s32(b1, t[0][1], wa[0][1]);
+    a0 = vdotq_s32(a0, t[1][0], wa[1][0]);
+    a1 = vdotq_s32(a1, t[1][1], wa[1][1]);
+    a0 = vdotq_s32(a0, t[2][0], wa[2][0]);
+    a1 = vdotq_s32(a1, t[2][1], wa[2][1]);
+    if (HasZ) {
+      a0 = vdotq_s32(vdotq_s32(vdotq_s32(a0, t[0][0], za[0]), t[1][0], za[0]), t[2][0], za[0]);
+      a1 = vdotq_s32(vdotq_s32(vdotq_s32(a1, t[0][1], za[1]), t[1][1], za[1]), t[2][1], za[1]);
     }
     vst1_s8(out_a + static_cast<ptrdiff_t>(ox) * os, rq(a0, a1, k));
     if (S == 1 && two) {
-      int32x4_t c0v = b0, c1v = b1;
-      for (int kx = 0; kx < 3; ++kx) {
-        c0v = vdotq_s32(c0v, t[kx][0], wb[kx][0]);
-        c1v = vdotq_s32(c1v, t[kx][1], wb[kx][1]);
-        if (HasZ) {
-          c0v = vdotq_s32(c0v, t[kx][0], zb[0]);
-          c1v = vdotq_s32(c1v, t[kx][1], zb[1]);
-        }
+      int32x4_t c0v = vdotq_s32(b0, t[0][0], wb[0][0]), c1v = vdotq_s32(b1, t[0][1], wb[0][1]);
+      c0v = vdotq_s32(c0v, t[1][0], wb[1][0]);
+      c1v = vdotq_s32(c1v, t[1][1], wb[1][1]);
+      c0v = vdotq_s32(c0v, t[2][0], wb[2][0]);
+      c1v = vdotq_s32(c1v, t[2][1], wb[2][1]);
+      if (HasZ) {
+        c0v = vdotq_s32(vdotq_s32(vdotq_s32(c0v, t[0][0], zb[0]), t[1][0], zb[0]), t[2][0], zb[0]);
+        c1v = vdotq_s32(vdotq_s32(vdotq_s32(c1v, t[0][1], zb[1]), t[1][1], zb[1]), t[2][1], zb[1]);
       }
       vst1_s8(out_b + static_cast<ptrdiff_t>(ox) * os, rq(c0v, c1v, k));
     }
@@ -132,10 +146,17 @@ void dot_3x3(const DwArgs& a) {
         base[j] = inside ? img + iy * row_step + c0 : zrow;
         cs[j] = inside ? is : 0;
       }
-      if (a.dot_has_z[c0 / 8])
-        dot_block<S, true>(a, k, base, cs, c0, out_a + c0, out_b + c0, two);
+      bool has_l = false;
+      for (int c = c0; c < c0 + 8; ++c) has_l |= a.lshift[c] != 0;
+      const bool has_z = a.dot_has_z[c0 / 8] != 0;
+      int8_t* oa = out_a + c0;
+      int8_t* ob = out_b + c0;
+      if (has_z)
+        has_l ? dot_block<S, true, true>(a, k, base, cs, c0, oa, ob, two)
+              : dot_block<S, true, false>(a, k, base, cs, c0, oa, ob, two);
       else
-        dot_block<S, false>(a, k, base, cs, c0, out_a + c0, out_b + c0, two);
+        has_l ? dot_block<S, false, true>(a, k, base, cs, c0, oa, ob, two)
+              : dot_block<S, false, false>(a, k, base, cs, c0, oa, ob, two);
     }
     if (full < C) {  // channel tail through the SMLAL pixel kernel
       for (int rr = 0; rr < (two ? 2 : 1); ++rr) {
