@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <new>
+#include <utility>
 
 #include "graph/model_format.h"
 #include "graph/octet_model_generated.h"
@@ -114,6 +116,14 @@ struct ModelBuilder::Impl {
 
 ModelBuilder::ModelBuilder() : impl_(new Impl) {}
 ModelBuilder::~ModelBuilder() { delete impl_; }
+ModelBuilder::ModelBuilder(ModelBuilder&& o) noexcept : impl_(o.impl_), error_(std::move(o.error_)) {
+  o.impl_ = new (std::nothrow) Impl;
+}
+ModelBuilder& ModelBuilder::operator=(ModelBuilder&& o) noexcept {
+  std::swap(impl_, o.impl_);
+  std::swap(error_, o.error_);
+  return *this;
+}
 
 int ModelBuilder::fail(const std::string& message) {
   if (error_.ok()) error_ = Status(StatusCode::kInvalidArgument, "ModelBuilder: " + message);

@@ -64,6 +64,10 @@ struct Pool2DArgs {
 class ModelBuilder {
  public:
   ModelBuilder();
+  ModelBuilder(ModelBuilder&& other) noexcept;
+  ModelBuilder& operator=(ModelBuilder&& other) noexcept;
+  ModelBuilder(const ModelBuilder&) = delete;
+  ModelBuilder& operator=(const ModelBuilder&) = delete;
   ~ModelBuilder();
 
   void set_description(std::string text);

@@ -9,6 +9,7 @@
 
 #include "octet/octet.h"
 #include "test_models.h"
+#include "thread_probe.h"
 
 namespace {
 std::atomic<bool> g_counting{false};
@@ -63,7 +64,7 @@ TEST(Allocation, RunAllocatesNothing) {
   std::shared_ptr<const Model> model;
   ASSERT_TRUE(Model::load_buffer(bytes.data(), bytes.size(), &model).ok());
   std::vector<uint8_t> img(32 * 32 * 3, 77);
-  for (int threads : {1, 3}) {
+  for (int threads : testing::thread_counts({1, 3})) {
     for (bool profile : {false, true}) {
       InterpreterOptions o;
       o.num_threads = threads;

@@ -9,6 +9,7 @@
 #include "octet/octet.h"
 #include "quant/op_quant.h"
 #include "test_models.h"
+#include "thread_probe.h"
 
 namespace octet {
 namespace {
@@ -50,7 +51,7 @@ void expect_runs(const ModelBuilder& b, const std::vector<int8_t>& input,
                  const std::vector<int8_t>& expected) {
   Loaded l = load(b);
   ASSERT_TRUE(l.model);
-  for (int threads : {1, 2, 3, 4}) {
+  for (int threads : testing::thread_counts({1, 2, 3, 4})) {
     auto it = make(l, threads);
     ASSERT_TRUE(it);
     ASSERT_TRUE(it->set_input_int8(0, input.data(), input.size()).ok());
@@ -289,7 +290,7 @@ TEST(Ops, FloatInputQuantizeDequantizeSoftmax) {
   ref::softmax_q8_f32(qv.data(), q.scale, q.zero_point, 2, 17, sm_ref.data());
   ref::dequantize_q8_f32(qv.data(), dq_ref.data(), n, q.scale, q.zero_point);
   Loaded l = load(b);
-  for (int threads : {1, 3}) {
+  for (int threads : testing::thread_counts({1, 3})) {
     auto it = make(l, threads);
     ASSERT_TRUE(it->set_input_float(0, input.data(), n).ok());
     ASSERT_TRUE(it->run().ok());
@@ -316,7 +317,7 @@ TEST(Ops, ImageNormalizationMatchesRef) {
     int x = b.add_input("img", {1, H, W, C}, DType::kUInt8);
     b.mark_output(b.normalize_image(x, {mean[0], mean[1], mean[2]}, {stdv[0], stdv[1], stdv[2]}, q));
     Loaded l = load(b);
-    auto it = make(l, 2);
+    auto it = make(l, testing::threads_available() ? 2 : 1);
     ASSERT_TRUE(it->set_input_image(0, img.data(), img.size(), nullptr, nullptr).ok());
     ASSERT_TRUE(it->run().ok());
     std::vector<int8_t> got(img.size());
@@ -367,7 +368,7 @@ TEST(Interpreter, SmallClassifierIsBitIdenticalForAnyThreadCount) {
   std::mt19937 rng(12);
   for (auto& v : img) v = static_cast<uint8_t>(rng());
   std::vector<float> first;
-  for (int threads : {1, 2, 3, 4, 7}) {
+  for (int threads : testing::thread_counts({1, 2, 3, 4, 7})) {
     auto it = make(l, threads);
     ASSERT_TRUE(it->set_input_image(0, img.data(), img.size(), nullptr, nullptr).ok());
     for (int rep = 0; rep < 2; ++rep) {
@@ -411,7 +412,7 @@ TEST(Interpreter, ProfilerReportsEveryOperator) {
   Loaded l = load(testing::small_classifier());
   InterpreterOptions o;
   o.profile = true;
-  o.num_threads = 2;
+  o.num_threads = testing::threads_available() ? 2 : 1;
   std::unique_ptr<Interpreter> it;
   ASSERT_TRUE(Interpreter::create(l.model, o, &it).ok());
   std::vector<uint8_t> img(16 * 16 * 3, 7);
@@ -440,6 +441,7 @@ TEST(Interpreter, RejectsBadOptions) {
 }
 
 TEST(Interpreter, AffinityMaskIsAccepted) {
+  if (!testing::threads_available()) GTEST_SKIP() << "threads do not start here (qemu-user)";
   Loaded l = load(testing::small_classifier());
   InterpreterOptions o;
   o.num_threads = 2;
