@@ -6,6 +6,7 @@
 
 #include "kernels/ref/ref_kernels.h"
 #include "quant/op_quant.h"
+#include "quant/rescale.h"
 #include "ref_test_util.h"
 
 namespace octet {
@@ -51,8 +52,10 @@ LsbStats run_conv_case(const ConvCase& cc, Rng& rng) {
   fold_zero_point_terms(weights.data(), g.out_c, K, wzp.data(), cc.input_zero_point, bias.data(),
                         folded.data());
 
-  // Double model of every output value (before the output quantization).
+  // Double model of every output value (before the output quantization), and the exact integer
+  // accumulator bias + sum_k (a_k - z_a)(w_k - z_c) that the folded form must reproduce.
   std::vector<double> real(out_pixels * g.out_c);
+  std::vector<int64_t> exact_acc(out_pixels * g.out_c);
   const int icg = g.in_c_per_group(), ocg = g.out_c_per_group();
   for (int b = 0; b < g.batch; ++b)
     for (int oy = 0; oy < g.out_h; ++oy)
@@ -60,6 +63,7 @@ LsbStats run_conv_case(const ConvCase& cc, Rng& rng) {
         for (int oc = 0; oc < g.out_c; ++oc) {
           const int grp = oc / ocg;
           double s = static_cast<double>(cc.input_scale) * wscale[oc] * bias[oc];
+          int64_t acc = bias[oc];
           for (int ky = 0; ky < g.kernel_h; ++ky)
             for (int kx = 0; kx < g.kernel_w; ++kx) {
               const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
@@ -70,9 +74,11 @@ LsbStats run_conv_case(const ConvCase& cc, Rng& rng) {
                 const int w = weights[((static_cast<size_t>(oc) * g.kernel_h + ky) * g.kernel_w + kx) * icg + ic];
                 s += static_cast<double>(cc.input_scale) * (a - cc.input_zero_point) *
                      (static_cast<double>(wscale[oc]) * (w - wzp[oc]));
+                acc += static_cast<int64_t>(a - cc.input_zero_point) * (w - wzp[oc]);
               }
             }
           real[((static_cast<size_t>(b) * g.out_h + oy) * g.out_w + ox) * g.out_c + oc] = s;
+          exact_acc[((static_cast<size_t>(b) * g.out_h + oy) * g.out_w + ox) * g.out_c + oc] = acc;
         }
   float output_scale = cc.output_scale;
   if (output_scale <= 0) {
@@ -111,6 +117,12 @@ LsbStats run_conv_case(const ConvCase& cc, Rng& rng) {
       const int expected = testing::quantize_double(real[px * g.out_c + oc], output_scale,
                                                     cc.output_zero_point, cc.clamp_min, cc.clamp_max);
       stats.add(out_buf[at], expected);
+      // Bit-exact against the normative integer arithmetic (what NEON must reproduce).
+      const int64_t acc = exact_acc[px * g.out_c + oc];
+      EXPECT_TRUE(acc >= INT32_MIN && acc <= INT32_MAX);
+      EXPECT_EQ(out_buf[at], requantize(static_cast<int32_t>(acc), mult[oc], shift[oc], cc.output_zero_point,
+                                        cc.clamp_min, cc.clamp_max))
+          << "pixel " << px << " channel " << oc;
     }
   for (size_t i = out_pixels * out_stride; i < out_buf.size(); ++i) EXPECT_EQ(out_buf[i], kSentinel);
   return stats;

@@ -170,3 +170,28 @@ TEST(GlobalAvgPoolQ8, RandomWithinOneLsb) {
 
 }  // namespace
 }  // namespace octet
+
+namespace octet {
+namespace {
+
+TEST(PoolQ8, WindowEntirelyInPadding) {
+  // 1x1 input, 1x1 window, padding 1 on every side: only the centre output sees the input.
+  QPoolParams p;
+  p.geom.in_h = p.geom.in_w = 1; p.geom.channels = 1;
+  p.geom.pad_top = p.geom.pad_left = 1;
+  p.geom.out_h = p.geom.out_w = 3;
+  p.input_scale = p.output_scale = 1.0f;
+  p.output_zero_point = -9;
+  const int8_t input[1] = {50};
+  int8_t out[9];
+  for (bool include_pad : {false, true}) {
+    p.geom.count_include_pad = include_pad;
+    ref::avg_pool_q8(p, input, out);
+    for (int i = 0; i < 9; ++i) EXPECT_EQ(out[i], i == 4 ? 41 : -9) << i;
+  }
+  ref::max_pool_q8(p.geom, -100, 127, input, out);
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(out[i], i == 4 ? 50 : -100) << i;
+}
+
+}  // namespace
+}  // namespace octet

@@ -34,34 +34,48 @@ void conv_q8(const QConvParams& p, const int8_t* input, int8_t* output, int in_s
     for (int oy = 0; oy < g.out_h; ++oy) {
       for (int ox = 0; ox < g.out_w; ++ox) {
         int8_t* out = output + ((static_cast<size_t>(b) * g.out_h + oy) * g.out_w + ox) * out_stride;
-        for (int oc = 0; oc < g.out_c; ++oc) {
-          const int grp = oc / ocg;
-          const int8_t* w = p.weights + static_cast<size_t>(oc) * K;
-          int64_t sum_aw = 0, sum_a = 0;
+        // Visits the taps of this pixel's window: fn(tap index, input pointer or null if padded).
+        auto for_each_tap = [&](auto fn) {
           for (int ky = 0; ky < g.kernel_h; ++ky) {
             const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
             for (int kx = 0; kx < g.kernel_w; ++kx) {
               const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-              const int8_t* wk = w + (ky * g.kernel_w + kx) * icg;
-              if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
-                // Padded tap: a = z_a for every input channel of the group.
-                int32_t sw = 0;
-                for (int ic = 0; ic < icg; ++ic) sw += wk[ic];
-                sum_aw += static_cast<int64_t>(za) * sw;
-                sum_a += static_cast<int64_t>(za) * icg;
-                continue;
-              }
-              const int8_t* a = in_b + (static_cast<size_t>(iy) * g.in_w + ix) * in_stride + grp * icg;
-              int32_t saw = 0, sa = 0;  // icg * 127 * 128 per tap: int32 is ample for one tap
-              for (int ic = 0; ic < icg; ++ic) {
-                saw += a[ic] * wk[ic];
-                sa += a[ic];
-              }
-              sum_aw += saw;
-              sum_a += sa;
+              const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+              fn(ky * g.kernel_w + kx,
+                 inside ? in_b + (static_cast<size_t>(iy) * g.in_w + ix) * in_stride : nullptr);
             }
           }
-          out[oc] = finish(p, oc, sum_aw, sum_a);
+        };
+        for (int grp = 0; grp < g.groups; ++grp) {
+          const int c0 = grp * icg;
+          // sum_k a_k over the window, once per group (padded taps read z_a).
+          int64_t sum_a = 0;
+          for_each_tap([&](int, const int8_t* a) {
+            if (!a) {
+              sum_a += static_cast<int64_t>(za) * icg;
+              return;
+            }
+            int32_t s = 0;
+            for (int ic = 0; ic < icg; ++ic) s += a[c0 + ic];
+            sum_a += s;
+          });
+          for (int oc = grp * ocg; oc < (grp + 1) * ocg; ++oc) {
+            const int8_t* w = p.weights + static_cast<size_t>(oc) * K;
+            int64_t sum_aw = 0;
+            for_each_tap([&](int tap, const int8_t* a) {
+              const int8_t* __restrict wk = w + tap * icg;
+              int32_t s = 0;  // one tap: |s| <= icg * 128 * 127, ample in int32
+              if (a) {
+                const int8_t* __restrict at = a + c0;
+                for (int ic = 0; ic < icg; ++ic) s += at[ic] * wk[ic];
+              } else {
+                for (int ic = 0; ic < icg; ++ic) s += wk[ic];
+                s *= za;
+              }
+              sum_aw += s;
+            });
+            out[oc] = finish(p, oc, sum_aw, sum_a);
+          }
         }
       }
     }

@@ -15,11 +15,15 @@ namespace octet::ref {
 
 // ---- int8 ----
 // Convolution of any kernel size, stride, dilation, padding and groups (depthwise included).
+// The accumulator is int32 arithmetic (wraps modulo 2^32, exact whenever the true sum fits);
+// weight_zero_points / bias_folded may be null here (all zero). No allocation in any int8 kernel.
 void conv_q8(const QConvParams& p, const int8_t* input, int8_t* output, int in_stride = 0,
              int out_stride = 0);
 // Fully connected: input [batch][in_c], weights [out_c][in_c] (QConvParams with 1x1 geometry,
 // in_h = in_w = out_h = out_w = 1).
 void fully_connected_q8(const QConvParams& p, const int8_t* input, int8_t* output);
+// Pools: a window with no tap inside the input (padding >= kernel) gives max -128 / average 0
+// (the output zero point), then the clamp.
 void max_pool_q8(const PoolGeometry& g, int32_t clamp_min, int32_t clamp_max, const int8_t* input,
                  int8_t* output, int in_stride = 0, int out_stride = 0);
 void avg_pool_q8(const QPoolParams& p, const int8_t* input, int8_t* output, int in_stride = 0,

@@ -1,0 +1,286 @@
+// Operator drivers of conv_gemm.h: pick the microkernel of the path, feed it A rows (the NHWC
+// input itself for 1x1 stride-1 convs, else an im2col block in the scratch), activation sums and
+// packed weight blocks, cache-blocked over output channels.
+#include "kernels/neon/conv_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/neon/gemm_kernels.h"
+#include "kernels/ref/ref_kernels.h"
+#include "quant/rescale.h"
+
+namespace octet::neon {
+namespace {
+
+using KernelFn = void (*)(const GemmTile&);
+
+struct KernelInfo {
+  KernelFn fn = nullptr;  // null: ref path (scalar over the ohwi layout)
+  int mr = 1, nr = 1;
+};
+
+// The kernel of `isa` in this build; false when the build has none.
+bool kernel_for(Isa isa, KernelInfo* k) {
+  switch (isa) {
+    case Isa::ref: *k = {nullptr, 1, 1}; return true;
+#if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
+    case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr}; return true;
+    case Isa::dotprod: *k = {gemm_4x16c4_dotprod, kDotprodMr, kDotprodNr}; return true;
+#endif
+#if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
+    case Isa::armv7: *k = {gemm_2x4c16_armv7, kArmv7Mr, kArmv7Nr}; return true;
+#endif
+    default: return false;
+  }
+}
+
+int round_up(int x, int m) { return (x + m - 1) / m * m; }
+
+// 1x1, stride 1, no padding, same extent: A is the input itself (rows at the pixel stride).
+// NEON kernels read 16 k at a time, so they also need K % 16 == 0 (true for every real 1x1 layer).
+bool reads_input_directly(const ConvGeometry& g, Isa isa) {
+  const bool pointwise = g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 &&
+                         g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
+                         g.in_h == g.out_h && g.in_w == g.out_w;
+  return pointwise && (isa == Isa::ref || g.in_c % 16 == 0);
+}
+
+PackedHeader header_of(const void* packed) {
+  PackedHeader h;
+  std::memcpy(&h, packed, sizeof h);
+  return h;
+}
+
+// Scratch: [activation sums: kIm2colBlock int32][A block: kIm2colBlock rows of kp bytes].
+constexpr size_t kScratchAlign = 64;
+size_t scratch_bytes(int kp, bool needs_a_block) {
+  return kScratchAlign + kIm2colBlock * sizeof(int32_t) +
+         (needs_a_block ? static_cast<size_t>(kIm2colBlock) * kp : 0);
+}
+struct Scratch {
+  int32_t* sums;
+  int8_t* a;
+};
+Scratch carve(void* scratch) {
+  uintptr_t p = reinterpret_cast<uintptr_t>(scratch);
+  p = (p + kScratchAlign - 1) / kScratchAlign * kScratchAlign;
+  return {reinterpret_cast<int32_t*>(p),
+          reinterpret_cast<int8_t*>(p + kIm2colBlock * sizeof(int32_t))};
+}
+
+// im2col of output pixels [p0, p0 + rows) into rows of kp bytes: padded taps read z_a, the K..kp
+// tail is 0 (zero weights there, and 0 adds nothing to the activation sums).
+void im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t za, int p0,
+            int rows, int kp, int8_t* dst) {
+  const int K = g.kernel_elements();
+  for (int r = 0; r < rows; ++r) {
+    const int p = p0 + r;
+    const int ox = p % g.out_w, oy = (p / g.out_w) % g.out_h, b = p / (g.out_w * g.out_h);
+    const int8_t* in_b = input + static_cast<size_t>(b) * g.in_h * g.in_w * in_stride;
+    int8_t* d = dst + static_cast<size_t>(r) * kp;
+    for (int ky = 0; ky < g.kernel_h; ++ky) {
+      const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+      for (int kx = 0; kx < g.kernel_w; ++kx) {
+        const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+        if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w)
+          std::memset(d, static_cast<int8_t>(za), g.in_c);
+        else
+          std::memcpy(d, in_b + (static_cast<size_t>(iy) * g.in_w + ix) * in_stride, g.in_c);
+        d += g.in_c;
+      }
+    }
+    std::memset(d, 0, kp - K);
+  }
+}
+
+void row_sums_scalar(const int8_t* a, size_t a_stride, int rows, int k, int32_t* sums) {
+  for (int r = 0; r < rows; ++r) {
+    int32_t s = 0;
+    for (int i = 0; i < k; ++i) s += a[r * a_stride + i];
+    sums[r] = s;
+  }
+}
+
+// Ref path over the ohwi layout for a row tile (used for sub-ranges; full ranges call octet::ref).
+void gemm_scalar_ohwi(const GemmTile& t, const PackedHeader& h, const uint8_t* packed) {
+  const int n = h.n, k = h.k;
+  auto field = [&](int f, int c) {
+    int32_t v;
+    std::memcpy(&v, packed + sizeof(PackedHeader) + 4 * (static_cast<size_t>(f) * n + c), 4);
+    return v;
+  };
+  const int8_t* w0 = reinterpret_cast<const int8_t*>(packed + sizeof(PackedHeader) + 16 * size_t(n));
+  for (int r = 0; r < t.rows; ++r) {
+    const int8_t* a = t.a + r * t.a_stride;
+    for (int c = t.n_begin; c < t.n_end; ++c) {
+      const int8_t* w = w0 + static_cast<size_t>(c) * k;
+      uint32_t acc = static_cast<uint32_t>(field(0, c));
+      for (int i = 0; i < k; ++i) acc += static_cast<uint32_t>(a[i] * w[i]);
+      if (t.row_sums) acc -= static_cast<uint32_t>(field(1, c)) * static_cast<uint32_t>(t.row_sums[r]);
+      t.out[r * t.out_stride + c] = requantize(static_cast<int32_t>(acc), field(2, c), field(3, c),
+                                               t.out_zero_point, t.qmin, t.qmax);
+    }
+  }
+}
+
+// QConvParams pointing into an ohwi buffer (for octet::ref).
+QConvParams ref_params(const QConvParams& p, const PackedHeader& h, const uint8_t* packed,
+                       Requant* rq) {
+  QConvParams q = p;
+  const int32_t* arrays = reinterpret_cast<const int32_t*>(packed + sizeof(PackedHeader));
+  q.bias_folded = arrays;
+  q.weight_zero_points = arrays + h.n;
+  *rq = p.requant;
+  rq->multiplier = arrays + 2 * h.n;
+  rq->shift = arrays + 3 * h.n;
+  q.requant = *rq;
+  q.weights = reinterpret_cast<const int8_t*>(arrays + 4 * h.n);
+  return q;
+}
+
+// Rows [0, rows) of A (a_stride apart) against output channels [n_begin, n_end): sums, then
+// output-channel chunks whose weights stay in L1/L2 while the row tiles sweep them.
+void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packed,
+                const QConvParams& p, const int8_t* a, size_t a_stride, int rows, int32_t* sums,
+                int n_begin, int n_end, int8_t* out, size_t out_stride) {
+  const int32_t* row_sums = nullptr;
+  if (h.any_zero_point) {
+    if (k.fn)
+      row_sums_s8(a, a_stride, rows, h.kp, sums);
+    else
+      row_sums_scalar(a, a_stride, rows, h.k, sums);
+    row_sums = sums;
+  }
+  GemmTile t{};
+  t.a_stride = a_stride;
+  t.kp = h.kp;
+  t.out_stride = out_stride;
+  t.out_zero_point = p.requant.output_zero_point;
+  t.qmin = p.requant.clamp_min;
+  t.qmax = p.requant.clamp_max;
+  if (!k.fn) {
+    for (int r = 0; r < rows; ++r) {
+      t.rows = 1;
+      t.a = a + r * a_stride;
+      t.row_sums = row_sums ? row_sums + r : nullptr;
+      t.n_begin = n_begin;
+      t.n_end = n_end;
+      t.out = out + r * out_stride;
+      gemm_scalar_ohwi(t, h, packed);
+    }
+    return;
+  }
+  const size_t block_bytes = static_cast<size_t>(k.nr) * (20 + h.kp);
+  const uint8_t* blocks = packed + sizeof(PackedHeader);
+  // ~32 KiB of weights per chunk: they stay in L1 (L2 at worst) across the row tiles.
+  const int chunk = std::max(k.nr, (32768 / (h.kp * k.nr)) * k.nr);
+  for (int c0 = n_begin; c0 < n_end; c0 = (c0 / chunk + 1) * chunk) {
+    const int c1 = std::min(n_end, (c0 / chunk + 1) * chunk);
+    const int first = c0 / k.nr * k.nr;
+    t.blocks = blocks + static_cast<size_t>(first / k.nr) * block_bytes;
+    t.block_first_channel = first;
+    t.n_begin = c0;
+    t.n_end = c1;
+    for (int r = 0; r < rows; r += k.mr) {
+      t.rows = std::min(k.mr, rows - r);
+      t.a = a + r * a_stride;
+      t.row_sums = row_sums ? row_sums + r : nullptr;
+      t.out = out + r * out_stride;
+      k.fn(t);
+    }
+  }
+}
+
+bool check_call(Isa isa, const QConvParams& p, const void* packed, KernelInfo* k) {
+  if (packed == nullptr || !conv_supported(p.geom) || !isa_supported(isa) || !kernel_for(isa, k))
+    return false;
+  const PackedHeader h = header_of(packed);
+  return packed_layout(packed) == layout_for(isa) && h.n == p.geom.out_c &&
+         h.k == p.geom.kernel_elements();
+}
+
+}  // namespace
+
+size_t conv_scratch_size(const ConvGeometry& g, Isa isa) {
+  if (!conv_supported(g)) return 0;
+  return scratch_bytes(round_up(g.kernel_elements(), 16), !reads_input_directly(g, isa));
+}
+
+size_t fc_scratch_size(const ConvGeometry& g, Isa isa) {
+  if (!conv_supported(g)) return 0;
+  return scratch_bytes(round_up(g.in_c, 16), isa != Isa::ref && g.in_c % 16 != 0);
+}
+
+bool conv_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* input,
+              int in_stride, int8_t* output, int out_stride, int begin, int end, void* scratch) {
+  KernelInfo k;
+  if (!check_call(isa, p, packed, &k)) return false;
+  const ConvGeometry& g = p.geom;
+  const int M = g.batch * g.out_h * g.out_w;
+  if (begin < 0 || begin > end || end > M) return false;
+  if (in_stride == 0) in_stride = g.in_c;
+  if (out_stride == 0) out_stride = g.out_c;
+  const PackedHeader h = header_of(packed);
+  const uint8_t* bytes = static_cast<const uint8_t*>(packed);
+  if (isa == Isa::ref && begin == 0 && end == M) {
+    Requant rq;
+    ref::conv_q8(ref_params(p, h, bytes, &rq), input, output, in_stride, out_stride);
+    return true;
+  }
+  const Scratch s = carve(scratch);
+  const bool direct = reads_input_directly(g, isa);
+  for (int p0 = begin; p0 < end; p0 += kIm2colBlock) {
+    const int rows = std::min(kIm2colBlock, end - p0);
+    const int8_t* a;
+    size_t a_stride;
+    if (direct) {
+      a = input + static_cast<size_t>(p0) * in_stride;
+      a_stride = in_stride;
+    } else {
+      im2col(g, input, in_stride, p.input_zero_point, p0, rows, h.kp, s.a);
+      a = s.a;
+      a_stride = h.kp;
+    }
+    gemm_block(k, h, bytes, p, a, a_stride, rows, s.sums, 0, g.out_c,
+               output + static_cast<size_t>(p0) * out_stride, out_stride);
+  }
+  return true;
+}
+
+bool fc_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* input,
+            int8_t* output, int out_stride, int begin, int end, void* scratch) {
+  KernelInfo k;
+  if (!check_call(isa, p, packed, &k)) return false;
+  const ConvGeometry& g = p.geom;
+  if (begin < 0 || begin > end || end > g.out_c) return false;
+  if (out_stride == 0) out_stride = g.out_c;
+  const PackedHeader h = header_of(packed);
+  const uint8_t* bytes = static_cast<const uint8_t*>(packed);
+  const int K = g.in_c;
+  if (isa == Isa::ref && begin == 0 && end == g.out_c && out_stride == g.out_c) {
+    Requant rq;
+    ref::fully_connected_q8(ref_params(p, h, bytes, &rq), input, output);
+    return true;
+  }
+  const Scratch s = carve(scratch);
+  const bool copy = isa != Isa::ref && K % 16 != 0;
+  for (int b0 = 0; b0 < g.batch; b0 += kIm2colBlock) {
+    const int rows = std::min(kIm2colBlock, g.batch - b0);
+    const int8_t* a = input + static_cast<size_t>(b0) * K;
+    size_t a_stride = K;
+    if (copy) {
+      for (int r = 0; r < rows; ++r) {
+        std::memcpy(s.a + static_cast<size_t>(r) * h.kp, a + static_cast<size_t>(r) * K, K);
+        std::memset(s.a + static_cast<size_t>(r) * h.kp + K, 0, h.kp - K);
+      }
+      a = s.a;
+      a_stride = h.kp;
+    }
+    gemm_block(k, h, bytes, p, a, a_stride, rows, s.sums, begin, end,
+               output + static_cast<size_t>(b0) * out_stride, out_stride);
+  }
+  return true;
+}
+
+}  // namespace octet::neon

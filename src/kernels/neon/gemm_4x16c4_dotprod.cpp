@@ -1,0 +1,329 @@
+// GEMM microkernel, ARMv8.2 dotprod: 4 rows x 16 channels per tile, SDOT by lane.
+// Per 16 k: 4 A loads (16 k of each row) + 16 weight loads (4 channels x 4 k each) feed 64 SDOTs;
+// few loads per SDOT suits the in-order A55 (a Q-form SDOT blocks dual issue) as well as the N1.
+// Registers: 16 accumulators + 4 A + 4 weights = 24 of 32.
+#include <cstring>
+
+#include "kernels/neon/gemm_kernels.h"
+#include "kernels/neon/neon_include.h"
+
+namespace octet::neon {
+namespace {
+
+inline int32x4_t load_s32(const uint8_t* p) { return vreinterpretq_s32_s8(vld1q_s8(reinterpret_cast<const int8_t*>(p))); }
+
+}  // namespace
+
+void gemm_4x16c4_dotprod(const GemmTile& t) {
+  const int rows = t.rows;
+  const int8_t* a0 = t.a;
+  const int8_t* a1 = rows > 1 ? a0 + t.a_stride : a0;
+  const int8_t* a2 = rows > 2 ? a1 + t.a_stride : a1;
+  const int8_t* a3 = rows > 3 ? a2 + t.a_stride : a2;
+  const int kp = t.kp;
+  const size_t block_bytes = 320 + 16 * static_cast<size_t>(kp);
+  const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
+  const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
+  const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
+  const uint8_t* blk = t.blocks;
+  for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 16, blk += block_bytes) {
+    int32x4_t b0 = load_s32(blk), b1 = load_s32(blk + 16), b2 = load_s32(blk + 32),
+              b3 = load_s32(blk + 48);
+    int32x4_t c00 = b0, c01 = b1, c02 = b2, c03 = b3;
+    int32x4_t c10 = b0, c11 = b1, c12 = b2, c13 = b3;
+    int32x4_t c20 = b0, c21 = b1, c22 = b2, c23 = b3;
+    int32x4_t c30 = b0, c31 = b1, c32 = b2, c33 = b3;
+    const int8_t* w = reinterpret_cast<const int8_t*>(blk + 320);
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+    // GCC's allocation of the intrinsics loop hoists all 16 weight loads and spills accumulators,
+    // and an asm statement cannot take 16 read-write vector operands: the whole accumulation is
+    // one asm block with accumulators in v16-v31, 4 A rows in v0-v3 and two sets of 4 weight
+    // registers (v4-v11): the next group's weights load between the current group's SDOTs
+    // (1 load per 4 SDOTs, generated). The last 16 k are peeled so nothing is read past a row or
+    // the weight block. Accumulators go to `acc` (64 int32) for the intrinsics epilogue.
+    {
+      alignas(16) int32_t acc[64];
+      size_t n = static_cast<size_t>(kp / 16), k = 0;
+      asm volatile(
+      "ldp q16, q17, [%[bias]]\n"
+      "ldp q18, q19, [%[bias], #32]\n"
+      "mov v20.16b, v16.16b\n"
+      "mov v21.16b, v17.16b\n"
+      "mov v22.16b, v18.16b\n"
+      "mov v23.16b, v19.16b\n"
+      "mov v24.16b, v16.16b\n"
+      "mov v25.16b, v17.16b\n"
+      "mov v26.16b, v18.16b\n"
+      "mov v27.16b, v19.16b\n"
+      "mov v28.16b, v16.16b\n"
+      "mov v29.16b, v17.16b\n"
+      "mov v30.16b, v18.16b\n"
+      "mov v31.16b, v19.16b\n"
+      "ldr q4, [%[w], #0]\n"
+      "ldr q5, [%[w], #16]\n"
+      "ldr q6, [%[w], #32]\n"
+      "ldr q7, [%[w], #48]\n"
+      "subs %[n], %[n], #1\n"
+      "b.eq 2f\n"
+      "1:\n"
+      "ldr q0, [%[a0], %[k]]\n"
+      "ldr q1, [%[a1], %[k]]\n"
+      "ldr q2, [%[a2], %[k]]\n"
+      "ldr q3, [%[a3], %[k]]\n"
+      "sdot v16.4s, v4.16b, v0.4b[0]\n"
+      "sdot v17.4s, v5.16b, v0.4b[0]\n"
+      "ldr q8, [%[w], #64]\n"
+      "sdot v18.4s, v6.16b, v0.4b[0]\n"
+      "sdot v19.4s, v7.16b, v0.4b[0]\n"
+      "sdot v20.4s, v4.16b, v1.4b[0]\n"
+      "sdot v21.4s, v5.16b, v1.4b[0]\n"
+      "ldr q9, [%[w], #80]\n"
+      "sdot v22.4s, v6.16b, v1.4b[0]\n"
+      "sdot v23.4s, v7.16b, v1.4b[0]\n"
+      "sdot v24.4s, v4.16b, v2.4b[0]\n"
+      "sdot v25.4s, v5.16b, v2.4b[0]\n"
+      "ldr q10, [%[w], #96]\n"
+      "sdot v26.4s, v6.16b, v2.4b[0]\n"
+      "sdot v27.4s, v7.16b, v2.4b[0]\n"
+      "sdot v28.4s, v4.16b, v3.4b[0]\n"
+      "sdot v29.4s, v5.16b, v3.4b[0]\n"
+      "ldr q11, [%[w], #112]\n"
+      "sdot v30.4s, v6.16b, v3.4b[0]\n"
+      "sdot v31.4s, v7.16b, v3.4b[0]\n"
+      "sdot v16.4s, v8.16b, v0.4b[1]\n"
+      "sdot v17.4s, v9.16b, v0.4b[1]\n"
+      "ldr q4, [%[w], #128]\n"
+      "sdot v18.4s, v10.16b, v0.4b[1]\n"
+      "sdot v19.4s, v11.16b, v0.4b[1]\n"
+      "sdot v20.4s, v8.16b, v1.4b[1]\n"
+      "sdot v21.4s, v9.16b, v1.4b[1]\n"
+      "ldr q5, [%[w], #144]\n"
+      "sdot v22.4s, v10.16b, v1.4b[1]\n"
+      "sdot v23.4s, v11.16b, v1.4b[1]\n"
+      "sdot v24.4s, v8.16b, v2.4b[1]\n"
+      "sdot v25.4s, v9.16b, v2.4b[1]\n"
+      "ldr q6, [%[w], #160]\n"
+      "sdot v26.4s, v10.16b, v2.4b[1]\n"
+      "sdot v27.4s, v11.16b, v2.4b[1]\n"
+      "sdot v28.4s, v8.16b, v3.4b[1]\n"
+      "sdot v29.4s, v9.16b, v3.4b[1]\n"
+      "ldr q7, [%[w], #176]\n"
+      "sdot v30.4s, v10.16b, v3.4b[1]\n"
+      "sdot v31.4s, v11.16b, v3.4b[1]\n"
+      "sdot v16.4s, v4.16b, v0.4b[2]\n"
+      "sdot v17.4s, v5.16b, v0.4b[2]\n"
+      "ldr q8, [%[w], #192]\n"
+      "sdot v18.4s, v6.16b, v0.4b[2]\n"
+      "sdot v19.4s, v7.16b, v0.4b[2]\n"
+      "sdot v20.4s, v4.16b, v1.4b[2]\n"
+      "sdot v21.4s, v5.16b, v1.4b[2]\n"
+      "ldr q9, [%[w], #208]\n"
+      "sdot v22.4s, v6.16b, v1.4b[2]\n"
+      "sdot v23.4s, v7.16b, v1.4b[2]\n"
+      "sdot v24.4s, v4.16b, v2.4b[2]\n"
+      "sdot v25.4s, v5.16b, v2.4b[2]\n"
+      "ldr q10, [%[w], #224]\n"
+      "sdot v26.4s, v6.16b, v2.4b[2]\n"
+      "sdot v27.4s, v7.16b, v2.4b[2]\n"
+      "sdot v28.4s, v4.16b, v3.4b[2]\n"
+      "sdot v29.4s, v5.16b, v3.4b[2]\n"
+      "ldr q11, [%[w], #240]\n"
+      "sdot v30.4s, v6.16b, v3.4b[2]\n"
+      "sdot v31.4s, v7.16b, v3.4b[2]\n"
+      "sdot v16.4s, v8.16b, v0.4b[3]\n"
+      "sdot v17.4s, v9.16b, v0.4b[3]\n"
+      "ldr q4, [%[w], #256]\n"
+      "sdot v18.4s, v10.16b, v0.4b[3]\n"
+      "sdot v19.4s, v11.16b, v0.4b[3]\n"
+      "sdot v20.4s, v8.16b, v1.4b[3]\n"
+      "sdot v21.4s, v9.16b, v1.4b[3]\n"
+      "ldr q5, [%[w], #272]\n"
+      "sdot v22.4s, v10.16b, v1.4b[3]\n"
+      "sdot v23.4s, v11.16b, v1.4b[3]\n"
+      "sdot v24.4s, v8.16b, v2.4b[3]\n"
+      "sdot v25.4s, v9.16b, v2.4b[3]\n"
+      "ldr q6, [%[w], #288]\n"
+      "sdot v26.4s, v10.16b, v2.4b[3]\n"
+      "sdot v27.4s, v11.16b, v2.4b[3]\n"
+      "sdot v28.4s, v8.16b, v3.4b[3]\n"
+      "sdot v29.4s, v9.16b, v3.4b[3]\n"
+      "ldr q7, [%[w], #304]\n"
+      "sdot v30.4s, v10.16b, v3.4b[3]\n"
+      "sdot v31.4s, v11.16b, v3.4b[3]\n"
+      "add %[w], %[w], #256\n"
+      "add %[k], %[k], #16\n"
+      "subs %[n], %[n], #1\n"
+      "b.ne 1b\n"
+      "2:\n"
+      "ldr q0, [%[a0], %[k]]\n"
+      "ldr q1, [%[a1], %[k]]\n"
+      "ldr q2, [%[a2], %[k]]\n"
+      "ldr q3, [%[a3], %[k]]\n"
+      "sdot v16.4s, v4.16b, v0.4b[0]\n"
+      "sdot v17.4s, v5.16b, v0.4b[0]\n"
+      "ldr q8, [%[w], #64]\n"
+      "sdot v18.4s, v6.16b, v0.4b[0]\n"
+      "sdot v19.4s, v7.16b, v0.4b[0]\n"
+      "sdot v20.4s, v4.16b, v1.4b[0]\n"
+      "sdot v21.4s, v5.16b, v1.4b[0]\n"
+      "ldr q9, [%[w], #80]\n"
+      "sdot v22.4s, v6.16b, v1.4b[0]\n"
+      "sdot v23.4s, v7.16b, v1.4b[0]\n"
+      "sdot v24.4s, v4.16b, v2.4b[0]\n"
+      "sdot v25.4s, v5.16b, v2.4b[0]\n"
+      "ldr q10, [%[w], #96]\n"
+      "sdot v26.4s, v6.16b, v2.4b[0]\n"
+      "sdot v27.4s, v7.16b, v2.4b[0]\n"
+      "sdot v28.4s, v4.16b, v3.4b[0]\n"
+      "sdot v29.4s, v5.16b, v3.4b[0]\n"
+      "ldr q11, [%[w], #112]\n"
+      "sdot v30.4s, v6.16b, v3.4b[0]\n"
+      "sdot v31.4s, v7.16b, v3.4b[0]\n"
+      "sdot v16.4s, v8.16b, v0.4b[1]\n"
+      "sdot v17.4s, v9.16b, v0.4b[1]\n"
+      "ldr q4, [%[w], #128]\n"
+      "sdot v18.4s, v10.16b, v0.4b[1]\n"
+      "sdot v19.4s, v11.16b, v0.4b[1]\n"
+      "sdot v20.4s, v8.16b, v1.4b[1]\n"
+      "sdot v21.4s, v9.16b, v1.4b[1]\n"
+      "ldr q5, [%[w], #144]\n"
+      "sdot v22.4s, v10.16b, v1.4b[1]\n"
+      "sdot v23.4s, v11.16b, v1.4b[1]\n"
+      "sdot v24.4s, v8.16b, v2.4b[1]\n"
+      "sdot v25.4s, v9.16b, v2.4b[1]\n"
+      "ldr q6, [%[w], #160]\n"
+      "sdot v26.4s, v10.16b, v2.4b[1]\n"
+      "sdot v27.4s, v11.16b, v2.4b[1]\n"
+      "sdot v28.4s, v8.16b, v3.4b[1]\n"
+      "sdot v29.4s, v9.16b, v3.4b[1]\n"
+      "ldr q7, [%[w], #176]\n"
+      "sdot v30.4s, v10.16b, v3.4b[1]\n"
+      "sdot v31.4s, v11.16b, v3.4b[1]\n"
+      "sdot v16.4s, v4.16b, v0.4b[2]\n"
+      "sdot v17.4s, v5.16b, v0.4b[2]\n"
+      "ldr q8, [%[w], #192]\n"
+      "sdot v18.4s, v6.16b, v0.4b[2]\n"
+      "sdot v19.4s, v7.16b, v0.4b[2]\n"
+      "sdot v20.4s, v4.16b, v1.4b[2]\n"
+      "sdot v21.4s, v5.16b, v1.4b[2]\n"
+      "ldr q9, [%[w], #208]\n"
+      "sdot v22.4s, v6.16b, v1.4b[2]\n"
+      "sdot v23.4s, v7.16b, v1.4b[2]\n"
+      "sdot v24.4s, v4.16b, v2.4b[2]\n"
+      "sdot v25.4s, v5.16b, v2.4b[2]\n"
+      "ldr q10, [%[w], #224]\n"
+      "sdot v26.4s, v6.16b, v2.4b[2]\n"
+      "sdot v27.4s, v7.16b, v2.4b[2]\n"
+      "sdot v28.4s, v4.16b, v3.4b[2]\n"
+      "sdot v29.4s, v5.16b, v3.4b[2]\n"
+      "ldr q11, [%[w], #240]\n"
+      "sdot v30.4s, v6.16b, v3.4b[2]\n"
+      "sdot v31.4s, v7.16b, v3.4b[2]\n"
+      "sdot v16.4s, v8.16b, v0.4b[3]\n"
+      "sdot v17.4s, v9.16b, v0.4b[3]\n"
+      "sdot v18.4s, v10.16b, v0.4b[3]\n"
+      "sdot v19.4s, v11.16b, v0.4b[3]\n"
+      "sdot v20.4s, v8.16b, v1.4b[3]\n"
+      "sdot v21.4s, v9.16b, v1.4b[3]\n"
+      "sdot v22.4s, v10.16b, v1.4b[3]\n"
+      "sdot v23.4s, v11.16b, v1.4b[3]\n"
+      "sdot v24.4s, v8.16b, v2.4b[3]\n"
+      "sdot v25.4s, v9.16b, v2.4b[3]\n"
+      "sdot v26.4s, v10.16b, v2.4b[3]\n"
+      "sdot v27.4s, v11.16b, v2.4b[3]\n"
+      "sdot v28.4s, v8.16b, v3.4b[3]\n"
+      "sdot v29.4s, v9.16b, v3.4b[3]\n"
+      "sdot v30.4s, v10.16b, v3.4b[3]\n"
+      "sdot v31.4s, v11.16b, v3.4b[3]\n"
+      "add %[w], %[w], #256\n"
+      "stp q16, q17, [%[acc], #0]\n"
+      "stp q18, q19, [%[acc], #32]\n"
+      "stp q20, q21, [%[acc], #64]\n"
+      "stp q22, q23, [%[acc], #96]\n"
+      "stp q24, q25, [%[acc], #128]\n"
+      "stp q26, q27, [%[acc], #160]\n"
+      "stp q28, q29, [%[acc], #192]\n"
+      "stp q30, q31, [%[acc], #224]\n"
+      : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k)
+      : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [bias] "r"(blk), [acc] "r"(acc)
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
+        "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",
+        "v28", "v29", "v30", "v31");
+      c00 = vld1q_s32(acc + 0); c01 = vld1q_s32(acc + 4); c02 = vld1q_s32(acc + 8); c03 = vld1q_s32(acc + 12);
+      c10 = vld1q_s32(acc + 16); c11 = vld1q_s32(acc + 20); c12 = vld1q_s32(acc + 24); c13 = vld1q_s32(acc + 28);
+      c20 = vld1q_s32(acc + 32); c21 = vld1q_s32(acc + 36); c22 = vld1q_s32(acc + 40); c23 = vld1q_s32(acc + 44);
+      c30 = vld1q_s32(acc + 48); c31 = vld1q_s32(acc + 52); c32 = vld1q_s32(acc + 56); c33 = vld1q_s32(acc + 60);
+    }
+#else
+    for (int k = 0; k < kp; k += 16) {
+      const int8x16_t va0 = vld1q_s8(a0 + k), va1 = vld1q_s8(a1 + k);
+      const int8x16_t va2 = vld1q_s8(a2 + k), va3 = vld1q_s8(a3 + k);
+#define OCTET_SDOT_GROUP(g)                                                              \
+  {                                                                                      \
+    const int8x16_t w0 = vld1q_s8(w), w1 = vld1q_s8(w + 16), w2 = vld1q_s8(w + 32),      \
+                    w3 = vld1q_s8(w + 48);                                               \
+    w += 64;                                                                             \
+    c00 = vdotq_laneq_s32(c00, w0, va0, g); c01 = vdotq_laneq_s32(c01, w1, va0, g);      \
+    c02 = vdotq_laneq_s32(c02, w2, va0, g); c03 = vdotq_laneq_s32(c03, w3, va0, g);      \
+    c10 = vdotq_laneq_s32(c10, w0, va1, g); c11 = vdotq_laneq_s32(c11, w1, va1, g);      \
+    c12 = vdotq_laneq_s32(c12, w2, va1, g); c13 = vdotq_laneq_s32(c13, w3, va1, g);      \
+    c20 = vdotq_laneq_s32(c20, w0, va2, g); c21 = vdotq_laneq_s32(c21, w1, va2, g);      \
+    c22 = vdotq_laneq_s32(c22, w2, va2, g); c23 = vdotq_laneq_s32(c23, w3, va2, g);      \
+    c30 = vdotq_laneq_s32(c30, w0, va3, g); c31 = vdotq_laneq_s32(c31, w1, va3, g);      \
+    c32 = vdotq_laneq_s32(c32, w2, va3, g); c33 = vdotq_laneq_s32(c33, w3, va3, g);      \
+  }
+      OCTET_SDOT_GROUP(0)
+      OCTET_SDOT_GROUP(1)
+      OCTET_SDOT_GROUP(2)
+      OCTET_SDOT_GROUP(3)
+#undef OCTET_SDOT_GROUP
+    }
+#endif
+    if (t.row_sums) {
+      const int32x4_t z0 = load_s32(blk + 64), z1 = load_s32(blk + 80), z2 = load_s32(blk + 96),
+                      z3 = load_s32(blk + 112);
+      const int32x4_t s0 = vdupq_n_s32(t.row_sums[0]);
+      const int32x4_t s1 = vdupq_n_s32(t.row_sums[rows > 1 ? 1 : 0]);
+      const int32x4_t s2 = vdupq_n_s32(t.row_sums[rows > 2 ? 2 : 0]);
+      const int32x4_t s3 = vdupq_n_s32(t.row_sums[rows > 3 ? 3 : 0]);
+      c00 = vmlsq_s32(c00, z0, s0); c01 = vmlsq_s32(c01, z1, s0);
+      c02 = vmlsq_s32(c02, z2, s0); c03 = vmlsq_s32(c03, z3, s0);
+      c10 = vmlsq_s32(c10, z0, s1); c11 = vmlsq_s32(c11, z1, s1);
+      c12 = vmlsq_s32(c12, z2, s1); c13 = vmlsq_s32(c13, z3, s1);
+      c20 = vmlsq_s32(c20, z0, s2); c21 = vmlsq_s32(c21, z1, s2);
+      c22 = vmlsq_s32(c22, z2, s2); c23 = vmlsq_s32(c23, z3, s2);
+      c30 = vmlsq_s32(c30, z0, s3); c31 = vmlsq_s32(c31, z1, s3);
+      c32 = vmlsq_s32(c32, z2, s3); c33 = vmlsq_s32(c33, z3, s3);
+    }
+    const int32x4_t m0 = load_s32(blk + 128), m1 = load_s32(blk + 144), m2 = load_s32(blk + 160),
+                    m3 = load_s32(blk + 176);
+    const int32x4_t l0 = load_s32(blk + 192), l1 = load_s32(blk + 208), l2 = load_s32(blk + 224),
+                    l3 = load_s32(blk + 240);
+    const int32x4_t r0 = load_s32(blk + 256), r1 = load_s32(blk + 272), r2 = load_s32(blk + 288),
+                    r3 = load_s32(blk + 304);
+    int8x16_t o[4];
+#define OCTET_ROW(i, x0, x1, x2, x3)                                                         \
+  o[i] = vcombine_s8(narrow_s32x8(rescale_s32x4(x0, m0, l0, r0), rescale_s32x4(x1, m1, l1, r1), \
+                                  zp, qmin, qmax),                                            \
+                     narrow_s32x8(rescale_s32x4(x2, m2, l2, r2), rescale_s32x4(x3, m3, l3, r3), \
+                                  zp, qmin, qmax));
+    OCTET_ROW(0, c00, c01, c02, c03)
+    OCTET_ROW(1, c10, c11, c12, c13)
+    OCTET_ROW(2, c20, c21, c22, c23)
+    OCTET_ROW(3, c30, c31, c32, c33)
+#undef OCTET_ROW
+    const int lo = c0 < t.n_begin ? t.n_begin : c0;
+    const int hi = c0 + 16 > t.n_end ? t.n_end : c0 + 16;
+    if (lo == c0 && hi == c0 + 16) {
+      for (int r = 0; r < rows; ++r) vst1q_s8(t.out + r * t.out_stride + c0, o[r]);
+    } else {
+      for (int r = 0; r < rows; ++r) {
+        int8_t tmp[16];
+        vst1q_s8(tmp, o[r]);
+        std::memcpy(t.out + r * t.out_stride + lo, tmp + (lo - c0), hi - lo);
+      }
+    }
+  }
+}
+
+}  // namespace octet::neon

@@ -1,0 +1,37 @@
+// Internal: the GEMM microkernels behind conv_gemm.h. Each computes up to MR rows (output
+// pixels) of A against a run of packed weight blocks, with the fused epilogue: bias, -z_c*sum(a),
+// per-channel rescale (SQSHL, SQRDMULH, SRSHL), + output zero point, clamp, strided int8 store.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace octet::neon {
+
+struct GemmTile {
+  int rows;                 // 1..MR of the kernel
+  const int8_t* a;          // row 0 of A; rows are kp bytes long (multiple of 16) ...
+  size_t a_stride;          // ... and a_stride bytes apart
+  int kp;
+  const int32_t* row_sums;  // sum of each row's kp bytes, or null when all z_c are 0
+  const uint8_t* blocks;    // packed weight block containing channel n_begin
+  int block_first_channel;  // channel index of that block's first channel (multiple of NR)
+  int n_begin, n_end;       // output channels to compute and store
+  int8_t* out;              // where channel 0 of row 0 goes ...
+  size_t out_stride;        // ... rows out_stride bytes apart
+  int32_t out_zero_point, qmin, qmax;
+};
+
+// n16k4 layout, MR = 4.
+constexpr int kDotprodMr = 4, kDotprodNr = 16;
+void gemm_4x16c4_dotprod(const GemmTile& t);
+// n4k16 layout, MR = 4.
+constexpr int kV80Mr = 4, kV80Nr = 4;
+void gemm_4x4c16_v80(const GemmTile& t);
+// n4k16 layout, MR = 2 (armv7 has 16 q registers).
+constexpr int kArmv7Mr = 2, kArmv7Nr = 4;
+void gemm_2x4c16_armv7(const GemmTile& t);
+
+// sums[r] = sum of the kp int8 values of row r (kp multiple of 16), NEON.
+void row_sums_s8(const int8_t* a, size_t a_stride, int rows, int kp, int32_t* sums);
+
+}  // namespace octet::neon

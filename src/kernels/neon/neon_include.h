@@ -1,0 +1,50 @@
+// Internal: the NEON intrinsics header (SIMDe on x86 hosts) plus the requant epilogue shared by
+// the microkernels. rescale() of quant/rescale.h maps 1:1 onto SQSHL, SQRDMULH, SRSHL; requantize
+// then narrows with saturation (SQXTN), adds the zero point saturating in int16 and clamps —
+// bit-exact with quant/rescale.h since the saturation points lie far outside [-128, 127].
+#pragma once
+#if defined(OCTET_ARCH_simde)
+#include <simde/arm/neon.h>
+#else
+#include <arm_neon.h>
+#endif
+#include <cstdint>
+
+namespace octet::neon {
+
+#if defined(OCTET_ARCH_simde)
+// SIMDe 0.7.4 left-shifts negative values in vqrdmulhq_s32 / vqshlq_s32 (UBSan aborts): on x86
+// hosts emulate the three instructions of rescale() lane by lane from their Arm definitions
+// (SQSHL by left >= 0, SQRDMULH, SRSHL by right <= 0), 64-bit intermediates, saturating.
+static inline int32x4_t rescale_s32x4(int32x4_t acc, int32x4_t mult, int32x4_t left,
+                                      int32x4_t right) {
+  int32_t a[4], m[4], l[4], r[4], o[4];
+  vst1q_s32(a, acc);
+  vst1q_s32(m, mult);
+  vst1q_s32(l, left);
+  vst1q_s32(r, right);
+  for (int i = 0; i < 4; ++i) {
+    int64_t x = static_cast<int64_t>(a[i]) * (int64_t{1} << l[i]);            // SQSHL
+    x = x > INT32_MAX ? INT32_MAX : x < INT32_MIN ? INT32_MIN : x;
+    int64_t y = (x * m[i] + (int64_t{1} << 30)) >> 31;                       // SQRDMULH
+    y = y > INT32_MAX ? INT32_MAX : y;
+    if (r[i] < 0) y = (y + (int64_t{1} << (-r[i] - 1))) >> -r[i];            // SRSHL
+    o[i] = static_cast<int32_t>(y);
+  }
+  return vld1q_s32(o);
+}
+#else
+// rescale(acc) for 4 channels: left = max(shift, 0), right = min(shift, 0).
+static inline int32x4_t rescale_s32x4(int32x4_t acc, int32x4_t mult, int32x4_t left,
+                                      int32x4_t right) {
+  return vrshlq_s32(vqrdmulhq_s32(vqshlq_s32(acc, left), mult), right);
+}
+#endif
+// 8 rescaled values -> int8 with zero point and clamp (lanes 0..7).
+static inline int8x8_t narrow_s32x8(int32x4_t lo, int32x4_t hi, int16x8_t zp, int8x8_t qmin,
+                                    int8x8_t qmax) {
+  const int16x8_t v = vqaddq_s16(vcombine_s16(vqmovn_s32(lo), vqmovn_s32(hi)), zp);
+  return vmin_s8(vmax_s8(vqmovn_s16(v), qmin), qmax);
+}
+
+}  // namespace octet::neon

@@ -1,0 +1,185 @@
+// Weight packing for conv_gemm.h: the layouts are documented there. pack() and repack() share one
+// addressing function per layout, so a buffer round-trips through any layout unchanged.
+#include <cstring>
+#include <vector>
+
+#include "kernels/neon/conv_gemm.h"
+
+namespace octet::neon {
+namespace {
+
+struct LayoutShape {
+  int nr;              // channels per block (0: ohwi)
+  size_t param_bytes;  // per block
+};
+
+LayoutShape shape_of(WeightLayout l) {
+  switch (l) {
+    case WeightLayout::n4k16: return {4, 5 * 4 * 4};
+    case WeightLayout::n16k4: return {16, 5 * 16 * 4};
+    default: return {0, 0};
+  }
+}
+
+int round_up(int x, int m) { return (x + m - 1) / m * m; }
+
+enum Field { kBias = 0, kZeroPoint = 1, kMultiplier = 2, kLeftShift = 3, kRightShift = 4 };
+
+// Offsets (from the buffer start) of the pieces of a packed buffer.
+struct Addressing {
+  WeightLayout layout;
+  int n, k, kp, nr;
+  size_t param_bytes, block_bytes;
+
+  Addressing(WeightLayout l, int n_, int k_) : layout(l), n(n_), k(k_), kp(round_up(k_, 16)) {
+    const LayoutShape s = shape_of(l);
+    nr = s.nr;
+    param_bytes = s.param_bytes;
+    block_bytes = param_bytes + static_cast<size_t>(nr) * kp;
+  }
+  size_t total() const {
+    if (layout == WeightLayout::ohwi)
+      return sizeof(PackedHeader) + 16 * static_cast<size_t>(n) + static_cast<size_t>(n) * k;
+    return sizeof(PackedHeader) + static_cast<size_t>((n + nr - 1) / nr) * block_bytes;
+  }
+  // int32 field of channel c (for ohwi, kLeftShift is "shift" and kRightShift unused).
+  size_t field(int c, Field f) const {
+    if (layout == WeightLayout::ohwi)
+      return sizeof(PackedHeader) + 4 * (static_cast<size_t>(f) * n + c);
+    return sizeof(PackedHeader) + static_cast<size_t>(c / nr) * block_bytes +
+           4 * (static_cast<size_t>(f) * nr + c % nr);
+  }
+  size_t weight(int c, int kk) const {
+    switch (layout) {
+      case WeightLayout::ohwi:
+        return sizeof(PackedHeader) + 16 * static_cast<size_t>(n) + static_cast<size_t>(c) * k + kk;
+      case WeightLayout::n4k16:
+        return sizeof(PackedHeader) + static_cast<size_t>(c / 4) * block_bytes + param_bytes +
+               static_cast<size_t>(kk / 16) * 64 + (c % 4) * 16 + kk % 16;
+      case WeightLayout::n16k4:
+        return sizeof(PackedHeader) + static_cast<size_t>(c / 16) * block_bytes + param_bytes +
+               static_cast<size_t>(kk / 4) * 64 + (c % 16) * 4 + kk % 4;
+      default: return 0;
+    }
+  }
+};
+
+bool layout_known(WeightLayout l) {
+  return l == WeightLayout::ohwi || l == WeightLayout::n4k16 || l == WeightLayout::n16k4;
+}
+
+void put32(void* base, size_t off, int32_t v) { std::memcpy(static_cast<uint8_t*>(base) + off, &v, 4); }
+int32_t get32(const void* base, size_t off) {
+  int32_t v;
+  std::memcpy(&v, static_cast<const uint8_t*>(base) + off, 4);
+  return v;
+}
+
+}  // namespace
+
+WeightLayout layout_for(Isa isa) {
+  switch (isa) {
+    case Isa::v80:
+    case Isa::armv7: return WeightLayout::n4k16;
+    case Isa::dotprod: return WeightLayout::n16k4;
+    default: return WeightLayout::ohwi;
+  }
+}
+
+const char* layout_name(WeightLayout layout) {
+  switch (layout) {
+    case WeightLayout::ohwi: return "ohwi";
+    case WeightLayout::n4k16: return "n4k16";
+    case WeightLayout::n16k4: return "n16k4";
+    default: return "none";
+  }
+}
+
+bool conv_supported(const ConvGeometry& g) {
+  return g.groups == 1 && g.batch > 0 && g.in_h > 0 && g.in_w > 0 && g.in_c > 0 && g.out_h > 0 &&
+         g.out_w > 0 && g.out_c > 0 && g.kernel_h > 0 && g.kernel_w > 0 && g.stride_h > 0 &&
+         g.stride_w > 0 && g.dilation_h > 0 && g.dilation_w > 0;
+}
+
+size_t packed_size(const ConvGeometry& g, WeightLayout layout) {
+  if (!conv_supported(g) || !layout_known(layout)) return 0;
+  return Addressing(layout, g.out_c, g.kernel_elements()).total();
+}
+
+bool pack(const ConvGeometry& g, WeightLayout layout, const int8_t* weights,
+          const int32_t* zero_points, const int32_t* bias_folded, const int32_t* multipliers,
+          const int32_t* shifts, void* out) {
+  if (!conv_supported(g) || !layout_known(layout)) return false;
+  const int n = g.out_c, k = g.kernel_elements();
+  for (size_t i = 0; i < static_cast<size_t>(n) * k; ++i)
+    if (weights[i] == -128) return false;
+  const Addressing a(layout, n, k);
+  std::memset(out, 0, a.total());
+  PackedHeader h{};
+  h.magic = kPackedMagic;
+  h.layout = static_cast<int32_t>(layout);
+  h.n = n;
+  h.k = k;
+  h.kp = a.kp;
+  h.nr = a.nr;
+  h.any_zero_point = 0;
+  for (int c = 0; c < n; ++c)
+    if (zero_points[c] != 0) h.any_zero_point = 1;
+  std::memcpy(out, &h, sizeof h);
+  int8_t* bytes = static_cast<int8_t*>(out);
+  for (int c = 0; c < n; ++c) {
+    put32(out, a.field(c, kBias), bias_folded[c]);
+    put32(out, a.field(c, kZeroPoint), zero_points[c]);
+    put32(out, a.field(c, kMultiplier), multipliers[c]);
+    if (layout == WeightLayout::ohwi) {
+      put32(out, a.field(c, kLeftShift), shifts[c]);
+    } else {
+      put32(out, a.field(c, kLeftShift), shifts[c] > 0 ? shifts[c] : 0);
+      put32(out, a.field(c, kRightShift), shifts[c] < 0 ? shifts[c] : 0);
+    }
+    const int8_t* w = weights + static_cast<size_t>(c) * k;
+    for (int kk = 0; kk < k; ++kk) bytes[a.weight(c, kk)] = w[kk];
+  }
+  return true;
+}
+
+WeightLayout packed_layout(const void* buf) {
+  PackedHeader h;
+  std::memcpy(&h, buf, sizeof h);
+  if (h.magic != kPackedMagic) return WeightLayout::none;
+  const WeightLayout l = static_cast<WeightLayout>(h.layout);
+  return layout_known(l) ? l : WeightLayout::none;
+}
+
+bool packed_valid(const ConvGeometry& g, const void* buf, size_t size) {
+  if (buf == nullptr || size < sizeof(PackedHeader) || !conv_supported(g)) return false;
+  PackedHeader h;
+  std::memcpy(&h, buf, sizeof h);
+  const WeightLayout l = packed_layout(buf);
+  if (l == WeightLayout::none) return false;
+  const Addressing a(l, g.out_c, g.kernel_elements());
+  return h.n == g.out_c && h.k == g.kernel_elements() && h.kp == a.kp && h.nr == a.nr &&
+         (h.any_zero_point == 0 || h.any_zero_point == 1) && size == a.total();
+}
+
+bool repack(const ConvGeometry& g, const void* src, size_t src_size, WeightLayout dst_layout,
+            void* out) {
+  if (!packed_valid(g, src, src_size) || !layout_known(dst_layout)) return false;
+  const int n = g.out_c, k = g.kernel_elements();
+  const Addressing s(packed_layout(src), n, k);
+  // Load-time only, never inside run(): unpack to raw arrays, then pack.
+  std::vector<int8_t> w(static_cast<size_t>(n) * k);
+  std::vector<int32_t> zp(n), bias(n), mult(n), shift(n);
+  const int8_t* bytes = static_cast<const int8_t*>(src);
+  for (int c = 0; c < n; ++c) {
+    bias[c] = get32(src, s.field(c, kBias));
+    zp[c] = get32(src, s.field(c, kZeroPoint));
+    mult[c] = get32(src, s.field(c, kMultiplier));
+    shift[c] = get32(src, s.field(c, kLeftShift));
+    if (s.layout != WeightLayout::ohwi) shift[c] += get32(src, s.field(c, kRightShift));
+    for (int kk = 0; kk < k; ++kk) w[static_cast<size_t>(c) * k + kk] = bytes[s.weight(c, kk)];
+  }
+  return pack(g, dst_layout, w.data(), zp.data(), bias.data(), mult.data(), shift.data(), out);
+}
+
+}  // namespace octet::neon

@@ -1,0 +1,314 @@
+// GEMM convolution / fully connected on every path, bit-exact against octet::ref on randomized
+// shapes: M, N, K off the tiles and 1, odd channels, strides, padding, dilation, both weight
+// schemes, saturating multipliers, output pixel strides, split ranges; plus packing round trips.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/neon/conv_gemm.h"
+#include "kernels/ref/ref_kernels.h"
+#include "quant/rescale.h"
+
+namespace octet::neon {
+namespace {
+
+struct Case {
+  ConvGeometry g;
+  bool symmetric = false;   // all z_c = 0
+  bool saturate = false;    // large multipliers: outputs pile up at the clamp bounds
+  int in_extra = 0;         // in_stride - in_c
+  int out_extra = 0;        // out_stride - out_c
+};
+
+std::string describe(const Case& c) {
+  const ConvGeometry& g = c.g;
+  return "b" + std::to_string(g.batch) + " in " + std::to_string(g.in_h) + "x" + std::to_string(g.in_w) + "x" +
+         std::to_string(g.in_c) + " out " + std::to_string(g.out_h) + "x" + std::to_string(g.out_w) + "x" +
+         std::to_string(g.out_c) + " k" + std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) + " s" +
+         std::to_string(g.stride_h) + "," + std::to_string(g.stride_w) + " d" + std::to_string(g.dilation_h) + "," +
+         std::to_string(g.dilation_w) + " p" + std::to_string(g.pad_top) + "," + std::to_string(g.pad_left) +
+         (c.symmetric ? " sym" : " asym") + (c.saturate ? " sat" : "") + " in+" + std::to_string(c.in_extra) +
+         " out+" + std::to_string(c.out_extra);
+}
+
+// Random layer data + the reference output.
+struct Layer {
+  std::vector<int8_t> input, weights;
+  std::vector<int32_t> zc, bias, mult, shift;
+  QConvParams p;
+  int in_stride, out_stride;
+};
+
+Layer make_layer(const Case& c, std::mt19937& rng) {
+  const ConvGeometry& g = c.g;
+  Layer L;
+  const int K = g.kernel_elements();
+  L.in_stride = g.in_c + c.in_extra;
+  L.out_stride = g.out_c + c.out_extra;
+  std::uniform_int_distribution<int> i8(-128, 127), w8(-127, 127), zpd(-20, 20);
+  L.input.resize(static_cast<size_t>(g.batch) * g.in_h * g.in_w * L.in_stride);
+  for (auto& v : L.input) v = static_cast<int8_t>(i8(rng));
+  L.weights.resize(static_cast<size_t>(g.out_c) * K);
+  for (auto& v : L.weights) v = static_cast<int8_t>(w8(rng));
+  if (!L.weights.empty() && rng() % 2) L.weights[0] = 127;
+  L.zc.resize(g.out_c);
+  L.bias.resize(g.out_c);
+  L.mult.resize(g.out_c);
+  L.shift.resize(g.out_c);
+  std::uniform_real_distribution<double> mantissa(0.5, 1.0);
+  std::uniform_int_distribution<int> bias_d(-20000, 20000);
+  for (int i = 0; i < g.out_c; ++i) {
+    L.zc[i] = c.symmetric ? 0 : zpd(rng);
+    L.bias[i] = bias_d(rng);
+    // M ~ 1/(K*64) keeps outputs spread over int8; saturating cases use M up to 2^4.
+    const int e = c.saturate ? static_cast<int>(rng() % 12) - 6 : -static_cast<int>(rng() % 4) - 6 -
+                                                                       (K > 64 ? 4 : 0);
+    Multiplier m;
+    EXPECT_TRUE(quantize_multiplier(std::ldexp(mantissa(rng), e), &m));
+    L.mult[i] = m.multiplier;
+    L.shift[i] = m.shift;
+  }
+  L.p.geom = g;
+  L.p.input_zero_point = static_cast<int32_t>(rng() % 256) - 128;
+  L.p.weights = L.weights.data();
+  L.p.weight_zero_points = L.zc.data();
+  L.p.bias_folded = L.bias.data();
+  L.p.requant.multiplier = L.mult.data();
+  L.p.requant.shift = L.shift.data();
+  L.p.requant.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
+  if (rng() % 3 == 0) {  // a fused ReLU-like clamp
+    L.p.requant.clamp_min = std::max(-128, L.p.requant.output_zero_point);
+    L.p.requant.clamp_max = 127 - static_cast<int32_t>(rng() % 8);
+  }
+  return L;
+}
+
+// 64-byte aligned storage like the model file's buffers.
+struct Aligned {
+  std::vector<uint8_t> raw;
+  void* ptr = nullptr;
+  explicit Aligned(size_t n) : raw(n + 64) {
+    ptr = raw.data() + (64 - reinterpret_cast<uintptr_t>(raw.data()) % 64) % 64;
+  }
+};
+
+void check_conv(Isa isa, const Case& c, std::mt19937& rng) {
+  SCOPED_TRACE(std::string(isa_name(isa)) + ": " + describe(c));
+  const ConvGeometry& g = c.g;
+  Layer L = make_layer(c, rng);
+  const int M = g.batch * g.out_h * g.out_w;
+  constexpr int8_t kGuard = 0x5a;
+  std::vector<int8_t> want(static_cast<size_t>(M) * L.out_stride, kGuard);
+  ref::conv_q8(L.p, L.input.data(), want.data(), L.in_stride, L.out_stride);
+
+  const WeightLayout layout = layout_for(isa);
+  const size_t n = packed_size(g, layout);
+  ASSERT_GT(n, sizeof(PackedHeader));
+  Aligned packed(n);
+  ASSERT_TRUE(pack(g, layout, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(),
+                   L.shift.data(), packed.ptr));
+  ASSERT_TRUE(packed_valid(g, packed.ptr, n));
+  const size_t ss = conv_scratch_size(g, isa);
+  std::vector<uint8_t> scratch(ss + 1);
+  // Unaligned scratch on purpose: the API accepts any alignment.
+  void* sp = scratch.data() + 1;
+
+  // Whole range, then the same split into random pieces: identical bytes, guards untouched.
+  for (int split = 0; split < 2; ++split) {
+    std::vector<int8_t> got(want.size(), kGuard);
+    if (split == 0) {
+      ASSERT_TRUE(conv_run(isa, L.p, packed.ptr, L.input.data(), L.in_stride, got.data(), L.out_stride, 0, M, sp));
+    } else {
+      for (int b = 0; b < M;) {
+        const int e = std::min(M, b + 1 + static_cast<int>(rng() % 70));
+        ASSERT_TRUE(conv_run(isa, L.p, packed.ptr, L.input.data(), L.in_stride, got.data(), L.out_stride, b, e, sp));
+        b = e;
+      }
+    }
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(got[i], want[i]) << "split " << split << " pixel " << i / L.out_stride << " channel "
+                                 << i % L.out_stride;
+    }
+  }
+}
+
+ConvGeometry conv_geom(int batch, int ih, int iw, int ic, int oc, int kh, int kw, int sh, int sw,
+                       int dh, int dw, int pt, int pl, int pb, int pr) {
+  ConvGeometry g;
+  g.batch = batch;
+  g.in_h = ih;
+  g.in_w = iw;
+  g.in_c = ic;
+  g.out_c = oc;
+  g.kernel_h = kh;
+  g.kernel_w = kw;
+  g.stride_h = sh;
+  g.stride_w = sw;
+  g.dilation_h = dh;
+  g.dilation_w = dw;
+  g.pad_top = pt;
+  g.pad_left = pl;
+  g.out_h = ConvGeometry::out_extent(ih, kh, sh, dh, pt + pb);
+  g.out_w = ConvGeometry::out_extent(iw, kw, sw, dw, pl + pr);
+  return g;
+}
+
+std::vector<Case> conv_cases() {
+  std::vector<Case> cs;
+  auto add = [&](ConvGeometry g, bool sym, bool sat, int ie, int oe) { cs.push_back({g, sym, sat, ie, oe}); };
+  // 1x1 stride 1 read straight from the input (K % 16 == 0), tiles off by one everywhere.
+  add(conv_geom(1, 5, 7, 32, 17, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 0);
+  add(conv_geom(1, 3, 3, 16, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), true, false, 0, 0);
+  add(conv_geom(2, 4, 5, 48, 33, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 16, 7);   // strides
+  add(conv_geom(1, 1, 1, 64, 20, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, true, 0, 0);
+  add(conv_geom(1, 11, 13, 64, 64, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 64); // concat slice
+  // 1x1 with K off 16, stride 2, padding: im2col.
+  add(conv_geom(1, 6, 5, 3, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 2, 0);
+  add(conv_geom(1, 9, 9, 24, 19, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0), false, false, 0, 0);
+  add(conv_geom(1, 4, 4, 16, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);
+  // KxK: first-layer-like, odd channels, strides, asymmetric padding, dilation.
+  add(conv_geom(1, 13, 11, 3, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), false, false, 0, 0);
+  add(conv_geom(1, 7, 7, 5, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true, false, 3, 2);
+  add(conv_geom(2, 8, 6, 17, 31, 3, 3, 1, 2, 1, 1, 0, 2, 1, 0), false, false, 0, 0);
+  add(conv_geom(1, 9, 10, 8, 12, 3, 2, 2, 1, 2, 3, 2, 1, 2, 3), false, false, 0, 5);
+  add(conv_geom(1, 6, 6, 16, 21, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2), false, true, 0, 0);
+  add(conv_geom(1, 2, 3, 7, 3, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2), false, false, 0, 0);  // mostly padding
+  add(conv_geom(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 0);  // all 1
+  add(conv_geom(1, 12, 12, 32, 24, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1), false, false, 0, 0);  // M > im2col block
+  return cs;
+}
+
+void run_conv_suite(Isa isa) {
+  if (!isa_supported(isa)) GTEST_SKIP() << isa_name(isa) << " not supported on this CPU/build";
+  std::mt19937 rng(1234 + static_cast<int>(isa));
+  for (const Case& c : conv_cases()) check_conv(isa, c, rng);
+  // Randomized shapes.
+  for (int i = 0; i < 24; ++i) {
+    const int kh = 1 + rng() % 3, kw = 1 + rng() % 3, sh = 1 + rng() % 2, sw = 1 + rng() % 2;
+    const int dh = 1 + rng() % 2, dw = 1 + rng() % 2;
+    const int ih = kh * dh + rng() % 8, iw = kw * dw + rng() % 8;
+    const int ic = 1 + rng() % 40, oc = 1 + rng() % 40;
+    Case c;
+    c.g = conv_geom(1 + rng() % 2, ih, iw, ic, oc, kh, kw, sh, sw, dh, dw, rng() % kh, rng() % kw,
+                    rng() % kh, rng() % kw);
+    c.symmetric = rng() % 3 == 0;
+    c.saturate = rng() % 5 == 0;
+    c.in_extra = rng() % 3 == 0 ? static_cast<int>(rng() % 9) : 0;
+    c.out_extra = rng() % 3 == 0 ? static_cast<int>(rng() % 9) : 0;
+    check_conv(isa, c, rng);
+    if (testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(NeonConvGemm, Ref) { run_conv_suite(Isa::ref); }
+TEST(NeonConvGemm, V80) { run_conv_suite(Isa::v80); }
+TEST(NeonConvGemm, Dotprod) { run_conv_suite(Isa::dotprod); }
+TEST(NeonConvGemm, Armv7) { run_conv_suite(Isa::armv7); }
+
+void check_fc(Isa isa, int batch, int in_c, int out_c, bool symmetric, std::mt19937& rng) {
+  SCOPED_TRACE(std::string(isa_name(isa)) + " fc b" + std::to_string(batch) + " " + std::to_string(in_c) +
+               "->" + std::to_string(out_c) + (symmetric ? " sym" : " asym"));
+  Case c;
+  c.g.batch = batch;
+  c.g.in_h = c.g.in_w = c.g.out_h = c.g.out_w = 1;
+  c.g.in_c = in_c;
+  c.g.out_c = out_c;
+  c.symmetric = symmetric;
+  Layer L = make_layer(c, rng);
+  std::vector<int8_t> want(static_cast<size_t>(batch) * out_c);
+  ref::fully_connected_q8(L.p, L.input.data(), want.data());
+  const WeightLayout layout = layout_for(isa);
+  const size_t n = packed_size(c.g, layout);
+  Aligned packed(n);
+  ASSERT_TRUE(pack(c.g, layout, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(),
+                   L.shift.data(), packed.ptr));
+  std::vector<uint8_t> scratch(fc_scratch_size(c.g, isa));
+  for (int split = 0; split < 2; ++split) {
+    std::vector<int8_t> got(want.size(), 0x5a);
+    for (int b = 0; b < out_c;) {
+      const int e = split == 0 ? out_c : std::min(out_c, b + 1 + static_cast<int>(rng() % 40));
+      ASSERT_TRUE(fc_run(isa, L.p, packed.ptr, L.input.data(), got.data(), 0, b, e, scratch.data()));
+      b = e;
+    }
+    ASSERT_EQ(got, want) << "split " << split;
+  }
+}
+
+void run_fc_suite(Isa isa) {
+  if (!isa_supported(isa)) GTEST_SKIP() << isa_name(isa) << " not supported on this CPU/build";
+  std::mt19937 rng(99 + static_cast<int>(isa));
+  check_fc(isa, 1, 64, 10, false, rng);
+  check_fc(isa, 1, 1, 1, false, rng);
+  check_fc(isa, 1, 33, 17, true, rng);
+  check_fc(isa, 3, 256, 100, false, rng);
+  check_fc(isa, 5, 20, 37, false, rng);
+  check_fc(isa, 2, 1024, 45, true, rng);
+}
+
+TEST(NeonFullyConnected, Ref) { run_fc_suite(Isa::ref); }
+TEST(NeonFullyConnected, V80) { run_fc_suite(Isa::v80); }
+TEST(NeonFullyConnected, Dotprod) { run_fc_suite(Isa::dotprod); }
+TEST(NeonFullyConnected, Armv7) { run_fc_suite(Isa::armv7); }
+
+TEST(NeonPacking, RoundTripsAndValidation) {
+  std::mt19937 rng(7);
+  Case c;
+  c.g = conv_geom(1, 5, 5, 7, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+  Layer L = make_layer(c, rng);
+  const WeightLayout layouts[] = {WeightLayout::ohwi, WeightLayout::n4k16, WeightLayout::n16k4};
+  std::vector<std::vector<uint8_t>> direct;
+  for (WeightLayout l : layouts) {
+    std::vector<uint8_t> buf(packed_size(c.g, l));
+    ASSERT_TRUE(pack(c.g, l, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(), L.shift.data(), buf.data()));
+    EXPECT_EQ(packed_layout(buf.data()), l);
+    EXPECT_TRUE(packed_valid(c.g, buf.data(), buf.size()));
+    EXPECT_FALSE(packed_valid(c.g, buf.data(), buf.size() - 1));
+    direct.push_back(buf);
+  }
+  for (size_t s = 0; s < 3; ++s) {
+    for (size_t d = 0; d < 3; ++d) {
+      std::vector<uint8_t> out(packed_size(c.g, layouts[d]));
+      ASSERT_TRUE(repack(c.g, direct[s].data(), direct[s].size(), layouts[d], out.data()));
+      EXPECT_EQ(out, direct[d]) << layout_name(layouts[s]) << " -> " << layout_name(layouts[d]);
+    }
+  }
+  // Wrong geometry, corrupt header, -128 weights, groups: refused.
+  ConvGeometry other = c.g;
+  other.out_c += 1;
+  EXPECT_FALSE(packed_valid(other, direct[1].data(), direct[1].size()));
+  direct[2][0] ^= 1;
+  EXPECT_FALSE(packed_valid(c.g, direct[2].data(), direct[2].size()));
+  L.weights[3] = -128;
+  std::vector<uint8_t> buf(packed_size(c.g, WeightLayout::n16k4));
+  EXPECT_FALSE(pack(c.g, WeightLayout::n16k4, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(), L.shift.data(), buf.data()));
+  ConvGeometry grouped = c.g;
+  grouped.groups = 7;
+  EXPECT_EQ(packed_size(grouped, WeightLayout::n16k4), 0u);
+}
+
+TEST(NeonConvGemm, RefusesMismatchedCalls) {
+  std::mt19937 rng(3);
+  Case c;
+  c.g = conv_geom(1, 4, 4, 16, 8, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+  Layer L = make_layer(c, rng);
+  std::vector<uint8_t> buf(packed_size(c.g, WeightLayout::ohwi));
+  ASSERT_TRUE(pack(c.g, WeightLayout::ohwi, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(), L.shift.data(), buf.data()));
+  std::vector<uint8_t> scratch(conv_scratch_size(c.g, Isa::ref));
+  std::vector<int8_t> out(16 * 8, 0x11);
+  const auto untouched = out;
+  // Layout of another path, bad ranges, unsupported path: false, nothing written.
+  EXPECT_FALSE(conv_run(Isa::i8mm, L.p, buf.data(), L.input.data(), 0, out.data(), 0, 0, 16, scratch.data()));
+  if (isa_supported(Isa::v80))
+    EXPECT_FALSE(conv_run(Isa::v80, L.p, buf.data(), L.input.data(), 0, out.data(), 0, 0, 16, scratch.data()));
+  EXPECT_FALSE(conv_run(Isa::ref, L.p, buf.data(), L.input.data(), 0, out.data(), 0, 5, 17, scratch.data()));
+  EXPECT_FALSE(conv_run(Isa::ref, L.p, buf.data(), L.input.data(), 0, out.data(), 0, 6, 5, scratch.data()));
+  EXPECT_EQ(out, untouched);
+  EXPECT_TRUE(conv_run(Isa::ref, L.p, buf.data(), L.input.data(), 0, out.data(), 0, 0, 16, scratch.data()));
+}
+
+}  // namespace
+}  // namespace octet::neon
