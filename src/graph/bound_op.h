@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "graph/model_impl.h"
+#include "kernels/neon/isa.h"
 #include "kernels/op_params.h"
 
 namespace octet::graph {
@@ -72,6 +73,9 @@ struct BindContext {
   size_t* repacked_bytes;
   std::string* log;
 };
+
+neon::Isa to_neon(Isa isa);
+Isa from_neon(neon::Isa isa);
 
 // Scratch bytes one part of operator `op` needs on `isa` (planned in the arena).
 size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa);

@@ -41,18 +41,20 @@ struct Interpreter::Impl {
 
 namespace {
 
-Isa resolve_isa(Isa requested, std::string* why) {
-  Isa isa = requested;
-  if (isa == Isa::kAuto) {
-    if (const char* env = std::getenv("OCTET_ISA")) {
-      const std::string s = env;
-      for (Isa c : {Isa::kRef, Isa::kV80, Isa::kDotprod, Isa::kI8mm, Isa::kArmv7})
-        if (s == isa_name(c)) isa = c;
-    }
+// kAuto: the kernels' own choice (OCTET_ISA environment override, else CPU detection).
+// An explicit ISA this CPU or build cannot run is refused.
+bool resolve_isa(Isa requested, Isa* out, std::string* error) {
+  if (requested == Isa::kAuto) {
+    *out = graph::from_neon(neon::active_isa());
+    return true;
   }
-  // Until the NEON kernels are integrated every operator runs the portable reference kernels.
-  if (isa != Isa::kRef) *why = std::string("ISA ") + isa_name(isa) + " requested: no NEON kernels in this build yet, using ref";
-  return Isa::kRef;
+  const neon::Isa n = graph::to_neon(requested);
+  if (requested != Isa::kRef && (n == neon::Isa::ref || !neon::isa_supported(n))) {
+    *error = std::string("ISA ") + isa_name(requested) + " is not supported on this CPU/build";
+    return false;
+  }
+  *out = requested;
+  return true;
 }
 
 struct PartCtx {
@@ -87,8 +89,7 @@ Status Interpreter::create(std::shared_ptr<const Model> model, const Interpreter
     impl->model = model;
     impl->options = options;
     std::string why;
-    impl->isa = resolve_isa(options.isa, &why);
-    if (!why.empty()) impl->log += why + "\n";
+    if (!resolve_isa(options.isa, &impl->isa, &why)) return Status(StatusCode::kUnsupported, why);
     const Model::Impl& m = model->impl();
     const int nt = static_cast<int>(m.tensors.size());
     const int nops = static_cast<int>(m.ops.size());

@@ -4,9 +4,11 @@
 #include <cmath>
 
 #include "graph/bound_op.h"
+#include "kernels/neon/conv_gemm.h"
 #include "kernels/ref/ref_kernels.h"
 
 namespace octet::graph {
+neon::Isa to_neon(Isa isa);
 namespace {
 
 // ---- run functions (ref) ----
@@ -145,6 +147,20 @@ void run_lrn(const BoundOp& op, int begin, int end, uint8_t*) {
   }
 }
 
+// ---- run functions (NEON GEMM over packed weights) ----
+
+// Output pixels [begin, end) of batch * out_h * out_w.
+void run_conv_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
+  neon::conv_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed, static_cast<const int8_t*>(op.in0),
+                 op.in_stride, static_cast<int8_t*>(op.out), op.out_stride, begin, end, scratch);
+}
+
+// Output channels [begin, end) for every batch row.
+void run_fc_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
+  neon::fc_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed, static_cast<const int8_t*>(op.in0),
+               static_cast<int8_t*>(op.out), 0, begin, end, scratch);
+}
+
 QConvParams conv_params(const BindContext& ctx, const Model::Impl& m, const OpDesc& op,
                         const int32_t* mult, const int32_t* shift, int clamp_min, int clamp_max) {
   const TensorDesc& in = m.tensors[op.inputs[0]];
@@ -164,9 +180,102 @@ QConvParams conv_params(const BindContext& ctx, const Model::Impl& m, const OpDe
   return p;
 }
 
+// Geometry of a conv / FC operator as the kernels see it.
+ConvGeometry gemm_geometry(const Model::Impl& m, const OpDesc& op) {
+  const TensorDesc& in = m.tensors[op.inputs[0]];
+  const TensorDesc& out = m.tensors[op.outputs[0]];
+  ConvGeometry g;
+  g.batch = in.shape[0];
+  if (op.code == fb::OpCode::FULLY_CONNECTED) {
+    g.in_h = g.in_w = g.out_h = g.out_w = 1;
+    g.in_c = static_cast<int>(in.elements / g.batch);
+    g.out_c = out.shape[1];
+    return g;
+  }
+  const auto* p = op.op->options_as_Conv2DOptions();
+  g.in_h = in.shape[1]; g.in_w = in.shape[2]; g.in_c = in.shape[3];
+  g.out_h = out.shape[1]; g.out_w = out.shape[2]; g.out_c = out.shape[3];
+  g.kernel_h = p->kernel_h(); g.kernel_w = p->kernel_w();
+  g.stride_h = p->stride_h(); g.stride_w = p->stride_w();
+  g.dilation_h = p->dilation_h(); g.dilation_w = p->dilation_w();
+  g.pad_top = p->pad_top(); g.pad_left = p->pad_left();
+  g.groups = p->groups();
+  return g;
+}
+
+// The NEON GEMM path takes conv (groups == 1) and FC when the ISA has a packed layout.
+bool uses_neon_gemm(const Model::Impl& m, const OpDesc& op, Isa isa, ConvGeometry* g) {
+  if (op.code != fb::OpCode::CONV2D && op.code != fb::OpCode::FULLY_CONNECTED) return false;
+  const neon::Isa n = to_neon(isa);
+  if (n == neon::Isa::ref || neon::layout_for(n) == neon::WeightLayout::ohwi) return false;
+  *g = gemm_geometry(m, op);
+  return g->groups == 1 && neon::conv_supported(*g);
+}
+
 }  // namespace
 
-size_t op_scratch_bytes(const Model::Impl&, const OpDesc&, Isa) { return 0; }
+neon::Isa to_neon(Isa isa) {
+  switch (isa) {
+    case Isa::kV80: return neon::Isa::v80;
+    case Isa::kDotprod: return neon::Isa::dotprod;
+    case Isa::kI8mm: return neon::Isa::i8mm;
+    case Isa::kArmv7: return neon::Isa::armv7;
+    default: return neon::Isa::ref;
+  }
+}
+
+Isa from_neon(neon::Isa isa) {
+  switch (isa) {
+    case neon::Isa::v80: return Isa::kV80;
+    case neon::Isa::dotprod: return Isa::kDotprod;
+    case neon::Isa::i8mm: return Isa::kI8mm;
+    case neon::Isa::armv7: return Isa::kArmv7;
+    default: return Isa::kRef;
+  }
+}
+
+size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa) {
+  ConvGeometry g;
+  if (!uses_neon_gemm(m, op, isa, &g)) return 0;
+  return op.code == fb::OpCode::CONV2D ? neon::conv_scratch_size(g, to_neon(isa))
+                                       : neon::fc_scratch_size(g, to_neon(isa));
+}
+
+namespace {
+// Packs raw OHWI weights (with the folded bias and multipliers of the file) into the layout the
+// ISA's GEMM kernel reads, into memory the interpreter owns. Done once, at creation.
+bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, BoundOp* b,
+                   std::string* error) {
+  const neon::Isa n = to_neon(ctx.isa);
+  const neon::WeightLayout layout = neon::layout_for(n);
+  const size_t size = neon::packed_size(g, layout);
+  if (size == 0) {
+    *error = "operator '" + op.name + "': no packed layout for this geometry";
+    return false;
+  }
+  std::vector<int32_t> zeros;
+  const int32_t* zps = b->conv.weight_zero_points;
+  if (!zps) {
+    zeros.assign(g.out_c, 0);
+    zps = zeros.data();
+  }
+  std::unique_ptr<uint8_t[]> mem(new uint8_t[size + 64]);
+  uint8_t* aligned = mem.get() + (64 - reinterpret_cast<uintptr_t>(mem.get()) % 64) % 64;
+  if (!neon::pack(g, layout, b->conv.weights, zps, b->conv.bias_folded, b->conv.requant.multiplier,
+                  b->conv.requant.shift, aligned)) {
+    *error = "operator '" + op.name + "': weights cannot be packed for " + neon::isa_name(n);
+    return false;
+  }
+  ctx.owned->push_back(std::move(mem));
+  *ctx.repacked_bytes += size;
+  *ctx.log += "repacked '" + op.name + "' weights OHWI_I8 -> " + neon::layout_name(layout) + " (" +
+              std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n";
+  b->packed = aligned;
+  b->isa = static_cast<int>(n);
+  b->kernel = std::string("neon ") + neon::isa_name(n) + " gemm " + neon::layout_name(layout);
+  return true;
+}
+}  // namespace
 
 bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* b,
              std::string* error) {
@@ -206,6 +315,13 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       g.groups = p->groups();
       b->macs = out_elems * static_cast<uint64_t>(g.kernel_elements());
       b->cost = b->macs;
+      ConvGeometry ng;
+      if (uses_neon_gemm(m, op, ctx.isa, &ng)) {
+        if (!pack_for_neon(ctx, op, ng, b, error)) return false;
+        b->run = run_conv_neon;
+        b->work = g.batch * g.out_h * g.out_w;
+        return true;
+      }
       b->run = run_conv_ref;
       b->work = g.batch * g.out_h;
       b->kernel = g.is_depthwise() ? "ref depthwise conv" : "ref conv";
@@ -221,6 +337,13 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       g.out_c = out.shape[1];
       b->macs = static_cast<uint64_t>(g.batch) * g.out_c * g.in_c;
       b->cost = b->macs;
+      ConvGeometry ng;
+      if (uses_neon_gemm(m, op, ctx.isa, &ng)) {
+        if (!pack_for_neon(ctx, op, ng, b, error)) return false;
+        b->run = run_fc_neon;
+        b->work = g.out_c;
+        return true;
+      }
       b->run = run_fc_ref;
       b->work = g.batch == 1 ? g.out_c : 1;
       b->kernel = "ref fully connected";

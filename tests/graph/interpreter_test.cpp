@@ -455,3 +455,61 @@ TEST(Interpreter, AffinityMaskIsAccepted) {
 
 }  // namespace
 }  // namespace octet
+
+namespace octet {
+namespace {
+
+// Every kernel path this CPU runs gives the same bytes as ref; the NEON GEMM paths repack the
+// file's OHWI weights once, at creation, and say so.
+TEST(Interpreter, EveryIsaMatchesRef) {
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(testing::mobilenet_v1(40, 0.25f, 17, 9).finish(&bytes).ok());
+  std::shared_ptr<const Model> model;
+  ASSERT_TRUE(Model::load_buffer(bytes.data(), bytes.size(), &model).ok());
+  std::vector<uint8_t> img(40 * 40 * 3);
+  for (size_t i = 0; i < img.size(); ++i) img[i] = static_cast<uint8_t>(i * 13 + 1);
+  std::vector<float> ref_out;
+  int ran = 0;
+  for (Isa isa : {Isa::kRef, Isa::kV80, Isa::kDotprod, Isa::kArmv7, Isa::kAuto}) {
+    InterpreterOptions o;
+    o.isa = isa;
+    std::unique_ptr<Interpreter> it;
+    Status st = Interpreter::create(model, o, &it);
+    if (!st.ok()) {
+      EXPECT_EQ(st.code(), StatusCode::kUnsupported) << st.message();
+      continue;
+    }
+    ++ran;
+    ASSERT_TRUE(it->set_input_image(0, img.data(), img.size(), nullptr, nullptr).ok());
+    ASSERT_TRUE(it->run().ok());
+    std::vector<float> out(17);
+    ASSERT_TRUE(it->get_output_float(0, out.data(), out.size()).ok());
+    if (ref_out.empty()) ref_out = out;
+    EXPECT_EQ(0, std::memcmp(out.data(), ref_out.data(), out.size() * sizeof(float))) << isa_name(it->isa());
+    if (it->isa() != Isa::kRef) {
+      EXPECT_GT(it->memory_info().repacked_bytes, 0u);
+      EXPECT_NE(it->describe().find("repacked 'pw1' weights OHWI_I8"), std::string::npos) << it->describe();
+    }
+  }
+  EXPECT_GE(ran, 2);  // ref and auto at least
+}
+
+// The ISA the environment expects (OCTET_EXPECT_ISA from the test command) is what kAuto binds.
+TEST(Interpreter, AutoIsaIsTheExpectedOne) {
+  const char* expect = std::getenv("OCTET_EXPECT_ISA");
+  if (!expect || !*expect) GTEST_SKIP() << "OCTET_EXPECT_ISA not set";
+  if (std::getenv("OCTET_ISA")) GTEST_SKIP() << "OCTET_ISA overrides the detection";
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(testing::small_classifier().finish(&bytes).ok());
+  std::shared_ptr<const Model> model;
+  ASSERT_TRUE(Model::load_buffer(bytes.data(), bytes.size(), &model).ok());
+  std::unique_ptr<Interpreter> it;
+  ASSERT_TRUE(Interpreter::create(model, InterpreterOptions{}, &it).ok());
+  const std::string e = expect;
+  // On x86 (simde) the kernels' detection picks the richest emulated path.
+  const std::string want = e == "simde" ? "dotprod" : e;
+  EXPECT_EQ(std::string(isa_name(it->isa())), want) << it->describe();
+}
+
+}  // namespace
+}  // namespace octet
