@@ -71,6 +71,11 @@ class ModelBuilder {
   ~ModelBuilder();
 
   void set_description(std::string text);
+  // Store conv (groups == 1) and fully-connected weights in the packed layout of this ISA's GEMM
+  // kernel, so that loading on such a CPU needs no repacking (kRef / kAuto: raw OHWI, the
+  // default). Other CPUs repack once when their interpreter is created. Applies to the ops
+  // added after the call.
+  void set_gemm_layout(Isa isa);
 
   // Graph inputs. int8 needs its quantization; uint8 (an image the model normalizes with a
   // quantize op) and float need none.

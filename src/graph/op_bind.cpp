@@ -242,12 +242,58 @@ size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa) {
 }
 
 namespace {
-// Packs raw OHWI weights (with the folded bias and multipliers of the file) into the layout the
-// ISA's GEMM kernel reads, into memory the interpreter owns. Done once, at creation.
+uint8_t* owned_aligned(BindContext& ctx, size_t size) {
+  std::unique_ptr<uint8_t[]> mem(new uint8_t[size + 64]);
+  uint8_t* aligned = mem.get() + (64 - reinterpret_cast<uintptr_t>(mem.get()) % 64) % 64;
+  ctx.owned->push_back(std::move(mem));
+  return aligned;
+}
+
+// Weights stored packed in the file, bound to a kernel that wants another layout: repack once
+// (into interpreter-owned memory). For the ref kernel the target is the "ohwi" packing, whose
+// arrays QConvParams then points at: header, bias[N], z_c[N], multiplier[N], shift[N], w[N][K].
+bool repack_file_weights(BindContext& ctx, const OpDesc& op, const ConvGeometry& g,
+                         neon::WeightLayout want, BoundOp* b, std::string* error) {
+  const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
+  const size_t size = neon::packed_size(g, want);
+  uint8_t* dst = size ? owned_aligned(ctx, size) : nullptr;
+  if (!dst || !neon::repack(g, wt.data, wt.data_size, want, dst)) {
+    *error = "operator '" + op.name + "': cannot repack its weights to " + neon::layout_name(want);
+    return false;
+  }
+  *ctx.repacked_bytes += size;
+  *ctx.log += "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> " +
+              neon::layout_name(want) + " (" + std::to_string(size) + " bytes)\n";
+  if (want == neon::WeightLayout::ohwi) {
+    const int n = g.out_c;
+    const auto* arrays = reinterpret_cast<const int32_t*>(dst + sizeof(neon::PackedHeader));
+    b->conv.bias_folded = arrays;
+    b->conv.weight_zero_points = arrays + n;
+    b->conv.requant.multiplier = arrays + 2 * n;
+    b->conv.requant.shift = arrays + 3 * n;
+    b->conv.weights = reinterpret_cast<const int8_t*>(arrays + 4 * n);
+    b->kernel += " (weights repacked to ohwi)";
+  } else {
+    b->packed = dst;
+  }
+  return true;
+}
+
+// Makes the bound NEON GEMM read weights in the ISA's layout: the file's own buffer when it
+// already is in it (zero copy), else packed/repacked once here, into interpreter-owned memory.
 bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, BoundOp* b,
                    std::string* error) {
   const neon::Isa n = to_neon(ctx.isa);
   const neon::WeightLayout layout = neon::layout_for(n);
+  const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
+  b->isa = static_cast<int>(n);
+  b->kernel = std::string("neon ") + neon::isa_name(n) + " gemm " + neon::layout_name(layout);
+  if (static_cast<int>(wt.layout) == static_cast<int>(layout)) {
+    b->packed = wt.data;
+    b->kernel += " (file layout, no repack)";
+    return true;
+  }
+  if (wt.layout != fb::Layout::OHWI_I8) return repack_file_weights(ctx, op, g, layout, b, error);
   const size_t size = neon::packed_size(g, layout);
   if (size == 0) {
     *error = "operator '" + op.name + "': no packed layout for this geometry";
@@ -259,20 +305,16 @@ bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, Bo
     zeros.assign(g.out_c, 0);
     zps = zeros.data();
   }
-  std::unique_ptr<uint8_t[]> mem(new uint8_t[size + 64]);
-  uint8_t* aligned = mem.get() + (64 - reinterpret_cast<uintptr_t>(mem.get()) % 64) % 64;
+  uint8_t* aligned = owned_aligned(ctx, size);
   if (!neon::pack(g, layout, b->conv.weights, zps, b->conv.bias_folded, b->conv.requant.multiplier,
                   b->conv.requant.shift, aligned)) {
     *error = "operator '" + op.name + "': weights cannot be packed for " + neon::isa_name(n);
     return false;
   }
-  ctx.owned->push_back(std::move(mem));
   *ctx.repacked_bytes += size;
   *ctx.log += "repacked '" + op.name + "' weights OHWI_I8 -> " + neon::layout_name(layout) + " (" +
               std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n";
   b->packed = aligned;
-  b->isa = static_cast<int>(n);
-  b->kernel = std::string("neon ") + neon::isa_name(n) + " gemm " + neon::layout_name(layout);
   return true;
 }
 }  // namespace
@@ -325,6 +367,8 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->run = run_conv_ref;
       b->work = g.batch * g.out_h;
       b->kernel = g.is_depthwise() ? "ref depthwise conv" : "ref conv";
+      if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8)
+        return repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error);
       return true;
     }
     case fb::OpCode::FULLY_CONNECTED: {
@@ -347,6 +391,8 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->run = run_fc_ref;
       b->work = g.batch == 1 ? g.out_c : 1;
       b->kernel = "ref fully connected";
+      if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8)
+        return repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error);
       return true;
     }
     case fb::OpCode::MAX_POOL:

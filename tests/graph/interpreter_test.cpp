@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "graph/bound_op.h"
+#include "graph/model_impl.h"
+#include "kernels/neon/conv_gemm.h"
 #include "kernels/ref/ref_kernels.h"
 #include "octet/octet.h"
 #include "quant/op_quant.h"
@@ -509,6 +512,82 @@ TEST(Interpreter, AutoIsaIsTheExpectedOne) {
   // On x86 (simde) the kernels' detection picks the richest emulated path.
   const std::string want = e == "simde" ? "dotprod" : e;
   EXPECT_EQ(std::string(isa_name(it->isa())), want) << it->describe();
+}
+
+}  // namespace
+}  // namespace octet
+
+namespace octet {
+namespace {
+
+// Weights stored in a GEMM packing: zero-copy on the CPU whose kernel reads it, repacked once
+// (to the other packing, or to ohwi for ref) elsewhere; the bytes out are the same everywhere.
+TEST(Interpreter, PackedWeightsInTheFileRunOnEveryIsa) {
+  std::vector<uint8_t> raw_bytes;
+  ASSERT_TRUE(testing::mobilenet_v1(24, 0.25f, 12, 4).finish(&raw_bytes).ok());
+  std::shared_ptr<const Model> raw;
+  ASSERT_TRUE(Model::load_buffer(raw_bytes.data(), raw_bytes.size(), &raw).ok());
+  std::vector<uint8_t> img(24 * 24 * 3);
+  for (size_t i = 0; i < img.size(); ++i) img[i] = static_cast<uint8_t>(i * 5 + 3);
+  auto run = [&](std::shared_ptr<const Model> m, Isa isa, std::vector<float>* out, std::string* desc) {
+    InterpreterOptions o;
+    o.isa = isa;
+    std::unique_ptr<Interpreter> it;
+    if (!Interpreter::create(m, o, &it).ok()) return false;
+    EXPECT_TRUE(it->set_input_image(0, img.data(), img.size(), nullptr, nullptr).ok());
+    EXPECT_TRUE(it->run().ok());
+    out->resize(12);
+    EXPECT_TRUE(it->get_output_float(0, out->data(), 12).ok());
+    *desc = it->describe();
+    return true;
+  };
+  std::vector<float> expected;
+  std::string desc;
+  ASSERT_TRUE(run(raw, Isa::kRef, &expected, &desc));
+  for (Isa layout_isa : {Isa::kV80, Isa::kDotprod}) {
+    std::vector<uint8_t> bytes;
+    {
+      graph::ModelBuilder m2 = testing::mobilenet_v1(24, 0.25f, 12, 4, layout_isa);
+      ASSERT_TRUE(m2.finish(&bytes).ok()) << m2.error().message();
+    }
+    std::shared_ptr<const Model> m;
+    Status st = Model::load_buffer(bytes.data(), bytes.size(), &m);
+    ASSERT_TRUE(st.ok()) << st.message();
+    int ran = 0;
+    for (Isa isa : {Isa::kRef, Isa::kV80, Isa::kDotprod, Isa::kArmv7}) {
+      std::vector<float> out;
+      if (!run(m, isa, &out, &desc)) continue;
+      ++ran;
+      EXPECT_EQ(0, std::memcmp(out.data(), expected.data(), 12 * sizeof(float))) << isa_name(isa);
+      if (neon::layout_for(graph::to_neon(isa)) == neon::layout_for(graph::to_neon(layout_isa))) {
+        EXPECT_NE(desc.find("file layout, no repack"), std::string::npos) << desc;
+        EXPECT_NE(desc.find("repacked 0 bytes"), std::string::npos) << desc;
+      } else {
+        EXPECT_NE(desc.find("repacked 'pw1' weights GEMM_"), std::string::npos) << desc;
+      }
+    }
+    EXPECT_GE(ran, 1);
+  }
+}
+
+// A packed buffer whose header disagrees with the geometry is refused at load.
+TEST(Loader, RefusesCorruptPackedWeights) {
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(testing::mobilenet_v1(24, 0.25f, 12, 4, Isa::kDotprod).finish(&bytes).ok());
+  std::shared_ptr<const Model> m;
+  ASSERT_TRUE(Model::load_buffer(bytes.data(), bytes.size(), &m).ok());
+  // Find pw1's weights and break the header's channel count.
+  const auto& impl = m->impl();
+  size_t offset = 0;
+  for (const auto& t : impl.tensors)
+    if (t.name == "pw1/weights") offset = static_cast<size_t>(t.data - bytes.data());
+  ASSERT_GT(offset, 0u);
+  m.reset();
+  bytes[offset + 8] ^= 0x40;  // PackedHeader::n
+  Status st = Model::load_buffer(bytes.data(), bytes.size(), &m);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidModel);
+  EXPECT_NE(st.message().find("pw1"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("packed weights"), std::string::npos) << st.message();
 }
 
 }  // namespace

@@ -69,10 +69,12 @@ namespace octet::testing {
 
 // MobileNet-v1 shaped: 3x3/2 conv, 13 depthwise-separable blocks, global average pool, FC,
 // softmax; width multiplier `alpha`, input size x size, uint8 image input normalized in the model.
+// gemm_layout: store conv/FC weights packed for that ISA's GEMM (kRef: raw OHWI).
 inline graph::ModelBuilder mobilenet_v1(int size = 224, float alpha = 1.0f, int classes = 1000,
-                                        unsigned seed = 1) {
+                                        unsigned seed = 1, Isa gemm_layout = Isa::kRef) {
   std::mt19937 rng(seed);
   graph::ModelBuilder b;
+  b.set_gemm_layout(gemm_layout);
   b.set_description("MobileNet-v1 shaped (random weights)");
   const QuantParams act{0.0235f, -128};  // ReLU6 range [0, 6]
   auto ch = [&](int c) { return std::max(8, static_cast<int>(c * alpha)); };
