@@ -150,6 +150,8 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
       row_sums_s8(a, a_stride, rows, h.kp, sums);
     else
       row_sums_scalar(a, a_stride, rows, h.k, sums);
+    // Kernels read MR sums per tile without branching on a partial last tile.
+    for (int r = rows; r % 4 != 0; ++r) sums[r] = 0;  // rows <= kIm2colBlock, a multiple of 4
     row_sums = sums;
   }
   GemmTile t{};
@@ -159,6 +161,7 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
   t.out_zero_point = p.requant.output_zero_point;
   t.qmin = p.requant.clamp_min;
   t.qmax = p.requant.clamp_max;
+  t.no_left_shift = h.shifts_nonpositive == 1;
   if (!k.fn) {
     for (int r = 0; r < rows; ++r) {
       t.rows = 1;

@@ -55,7 +55,8 @@ struct PackedHeader {
   int32_t kp;          // k rounded up to 16
   int32_t nr;          // channels per block (0 for ohwi)
   int32_t any_zero_point;  // 1 if some z_c != 0 (activation sums needed)
-  int32_t reserved[9];
+  int32_t shifts_nonpositive;  // 1 if every requant shift <= 0 (kernels skip the SQSHL step)
+  int32_t reserved[8];
 };
 static_assert(sizeof(PackedHeader) == 64, "header is 64 bytes");
 

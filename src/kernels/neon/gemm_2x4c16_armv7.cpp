@@ -58,7 +58,7 @@ void gemm_2x4c16_armv7(const GemmTile& t) {
     if (t.row_sums) {
       const int32x4_t z = load_s32(blk + 16);
       s0 = vmlsq_n_s32(s0, z, t.row_sums[0]);
-      s1 = vmlsq_n_s32(s1, z, t.row_sums[rows > 1 ? 1 : 0]);
+      s1 = vmlsq_n_s32(s1, z, t.row_sums[1]);
     }
     const int32x4_t m = load_s32(blk + 32), l = load_s32(blk + 48), r = load_s32(blk + 64);
     const int8x8_t o01 = narrow_s32x8(rescale_s32x4(s0, m, l, r), rescale_s32x4(s1, m, l, r), zp, qmin, qmax);

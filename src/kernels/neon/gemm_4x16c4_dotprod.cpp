@@ -283,9 +283,9 @@ void gemm_4x16c4_dotprod(const GemmTile& t) {
       const int32x4_t z0 = load_s32(blk + 64), z1 = load_s32(blk + 80), z2 = load_s32(blk + 96),
                       z3 = load_s32(blk + 112);
       const int32x4_t s0 = vdupq_n_s32(t.row_sums[0]);
-      const int32x4_t s1 = vdupq_n_s32(t.row_sums[rows > 1 ? 1 : 0]);
-      const int32x4_t s2 = vdupq_n_s32(t.row_sums[rows > 2 ? 2 : 0]);
-      const int32x4_t s3 = vdupq_n_s32(t.row_sums[rows > 3 ? 3 : 0]);
+      const int32x4_t s1 = vdupq_n_s32(t.row_sums[1]);
+      const int32x4_t s2 = vdupq_n_s32(t.row_sums[2]);
+      const int32x4_t s3 = vdupq_n_s32(t.row_sums[3]);
       c00 = vmlsq_s32(c00, z0, s0); c01 = vmlsq_s32(c01, z1, s0);
       c02 = vmlsq_s32(c02, z2, s0); c03 = vmlsq_s32(c03, z3, s0);
       c10 = vmlsq_s32(c10, z0, s1); c11 = vmlsq_s32(c11, z1, s1);
@@ -297,15 +297,25 @@ void gemm_4x16c4_dotprod(const GemmTile& t) {
     }
     const int32x4_t m0 = load_s32(blk + 128), m1 = load_s32(blk + 144), m2 = load_s32(blk + 160),
                     m3 = load_s32(blk + 176);
-    const int32x4_t l0 = load_s32(blk + 192), l1 = load_s32(blk + 208), l2 = load_s32(blk + 224),
-                    l3 = load_s32(blk + 240);
+    if (!t.no_left_shift) {
+      const int32x4_t l0 = load_s32(blk + 192), l1 = load_s32(blk + 208), l2 = load_s32(blk + 224),
+                      l3 = load_s32(blk + 240);
+      c00 = left_shift_s32x4(c00, l0); c01 = left_shift_s32x4(c01, l1);
+      c02 = left_shift_s32x4(c02, l2); c03 = left_shift_s32x4(c03, l3);
+      c10 = left_shift_s32x4(c10, l0); c11 = left_shift_s32x4(c11, l1);
+      c12 = left_shift_s32x4(c12, l2); c13 = left_shift_s32x4(c13, l3);
+      c20 = left_shift_s32x4(c20, l0); c21 = left_shift_s32x4(c21, l1);
+      c22 = left_shift_s32x4(c22, l2); c23 = left_shift_s32x4(c23, l3);
+      c30 = left_shift_s32x4(c30, l0); c31 = left_shift_s32x4(c31, l1);
+      c32 = left_shift_s32x4(c32, l2); c33 = left_shift_s32x4(c33, l3);
+    }
     const int32x4_t r0 = load_s32(blk + 256), r1 = load_s32(blk + 272), r2 = load_s32(blk + 288),
                     r3 = load_s32(blk + 304);
     int8x16_t o[4];
 #define OCTET_ROW(i, x0, x1, x2, x3)                                                         \
-  o[i] = vcombine_s8(narrow_s32x8(rescale_s32x4(x0, m0, l0, r0), rescale_s32x4(x1, m1, l1, r1), \
+  o[i] = vcombine_s8(narrow_s32x8(mul_right_shift_s32x4(x0, m0, r0), mul_right_shift_s32x4(x1, m1, r1), \
                                   zp, qmin, qmax),                                            \
-                     narrow_s32x8(rescale_s32x4(x2, m2, l2, r2), rescale_s32x4(x3, m3, l3, r3), \
+                     narrow_s32x8(mul_right_shift_s32x4(x2, m2, r2), mul_right_shift_s32x4(x3, m3, r3), \
                                   zp, qmin, qmax));
     OCTET_ROW(0, c00, c01, c02, c03)
     OCTET_ROW(1, c10, c11, c12, c13)

@@ -38,39 +38,84 @@ void gemm_4x4c16_v80(const GemmTile& t) {
   const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
   const uint8_t* blk = t.blocks;
   for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 4, blk += block_bytes) {
-    int32x4_t c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+    int32x4_t s0, s1, s2, s3;  // row sums of the 4 channels, before bias
     const int8_t* w = reinterpret_cast<const int8_t*>(blk + 80);
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
     // The intrinsics loop spills accumulators under GCC: one asm block keeps 16 accumulators in
     // v16-v31, A in v0-v3, weights in v4-v7 and 8 int16 products in v8-v15, so eight
-    // SMULL -> SMLAL2 -> SADALP chains interleave (in-order A53: no result is read the cycle
-    // after it is produced). Accumulators go to `acc` for the intrinsics epilogue.
+    // SMULL -> SMLAL2 -> SADALP chains interleave (the first 16 k initialise with SADDLP) (in-order A53: no result is read the cycle
+    // after it is produced). The four rows are reduced (ADDP) in the asm and go to `acc` for the epilogue.
     {
-      alignas(16) int32_t acc[64];
+      alignas(16) int32_t acc[16];
       size_t n = static_cast<size_t>(kp / 16), k = 0;
       asm volatile(
-      "movi v16.4s, #0\n"
-      "movi v17.4s, #0\n"
-      "movi v18.4s, #0\n"
-      "movi v19.4s, #0\n"
-      "movi v20.4s, #0\n"
-      "movi v21.4s, #0\n"
-      "movi v22.4s, #0\n"
-      "movi v23.4s, #0\n"
-      "movi v24.4s, #0\n"
-      "movi v25.4s, #0\n"
-      "movi v26.4s, #0\n"
-      "movi v27.4s, #0\n"
-      "movi v28.4s, #0\n"
-      "movi v29.4s, #0\n"
-      "movi v30.4s, #0\n"
-      "movi v31.4s, #0\n"
+      "ldr q0, [%[a0], %[k]]\n"
+      "ldr q4, [%[w]]\n"
+      "ldr q5, [%[w], #16]\n"
+      "ldr q6, [%[w], #32]\n"
+      "ldr q7, [%[w], #48]\n"
+      "subs %[n], %[n], #1\n"
+      "ldr q1, [%[a1], %[k]]\n"
+      "ldr q2, [%[a2], %[k]]\n"
+      "ldr q3, [%[a3], %[k]]\n"
+      "add %[w], %[w], #64\n"
+      "add %[k], %[k], #16\n"
+      "smull v8.8h, v0.8b, v4.8b\n"
+      "smull v9.8h, v0.8b, v5.8b\n"
+      "smull v10.8h, v0.8b, v6.8b\n"
+      "smull v11.8h, v0.8b, v7.8b\n"
+      "smull v12.8h, v1.8b, v4.8b\n"
+      "smull v13.8h, v1.8b, v5.8b\n"
+      "smull v14.8h, v1.8b, v6.8b\n"
+      "smull v15.8h, v1.8b, v7.8b\n"
+      "smlal2 v8.8h, v0.16b, v4.16b\n"
+      "smlal2 v9.8h, v0.16b, v5.16b\n"
+      "smlal2 v10.8h, v0.16b, v6.16b\n"
+      "smlal2 v11.8h, v0.16b, v7.16b\n"
+      "smlal2 v12.8h, v1.16b, v4.16b\n"
+      "smlal2 v13.8h, v1.16b, v5.16b\n"
+      "smlal2 v14.8h, v1.16b, v6.16b\n"
+      "smlal2 v15.8h, v1.16b, v7.16b\n"
+      "saddlp v16.4s, v8.8h\n"
+      "saddlp v17.4s, v9.8h\n"
+      "saddlp v18.4s, v10.8h\n"
+      "saddlp v19.4s, v11.8h\n"
+      "saddlp v20.4s, v12.8h\n"
+      "saddlp v21.4s, v13.8h\n"
+      "saddlp v22.4s, v14.8h\n"
+      "saddlp v23.4s, v15.8h\n"
+      "smull v8.8h, v2.8b, v4.8b\n"
+      "smull v9.8h, v2.8b, v5.8b\n"
+      "smull v10.8h, v2.8b, v6.8b\n"
+      "smull v11.8h, v2.8b, v7.8b\n"
+      "smull v12.8h, v3.8b, v4.8b\n"
+      "smull v13.8h, v3.8b, v5.8b\n"
+      "smull v14.8h, v3.8b, v6.8b\n"
+      "smull v15.8h, v3.8b, v7.8b\n"
+      "smlal2 v8.8h, v2.16b, v4.16b\n"
+      "smlal2 v9.8h, v2.16b, v5.16b\n"
+      "smlal2 v10.8h, v2.16b, v6.16b\n"
+      "smlal2 v11.8h, v2.16b, v7.16b\n"
+      "smlal2 v12.8h, v3.16b, v4.16b\n"
+      "smlal2 v13.8h, v3.16b, v5.16b\n"
+      "smlal2 v14.8h, v3.16b, v6.16b\n"
+      "smlal2 v15.8h, v3.16b, v7.16b\n"
+      "saddlp v24.4s, v8.8h\n"
+      "saddlp v25.4s, v9.8h\n"
+      "saddlp v26.4s, v10.8h\n"
+      "saddlp v27.4s, v11.8h\n"
+      "saddlp v28.4s, v12.8h\n"
+      "saddlp v29.4s, v13.8h\n"
+      "saddlp v30.4s, v14.8h\n"
+      "saddlp v31.4s, v15.8h\n"
+      "b.eq 2f\n"
       "1:\n"
       "ldr q0, [%[a0], %[k]]\n"
       "ldr q4, [%[w]]\n"
       "ldr q5, [%[w], #16]\n"
       "ldr q6, [%[w], #32]\n"
       "ldr q7, [%[w], #48]\n"
+      "subs %[n], %[n], #1\n"
       "ldr q1, [%[a1], %[k]]\n"
       "ldr q2, [%[a2], %[k]]\n"
       "ldr q3, [%[a3], %[k]]\n"
@@ -100,7 +145,6 @@ void gemm_4x4c16_v80(const GemmTile& t) {
       "sadalp v21.4s, v13.8h\n"
       "sadalp v22.4s, v14.8h\n"
       "sadalp v23.4s, v15.8h\n"
-      "subs %[n], %[n], #1\n"
       "smull v8.8h, v2.8b, v4.8b\n"
       "smull v9.8h, v2.8b, v5.8b\n"
       "smull v10.8h, v2.8b, v6.8b\n"
@@ -126,29 +170,36 @@ void gemm_4x4c16_v80(const GemmTile& t) {
       "sadalp v30.4s, v14.8h\n"
       "sadalp v31.4s, v15.8h\n"
       "b.ne 1b\n"
-      "stp q16, q17, [%[acc], #0]\n"
-      "stp q18, q19, [%[acc], #32]\n"
-      "stp q20, q21, [%[acc], #64]\n"
-      "stp q22, q23, [%[acc], #96]\n"
-      "stp q24, q25, [%[acc], #128]\n"
-      "stp q26, q27, [%[acc], #160]\n"
-      "stp q28, q29, [%[acc], #192]\n"
-      "stp q30, q31, [%[acc], #224]\n"
+      "2:\n"
+      "addp v16.4s, v16.4s, v17.4s\n"
+      "addp v20.4s, v20.4s, v21.4s\n"
+      "addp v24.4s, v24.4s, v25.4s\n"
+      "addp v28.4s, v28.4s, v29.4s\n"
+      "addp v18.4s, v18.4s, v19.4s\n"
+      "addp v22.4s, v22.4s, v23.4s\n"
+      "addp v26.4s, v26.4s, v27.4s\n"
+      "addp v30.4s, v30.4s, v31.4s\n"
+      "addp v16.4s, v16.4s, v18.4s\n"
+      "addp v20.4s, v20.4s, v22.4s\n"
+      "addp v24.4s, v24.4s, v26.4s\n"
+      "addp v28.4s, v28.4s, v30.4s\n"
+      "stp q16, q20, [%[acc]]\n"
+      "stp q24, q28, [%[acc], #32]\n"
       : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k)
       : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [acc] "r"(acc)
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
         "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23",
         "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
-      c00 = vld1q_s32(acc + 0); c01 = vld1q_s32(acc + 4); c02 = vld1q_s32(acc + 8); c03 = vld1q_s32(acc + 12);
-      c10 = vld1q_s32(acc + 16); c11 = vld1q_s32(acc + 20); c12 = vld1q_s32(acc + 24); c13 = vld1q_s32(acc + 28);
-      c20 = vld1q_s32(acc + 32); c21 = vld1q_s32(acc + 36); c22 = vld1q_s32(acc + 40); c23 = vld1q_s32(acc + 44);
-      c30 = vld1q_s32(acc + 48); c31 = vld1q_s32(acc + 52); c32 = vld1q_s32(acc + 56); c33 = vld1q_s32(acc + 60);
+      s0 = vld1q_s32(acc);
+      s1 = vld1q_s32(acc + 4);
+      s2 = vld1q_s32(acc + 8);
+      s3 = vld1q_s32(acc + 12);
     }
 #else
-    c00 = vdupq_n_s32(0), c01 = c00, c02 = c00, c03 = c00;
-    c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-    c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    int32x4_t c00 = vdupq_n_s32(0), c01 = c00, c02 = c00, c03 = c00;
+    int32x4_t c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    int32x4_t c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    int32x4_t c30 = c00, c31 = c00, c32 = c00, c33 = c00;
     for (int k = 0; k < kp; k += 16) {
       const int8x16_t va0 = vld1q_s8(a0 + k), va1 = vld1q_s8(a1 + k);
       const int8x16_t va2 = vld1q_s8(a2 + k), va3 = vld1q_s8(a3 + k);
@@ -160,29 +211,44 @@ void gemm_4x4c16_v80(const GemmTile& t) {
       c20 = mac16(c20, va2, w0); c21 = mac16(c21, va2, w1); c22 = mac16(c22, va2, w2); c23 = mac16(c23, va2, w3);
       c30 = mac16(c30, va3, w0); c31 = mac16(c31, va3, w1); c32 = mac16(c32, va3, w2); c33 = mac16(c33, va3, w3);
     }
+    s0 = reduce4(c00, c01, c02, c03);
+    s1 = reduce4(c10, c11, c12, c13);
+    s2 = reduce4(c20, c21, c22, c23);
+    s3 = reduce4(c30, c31, c32, c33);
 #endif
     const int32x4_t bias = load_s32(blk);
-    int32x4_t s0 = vaddq_s32(bias, reduce4(c00, c01, c02, c03));
-    int32x4_t s1 = vaddq_s32(bias, reduce4(c10, c11, c12, c13));
-    int32x4_t s2 = vaddq_s32(bias, reduce4(c20, c21, c22, c23));
-    int32x4_t s3 = vaddq_s32(bias, reduce4(c30, c31, c32, c33));
+    s0 = vaddq_s32(bias, s0);
+    s1 = vaddq_s32(bias, s1);
+    s2 = vaddq_s32(bias, s2);
+    s3 = vaddq_s32(bias, s3);
     if (t.row_sums) {
       const int32x4_t z = load_s32(blk + 16);
-      s0 = vmlsq_n_s32(s0, z, t.row_sums[0]);
-      s1 = vmlsq_n_s32(s1, z, t.row_sums[rows > 1 ? 1 : 0]);
-      s2 = vmlsq_n_s32(s2, z, t.row_sums[rows > 2 ? 2 : 0]);
-      s3 = vmlsq_n_s32(s3, z, t.row_sums[rows > 3 ? 3 : 0]);
+      s0 = vmlsq_n_s32(s0, z, t.row_sums[0]);  // row_sums has MR entries even for a partial tile
+      s1 = vmlsq_n_s32(s1, z, t.row_sums[1]);
+      s2 = vmlsq_n_s32(s2, z, t.row_sums[2]);
+      s3 = vmlsq_n_s32(s3, z, t.row_sums[3]);
     }
-    const int32x4_t m = load_s32(blk + 32), l = load_s32(blk + 48), r = load_s32(blk + 64);
-    const int8x8_t o01 = narrow_s32x8(rescale_s32x4(s0, m, l, r), rescale_s32x4(s1, m, l, r), zp, qmin, qmax);
-    const int8x8_t o23 = narrow_s32x8(rescale_s32x4(s2, m, l, r), rescale_s32x4(s3, m, l, r), zp, qmin, qmax);
+    const int32x4_t m = load_s32(blk + 32), r = load_s32(blk + 64);
+    if (!t.no_left_shift) {
+      const int32x4_t l = load_s32(blk + 48);
+      s0 = left_shift_s32x4(s0, l);
+      s1 = left_shift_s32x4(s1, l);
+      s2 = left_shift_s32x4(s2, l);
+      s3 = left_shift_s32x4(s3, l);
+    }
+    const int8x8_t o01 = narrow_s32x8(mul_right_shift_s32x4(s0, m, r), mul_right_shift_s32x4(s1, m, r), zp, qmin, qmax);
+    const int8x8_t o23 = narrow_s32x8(mul_right_shift_s32x4(s2, m, r), mul_right_shift_s32x4(s3, m, r), zp, qmin, qmax);
     int8_t tmp[16];
     vst1_s8(tmp, o01);
     vst1_s8(tmp + 8, o23);
     const int lo = c0 < t.n_begin ? t.n_begin : c0;
     const int hi = c0 + 4 > t.n_end ? t.n_end : c0 + 4;
-    if (lo == c0 && hi == c0 + 4) {  // whole block: constant-size copies become single stores
-      for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * t.out_stride + c0, tmp + 4 * i, 4);
+    if (rows == 4 && lo == c0 && hi == c0 + 4) {  // whole tile: four single stores
+      int8_t* o = t.out + c0;
+      std::memcpy(o, tmp, 4);
+      std::memcpy(o + t.out_stride, tmp + 4, 4);
+      std::memcpy(o + 2 * t.out_stride, tmp + 8, 4);
+      std::memcpy(o + 3 * t.out_stride, tmp + 12, 4);
     } else {
       for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * t.out_stride + lo, tmp + 4 * i + (lo - c0), hi - lo);
     }

@@ -12,13 +12,15 @@ struct GemmTile {
   const int8_t* a;          // row 0 of A; rows are kp bytes long (multiple of 16) ...
   size_t a_stride;          // ... and a_stride bytes apart
   int kp;
-  const int32_t* row_sums;  // sum of each row's kp bytes, or null when all z_c are 0
+  const int32_t* row_sums;  // sum of each row's kp bytes (MR readable entries, those past `rows`
+                            // zero), or null when all z_c are 0
   const uint8_t* blocks;    // packed weight block containing channel n_begin
   int block_first_channel;  // channel index of that block's first channel (multiple of NR)
   int n_begin, n_end;       // output channels to compute and store
   int8_t* out;              // where channel 0 of row 0 goes ...
   size_t out_stride;        // ... rows out_stride bytes apart
   int32_t out_zero_point, qmin, qmax;
+  bool no_left_shift;       // every channel's shift <= 0: skip SQSHL
 };
 
 // n16k4 layout, MR = 4.

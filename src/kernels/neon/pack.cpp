@@ -123,8 +123,11 @@ bool pack(const ConvGeometry& g, WeightLayout layout, const int8_t* weights,
   h.kp = a.kp;
   h.nr = a.nr;
   h.any_zero_point = 0;
-  for (int c = 0; c < n; ++c)
+  h.shifts_nonpositive = 1;
+  for (int c = 0; c < n; ++c) {
     if (zero_points[c] != 0) h.any_zero_point = 1;
+    if (shifts[c] > 0) h.shifts_nonpositive = 0;
+  }
   std::memcpy(out, &h, sizeof h);
   int8_t* bytes = static_cast<int8_t*>(out);
   for (int c = 0; c < n; ++c) {
@@ -159,7 +162,8 @@ bool packed_valid(const ConvGeometry& g, const void* buf, size_t size) {
   if (l == WeightLayout::none) return false;
   const Addressing a(l, g.out_c, g.kernel_elements());
   return h.n == g.out_c && h.k == g.kernel_elements() && h.kp == a.kp && h.nr == a.nr &&
-         (h.any_zero_point == 0 || h.any_zero_point == 1) && size == a.total();
+         (h.any_zero_point == 0 || h.any_zero_point == 1) &&
+         (h.shifts_nonpositive == 0 || h.shifts_nonpositive == 1) && size == a.total();
 }
 
 bool repack(const ConvGeometry& g, const void* src, size_t src_size, WeightLayout dst_layout,
