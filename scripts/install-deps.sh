@@ -8,7 +8,10 @@ pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config python3 python3-
       libgtest-dev libbenchmark-dev libgtest-dev:arm64 libbenchmark-dev:arm64
       libgtest-dev:armhf libbenchmark-dev:armhf
       libsimde-dev flatbuffers-compiler libflatbuffers-dev
-      libonnx-dev libprotobuf-dev protobuf-compiler libstb-dev llvm-19)
+      libonnx-dev libprotobuf-dev protobuf-compiler libstb-dev llvm-19
+      python3-torch dataset-fashion-mnist)
+# ONNX Runtime reference (tools/ort) runs on Node: any nodejs with npm will do (Debian's or another).
+command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# ONNX Runtime suite: installs onnxruntime-node (pinned, into build/ort), then runs every default
+# zoo network (and the trained Fashion-MNIST model) through ORT and through tools/zoo/numpy_ref.py
+# on one seeded input and checks max|numpy - ort| / max|ort| <= 1e-4. An ORT that cannot be
+# installed (no network) is a failure, never a silent pass.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export BUILD=${BUILD:-$PWD/build}
+pass=0; fail=0
+ok() { pass=$((pass + 1)); echo "PASS $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+if ! bash tools/ort/install_ort.sh; then
+  ko "onnxruntime-node could not be installed (see above): ORT agreement NOT checked"
+  echo "$pass passed, $fail failed"; exit 1
+fi
+ok "onnxruntime-node installed and loads"
+if ! dir=$(bash tools/zoo/ensure_zoo.sh); then
+  ko "zoo generation"; echo "$pass passed, $fail failed"; exit 1
+fi
+
+models=()
+for n in squeezenet1_0 squeezenet1_1 mobilenet_v1_0.25 mobilenet_v1_0.5 mobilenet_v1_0.75 mobilenet_v1_1.0 \
+         mobilenet_v2 resnet50 googlenet; do models+=("$dir/$n.onnx"); done
+models+=(models/fashion_mnist/fmnist_dwsep.onnx)
+for m in "${models[@]}"; do
+  if out=$(/usr/bin/python3 tools/ort/ort_check.py "$m" --numpy-ref --tol 1e-4 2>&1); then ok "$out"; else ko "$out"; fi
+done
+
+# The harness must refuse a wrong-sized input rather than run on garbage.
+tmp=$(mktemp -d)
+head -c 100 /dev/zero >"$tmp/short.bin"
+if node tools/ort/run_ort.js "$dir/mobilenet_v1_0.25.onnx" "$tmp/short.bin" "$tmp/out.bin" 2>"$tmp/err"; then
+  ko "run_ort.js accepted a 100-byte input"
+else
+  ok "run_ort.js refuses a wrong-sized input: $(cat "$tmp/err")"
+fi
+rm -rf "$tmp"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
