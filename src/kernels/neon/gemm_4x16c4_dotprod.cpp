@@ -13,9 +13,81 @@ namespace {
 
 inline int32x4_t load_s32(const uint8_t* p) { return vreinterpretq_s32_s8(vld1q_s8(reinterpret_cast<const int8_t*>(p))); }
 
+// One row (fully connected with batch 1, the last row of a conv): the 4-row tile would compute
+// three duplicate rows. Per 16 k: 1 A load, 16 weight loads, 16 SDOTs into 8 accumulators (two
+// sets alternate between k groups to halve the SDOT dependency chains).
+void gemm_1x16c4(const GemmTile& t) {
+  const int kp = t.kp;
+  const size_t block_bytes = 320 + 16 * static_cast<size_t>(kp);
+  const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
+  const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
+  const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
+  const uint8_t* blk = t.blocks;
+  for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 16, blk += block_bytes) {
+    int32x4_t x0 = load_s32(blk), x1 = load_s32(blk + 16), x2 = load_s32(blk + 32),
+              x3 = load_s32(blk + 48);
+    int32x4_t y0 = vdupq_n_s32(0), y1 = y0, y2 = y0, y3 = y0;
+    const int8_t* w = reinterpret_cast<const int8_t*>(blk + 320);
+    for (int k = 0; k < kp; k += 16, w += 256) {
+      const int8x16_t a = vld1q_s8(t.a + k);
+      x0 = vdotq_laneq_s32(x0, vld1q_s8(w), a, 0);
+      x1 = vdotq_laneq_s32(x1, vld1q_s8(w + 16), a, 0);
+      x2 = vdotq_laneq_s32(x2, vld1q_s8(w + 32), a, 0);
+      x3 = vdotq_laneq_s32(x3, vld1q_s8(w + 48), a, 0);
+      y0 = vdotq_laneq_s32(y0, vld1q_s8(w + 64), a, 1);
+      y1 = vdotq_laneq_s32(y1, vld1q_s8(w + 80), a, 1);
+      y2 = vdotq_laneq_s32(y2, vld1q_s8(w + 96), a, 1);
+      y3 = vdotq_laneq_s32(y3, vld1q_s8(w + 112), a, 1);
+      x0 = vdotq_laneq_s32(x0, vld1q_s8(w + 128), a, 2);
+      x1 = vdotq_laneq_s32(x1, vld1q_s8(w + 144), a, 2);
+      x2 = vdotq_laneq_s32(x2, vld1q_s8(w + 160), a, 2);
+      x3 = vdotq_laneq_s32(x3, vld1q_s8(w + 176), a, 2);
+      y0 = vdotq_laneq_s32(y0, vld1q_s8(w + 192), a, 3);
+      y1 = vdotq_laneq_s32(y1, vld1q_s8(w + 208), a, 3);
+      y2 = vdotq_laneq_s32(y2, vld1q_s8(w + 224), a, 3);
+      y3 = vdotq_laneq_s32(y3, vld1q_s8(w + 240), a, 3);
+    }
+    x0 = vaddq_s32(x0, y0);
+    x1 = vaddq_s32(x1, y1);
+    x2 = vaddq_s32(x2, y2);
+    x3 = vaddq_s32(x3, y3);
+    if (t.row_sums) {
+      const int32_t sum = t.row_sums[0];
+      x0 = vmlsq_n_s32(x0, load_s32(blk + 64), sum);
+      x1 = vmlsq_n_s32(x1, load_s32(blk + 80), sum);
+      x2 = vmlsq_n_s32(x2, load_s32(blk + 96), sum);
+      x3 = vmlsq_n_s32(x3, load_s32(blk + 112), sum);
+    }
+    if (!t.no_left_shift) {
+      x0 = left_shift_s32x4(x0, load_s32(blk + 192));
+      x1 = left_shift_s32x4(x1, load_s32(blk + 208));
+      x2 = left_shift_s32x4(x2, load_s32(blk + 224));
+      x3 = left_shift_s32x4(x3, load_s32(blk + 240));
+    }
+    x0 = mul_right_shift_s32x4(x0, load_s32(blk + 128), load_s32(blk + 256));
+    x1 = mul_right_shift_s32x4(x1, load_s32(blk + 144), load_s32(blk + 272));
+    x2 = mul_right_shift_s32x4(x2, load_s32(blk + 160), load_s32(blk + 288));
+    x3 = mul_right_shift_s32x4(x3, load_s32(blk + 176), load_s32(blk + 304));
+    const int8x16_t o = vcombine_s8(narrow_s32x8(x0, x1, zp, qmin, qmax), narrow_s32x8(x2, x3, zp, qmin, qmax));
+    const int lo = c0 < t.n_begin ? t.n_begin : c0;
+    const int hi = c0 + 16 > t.n_end ? t.n_end : c0 + 16;
+    if (lo == c0 && hi == c0 + 16) {
+      vst1q_s8(t.out + c0, o);
+    } else {
+      int8_t tmp[16];
+      vst1q_s8(tmp, o);
+      std::memcpy(t.out + lo, tmp + (lo - c0), hi - lo);
+    }
+  }
+}
+
 }  // namespace
 
 void gemm_4x16c4_dotprod(const GemmTile& t) {
+  if (t.rows == 1) {
+    gemm_1x16c4(t);
+    return;
+  }
   const int rows = t.rows;
   const int8_t* a0 = t.a;
   const int8_t* a1 = rows > 1 ? a0 + t.a_stride : a0;
