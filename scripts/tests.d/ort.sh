@@ -27,6 +27,13 @@ for m in "${models[@]}"; do
   if out=$(/usr/bin/python3 tools/ort/ort_check.py "$m" --numpy-ref --tol 1e-4 2>&1); then ok "$out"; else ko "$out"; fi
 done
 
+# The --engine path other engines use: numpy_ref.py's command line passes, a wrong answer fails.
+m025="$dir/mobilenet_v1_0.25.onnx"
+if out=$(/usr/bin/python3 tools/ort/ort_check.py "$m025" --engine "/usr/bin/python3 tools/zoo/numpy_ref.py {model} {input} {output}" 2>&1)
+then ok "--engine numpy_ref.py CLI: $out"; else ko "--engine numpy_ref.py CLI: $out"; fi
+/usr/bin/python3 tools/ort/ort_check.py "$m025" --engine "head -c 4000 /dev/zero > {output}" >/dev/null 2>&1
+rc=$?; if [ $rc -eq 1 ]; then ok "--engine with an all-zero answer fails (exit 1)"; else ko "--engine all-zero answer: exit $rc, want 1"; fi
+
 # The harness must refuse a wrong-sized input rather than run on garbage.
 tmp=$(mktemp -d)
 head -c 100 /dev/zero >"$tmp/short.bin"

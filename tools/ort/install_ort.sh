@@ -5,15 +5,16 @@
 # the shared library is there and that the binding loads; exits non-zero with a message otherwise.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ORT_VERSION=1.20.1
+ORT_VERSION=1.30.0  # the version tests.d/convert-ort.sh also gets: one install serves both suites
 DIR=${OCTET_ORT_DIR:-$ROOT/build/ort}
 PKG=$DIR/node_modules/onnxruntime-node
 
 check() {
   local arch
   arch=$(node -p process.arch) || { echo "install_ort: node is missing (apt-get install nodejs npm)" >&2; return 1; }
-  local so="$PKG/bin/napi-v3/linux/$arch/libonnxruntime.so.$ORT_VERSION"
-  [ -f "$so" ] || { echo "install_ort: $so missing: the package does not carry the runtime for linux/$arch" >&2; return 1; }
+  local so
+  so=$(ls "$PKG"/bin/napi-v*/linux/"$arch"/libonnxruntime.so* 2>/dev/null | head -1)
+  [ -n "$so" ] || { echo "install_ort: no $PKG/bin/napi-v*/linux/$arch/libonnxruntime.so*: the package does not carry the runtime for linux/$arch" >&2; return 1; }
   node -e "const o = require(process.argv[1]); if (typeof o.InferenceSession?.create !== 'function') process.exit(1);" "$PKG" ||
     { echo "install_ort: $PKG does not load" >&2; return 1; }
 }

@@ -5,6 +5,8 @@
     /usr/bin/python3 tools/ort/ort_check.py MODEL.onnx --numpy-ref
     # ORT vs any other engine's output (e.g. octet's float executor) on a given input:
     /usr/bin/python3 tools/ort/ort_check.py MODEL.onnx --input IN.bin --against OUT.bin
+    # run another engine's command on the seeded input ({model} {input} {output} substituted):
+    /usr/bin/python3 tools/ort/ort_check.py MODEL.onnx --engine "build/host/tools/my-float-run {model} {input} {output}"
     # just write the seeded input (and ORT's output) for another engine to consume:
     /usr/bin/python3 tools/ort/ort_check.py MODEL.onnx --write-input IN.bin --write-ort OUT.bin
 
@@ -65,6 +67,19 @@ def run_numpy_ref(model_path, x, float64=False):
     return y.astype(np.float32).ravel()
 
 
+def run_engine(template, model_path, x):
+    """Runs a shell command template ({model}, {input}, {output} replaced) on x; returns its output."""
+    import shlex
+    with tempfile.TemporaryDirectory(prefix="octet-engine-") as d:
+        inp, out = os.path.join(d, "in.bin"), os.path.join(d, "out.bin")
+        np.ascontiguousarray(x, dtype="<f4").tofile(inp)
+        cmd = template.format(model=shlex.quote(model_path), input=shlex.quote(inp), output=shlex.quote(out))
+        r = subprocess.run(cmd, shell=True, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"engine command failed ({r.returncode}): {cmd}: {r.stderr.strip()[-500:]}")
+        return np.fromfile(out, dtype="<f4")
+
+
 def compare(x, ref):
     """{'rel': max|x-ref|/max|ref|, 'max_abs': ..., 'argmax_equal': bool} for flat arrays."""
     x, ref = np.asarray(x, np.float64).ravel(), np.asarray(ref, np.float64).ravel()
@@ -83,6 +98,7 @@ def main():
     ap.add_argument("--input", help="raw float32 input (default: seeded image-like input)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--against", help="raw float32 output of another engine to check against ORT")
+    ap.add_argument("--engine", help="command template run with {model} {input} {output} replaced")
     ap.add_argument("--numpy-ref", action="store_true", help="check tools/zoo/numpy_ref.py against ORT")
     ap.add_argument("--float64", action="store_true", help="numpy reference in float64")
     ap.add_argument("--tol", type=float, default=1e-4)
@@ -98,7 +114,9 @@ def main():
         y_ort = run_ort(args.model, x, args.threads)
         if args.write_ort:
             y_ort.tofile(args.write_ort)
-        if args.against:
+        if args.engine:
+            other, label = run_engine(args.engine, args.model, x), args.engine.split()[0]
+        elif args.against:
             other, label = np.fromfile(args.against, "<f4"), args.against
         elif args.numpy_ref:
             other, label = run_numpy_ref(args.model, x, args.float64), "numpy_ref"

@@ -1,0 +1,30 @@
+// Elementwise add operator: per-path kernel choice (dotprod runs the ARMv8.0 kernel: no products).
+#include "kernels/neon/add.h"
+
+#include "kernels/neon/add_kernels.h"
+
+namespace octet::neon {
+
+bool add_run(DwPath path, const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* output,
+             size_t begin, size_t end) {
+  if (!dw_path_built(path)) return false;
+  if (begin >= end) return true;
+  const size_t n = end - begin;
+  switch (path) {
+#if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_aarch64)
+    case DwPath::v80:
+    case DwPath::dotprod:
+      v80::add(p, a + begin, b + begin, output + begin, n);
+      return true;
+#endif
+#if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_armv7)
+    case DwPath::armv7:
+      armv7::add(p, a + begin, b + begin, output + begin, n);
+      return true;
+#endif
+    default:
+      return false;
+  }
+}
+
+}  // namespace octet::neon

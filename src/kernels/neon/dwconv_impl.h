@@ -1,0 +1,184 @@
+// Depthwise kernels written once in ARMv7-compatible intrinsics and compiled per path
+// (dwconv_v80.cpp, dwconv_armv7.cpp, and dwconv_dotprod.cpp for what it does not specialise).
+// Include only from those files: everything here has internal linkage, so copies compiled with
+// different -march flags never mix.
+//
+// Arithmetic (see dwconv.h): acc = bias + sum over taps inside the input of (a - z_a) * w16, the
+// int16 weights pre-subtracted at packing; SSUBL widens the activations and subtracts z_a in one
+// instruction, SMLAL/SMLAL2 accumulate 8 channels per tap, then the shared requant epilogue.
+#pragma once
+#include "kernels/neon/dw_memory.h"
+#include "kernels/neon/dw_neon_include.h"
+#include "kernels/neon/dw_requant.h"
+#include "kernels/neon/dwconv_kernels.h"
+
+namespace octet::neon::detail {
+namespace {
+
+// Taps [k0, k1) of one kernel axis whose input coordinate origin + k * dil lies in [0, size).
+inline void dw_tap_range(int origin, int dil, int kernel, int size, int* k0, int* k1) {
+  int lo = origin < 0 ? (-origin + dil - 1) / dil : 0;
+  int hi = kernel;
+  if (origin + (kernel - 1) * dil > size - 1) hi = size - 1 - origin < 0 ? 0 : (size - 1 - origin) / dil + 1;
+  if (lo > kernel) lo = kernel;
+  if (hi < lo) hi = lo;
+  *k0 = lo;
+  *k1 = hi;
+}
+
+struct DwConsts {
+  int16x8_t zp;
+  int8x8_t za, lo, hi;
+  explicit DwConsts(const DwArgs& a)
+      : zp(vdupq_n_s16(static_cast<int16_t>(a.output_zero_point))),
+        za(vdup_n_s8(static_cast<int8_t>(a.input_zero_point))),
+        lo(vdup_n_s8(static_cast<int8_t>(a.clamp_min))),
+        hi(vdup_n_s8(static_cast<int8_t>(a.clamp_max))) {}
+};
+
+inline int8x8_t dw_requant_block(const DwArgs& a, const DwConsts& k, int o0, int32x4_t acc_lo,
+                                 int32x4_t acc_hi) {
+  acc_lo = dw_rescale(acc_lo, vld1q_s32(a.mult + o0), vld1q_s32(a.lshift + o0), vld1q_s32(a.rshift + o0));
+  acc_hi = dw_rescale(acc_hi, vld1q_s32(a.mult + o0 + 4), vld1q_s32(a.lshift + o0 + 4),
+                      vld1q_s32(a.rshift + o0 + 4));
+  return dw_narrow(acc_lo, acc_hi, k.zp, k.lo, k.hi);
+}
+
+// One output pixel, output channels [o0, o0 + n), n <= 8, taps [ky0, ky1) x [kx0, kx1), any
+// channel multiplier m (output channel o reads input channel o / m).
+inline void dw_pixel_block(const DwArgs& a, const DwConsts& k, const int8_t* img, int iy0, int ix0,
+                           int ky0, int ky1, int kx0, int kx1, int o0, int n, int m, int8_t* out) {
+  const ConvGeometry& g = *a.g;
+  int32x4_t acc_lo = vld1q_s32(a.bias + o0), acc_hi = vld1q_s32(a.bias + o0 + 4);
+  int base = o0, cnt = n;
+  int8x8_t idx = vdup_n_s8(0);
+  if (m != 1) {  // gather: lane i reads input channel (o0 + i) / m
+    base = o0 / m;
+    cnt = g.in_c - base < 8 ? g.in_c - base : 8;
+    int8_t ib[8];
+    for (int i = 0; i < 8; ++i) ib[i] = static_cast<int8_t>(i < n ? (o0 + i) / m - base : 0);
+    idx = vld1_s8(ib);
+  }
+  for (int ky = ky0; ky < ky1; ++ky) {
+    const int8_t* row = img + static_cast<ptrdiff_t>(iy0 + ky * g.dilation_h) * g.in_w * a.in_stride;
+    const int16_t* wrow = a.w + static_cast<ptrdiff_t>(ky * g.kernel_w) * a.cp + o0;
+    for (int kx = kx0; kx < kx1; ++kx) {
+      const int8_t* px = row + static_cast<ptrdiff_t>(ix0 + kx * g.dilation_w) * a.in_stride + base;
+      int8x8_t v = dw_load8(px, cnt);
+      if (m != 1) v = vtbl1_s8(v, idx);
+      const int16x8_t x = vsubl_s8(v, k.za);
+      const int16x8_t w = vld1q_s16(wrow + static_cast<ptrdiff_t>(kx) * a.cp);
+      acc_lo = vmlal_s16(acc_lo, vget_low_s16(x), vget_low_s16(w));
+      acc_hi = vmlal_s16(acc_hi, vget_high_s16(x), vget_high_s16(w));
+    }
+  }
+  dw_store8(out, dw_requant_block(a, k, o0, acc_lo, acc_hi), n);
+}
+
+// Every output pixel of a row range through dw_pixel_block: any geometry.
+inline void dw_general_impl(const DwArgs& a) {
+  const ConvGeometry& g = *a.g;
+  const DwConsts k(a);
+  const int m = g.out_c / g.in_c;
+  for (int r = a.row_begin; r < a.row_end; ++r) {
+    const int b = r / g.out_h, oy = r % g.out_h;
+    const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * g.in_w * a.in_stride;
+    int8_t* orow = a.output + static_cast<ptrdiff_t>(r) * g.out_w * a.out_stride;
+    const int iy0 = oy * g.stride_h - g.pad_top;
+    int ky0, ky1;
+    dw_tap_range(iy0, g.dilation_h, g.kernel_h, g.in_h, &ky0, &ky1);
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      const int ix0 = ox * g.stride_w - g.pad_left;
+      int kx0, kx1;
+      dw_tap_range(ix0, g.dilation_w, g.kernel_w, g.in_w, &kx0, &kx1);
+      int8_t* out = orow + static_cast<ptrdiff_t>(ox) * a.out_stride;
+      for (int o0 = 0; o0 < g.out_c; o0 += 8) {
+        const int n = g.out_c - o0 < 8 ? g.out_c - o0 : 8;
+        dw_pixel_block(a, k, img, iy0, ix0, ky0, ky1, kx0, kx1, o0, n, m, out + o0);
+      }
+    }
+  }
+}
+
+#define OCTET_DW_TAP(acc_lo, acc_hi, ptr, wv)                        \
+  do {                                                               \
+    const int16x8_t x_ = vsubl_s8(vld1_s8(ptr), k.za);               \
+    acc_lo = vmlal_s16(acc_lo, vget_low_s16(x_), vget_low_s16(wv));  \
+    acc_hi = vmlal_s16(acc_hi, vget_high_s16(x_), vget_high_s16(wv)); \
+  } while (0)
+
+// 3x3, dilation 1, multiplier 1, stride S. Channel blocks of 8 outermost within a row so the nine
+// weight vectors and the requant constants stay in registers across the row's interior pixels;
+// border pixels and the channel tail go through dw_pixel_block.
+template <int S>
+inline void dw_3x3_impl(const DwArgs& a) {
+  const ConvGeometry& g = *a.g;
+  const DwConsts k(a);
+  const int C = g.out_c, W = g.in_w, is = a.in_stride, os = a.out_stride;
+  const ptrdiff_t row_step = static_cast<ptrdiff_t>(W) * is;
+  for (int r = a.row_begin; r < a.row_end; ++r) {
+    const int b = r / g.out_h, oy = r % g.out_h;
+    const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * W * is;
+    int8_t* orow = a.output + static_cast<ptrdiff_t>(r) * g.out_w * os;
+    const int iy0 = oy * S - g.pad_top;
+    int ky0, ky1;
+    dw_tap_range(iy0, 1, 3, g.in_h, &ky0, &ky1);
+    // Interior columns: all three taps inside the input.
+    int ox_lo = (g.pad_left + S - 1) / S, ox_hi = W - 3 + g.pad_left >= 0 ? (W - 3 + g.pad_left) / S + 1 : 0;
+    if (ox_hi > g.out_w) ox_hi = g.out_w;
+    if (ky0 != 0 || ky1 != 3 || ox_lo > ox_hi) ox_lo = ox_hi = 0;
+    if (ox_lo > g.out_w) ox_lo = ox_hi = g.out_w;
+    auto border = [&](int o0, int n, int ox) {
+      const int ix0 = ox * S - g.pad_left;
+      int kx0, kx1;
+      dw_tap_range(ix0, 1, 3, W, &kx0, &kx1);
+      dw_pixel_block(a, k, img, iy0, ix0, ky0, ky1, kx0, kx1, o0, n, 1,
+                     orow + static_cast<ptrdiff_t>(ox) * os + o0);
+    };
+    int o0 = 0;
+    for (; o0 + 8 <= C; o0 += 8) {
+      for (int ox = 0; ox < ox_lo; ++ox) border(o0, 8, ox);
+      if (ox_hi > ox_lo) {
+        const int16_t* wp = a.w + o0;
+        const int16x8_t w0 = vld1q_s16(wp), w1 = vld1q_s16(wp + a.cp), w2 = vld1q_s16(wp + 2 * a.cp);
+        const int16x8_t w3 = vld1q_s16(wp + 3 * a.cp), w4 = vld1q_s16(wp + 4 * a.cp),
+                        w5 = vld1q_s16(wp + 5 * a.cp);
+        const int16x8_t w6 = vld1q_s16(wp + 6 * a.cp), w7 = vld1q_s16(wp + 7 * a.cp),
+                        w8 = vld1q_s16(wp + 8 * a.cp);
+        const int32x4_t b_lo = vld1q_s32(a.bias + o0), b_hi = vld1q_s32(a.bias + o0 + 4);
+        const int32x4_t m_lo = vld1q_s32(a.mult + o0), m_hi = vld1q_s32(a.mult + o0 + 4);
+        const int32x4_t l_lo = vld1q_s32(a.lshift + o0), l_hi = vld1q_s32(a.lshift + o0 + 4);
+        const int32x4_t r_lo = vld1q_s32(a.rshift + o0), r_hi = vld1q_s32(a.rshift + o0 + 4);
+        const int8_t* p = img + static_cast<ptrdiff_t>(iy0) * row_step +
+                          static_cast<ptrdiff_t>(ox_lo * S - g.pad_left) * is + o0;
+        int8_t* out = orow + static_cast<ptrdiff_t>(ox_lo) * os + o0;
+        for (int ox = ox_lo; ox < ox_hi; ++ox) {
+          int32x4_t lo = b_lo, hi = b_hi;
+          const int8_t* p1 = p + row_step;
+          const int8_t* p2 = p1 + row_step;
+          OCTET_DW_TAP(lo, hi, p, w0);
+          OCTET_DW_TAP(lo, hi, p + is, w1);
+          OCTET_DW_TAP(lo, hi, p + 2 * is, w2);
+          OCTET_DW_TAP(lo, hi, p1, w3);
+          OCTET_DW_TAP(lo, hi, p1 + is, w4);
+          OCTET_DW_TAP(lo, hi, p1 + 2 * is, w5);
+          OCTET_DW_TAP(lo, hi, p2, w6);
+          OCTET_DW_TAP(lo, hi, p2 + is, w7);
+          OCTET_DW_TAP(lo, hi, p2 + 2 * is, w8);
+          lo = dw_rescale(lo, m_lo, l_lo, r_lo);
+          hi = dw_rescale(hi, m_hi, l_hi, r_hi);
+          vst1_s8(out, dw_narrow(lo, hi, k.zp, k.lo, k.hi));
+          p += S * is;
+          out += os;
+        }
+      }
+      for (int ox = ox_hi > ox_lo ? ox_hi : ox_lo; ox < g.out_w; ++ox) border(o0, 8, ox);
+    }
+    if (o0 < C)
+      for (int ox = 0; ox < g.out_w; ++ox) border(o0, C - o0, ox);
+  }
+}
+#undef OCTET_DW_TAP
+
+}  // namespace
+}  // namespace octet::neon::detail

@@ -1,0 +1,16 @@
+// Depthwise kernels of the v80 path: the shared intrinsic implementation (dwconv_impl.h) compiled
+// for this target.
+#include "kernels/neon/dwconv_impl.h"
+
+namespace octet::neon::v80 {
+
+void dwconv_general(const DwArgs& a) { detail::dw_general_impl(a); }
+
+void dwconv_3x3(const DwArgs& a, int stride) {
+  if (stride == 1)
+    detail::dw_3x3_impl<1>(a);
+  else
+    detail::dw_3x3_impl<2>(a);
+}
+
+}  // namespace octet::neon::v80

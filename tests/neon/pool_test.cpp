@@ -1,0 +1,164 @@
+// NEON max / average / global average pooling vs the oracle, bit for bit, on every runnable path.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "dw_test_util.h"
+#include "kernels/neon/pool.h"
+
+namespace octet {
+namespace {
+
+using dwtest::rnd;
+
+PoolGeometry random_pool(std::mt19937& rng, int max_k) {
+  static const int kChannels[] = {1, 3, 7, 8, 9, 16, 17, 31, 40};
+  for (;;) {
+    PoolGeometry g;
+    g.batch = rnd(rng, 1, 2);
+    g.in_h = rnd(rng, 1, 9);
+    g.in_w = rnd(rng, 1, 9);
+    g.channels = kChannels[rnd(rng, 0, 8)];
+    g.kernel_h = rnd(rng, 1, max_k);
+    g.kernel_w = rnd(rng, 1, max_k);
+    g.stride_h = rnd(rng, 1, 3);
+    g.stride_w = rnd(rng, 1, 3);
+    const int pt = rnd(rng, 0, g.kernel_h - 1), pb = rnd(rng, 0, g.kernel_h - 1);
+    const int pl = rnd(rng, 0, g.kernel_w - 1), pr = rnd(rng, 0, g.kernel_w - 1);
+    g.pad_top = pt;
+    g.pad_left = pl;
+    g.out_h = ConvGeometry::out_extent(g.in_h, g.kernel_h, g.stride_h, 1, pt + pb);
+    g.out_w = ConvGeometry::out_extent(g.in_w, g.kernel_w, g.stride_w, 1, pl + pr);
+    if (g.out_h >= 1 && g.out_w >= 1) return g;
+  }
+}
+
+struct Buffers {
+  int in_stride, out_stride;
+  std::vector<int8_t> input;
+  size_t out_size;
+};
+
+Buffers make_buffers(std::mt19937& rng, const PoolGeometry& g, int i) {
+  Buffers b;
+  b.in_stride = g.channels + (i % 3 == 1 ? rnd(rng, 1, 4) : 0);
+  b.out_stride = g.channels + (i % 4 == 2 ? rnd(rng, 1, 4) : 0);
+  b.input = dwtest::random_bytes(rng, static_cast<size_t>(g.batch) * g.in_h * g.in_w * b.in_stride);
+  b.out_size = static_cast<size_t>(g.batch) * g.out_h * g.out_w * b.out_stride;
+  return b;
+}
+
+template <typename Run>
+void compare_split(std::mt19937& rng, int rows, const std::vector<int8_t>& expected, Run run) {
+  for (neon::DwPath path : dwtest::runnable_paths()) {
+    SCOPED_TRACE(neon::dw_path_name(path));
+    std::vector<int8_t> out(expected.size(), 0x5A);
+    ASSERT_TRUE(run(path, out.data(), 0, rows));
+    ASSERT_EQ(0, std::memcmp(out.data(), expected.data(), out.size()));
+    std::fill(out.begin(), out.end(), 0x5A);
+    const int r1 = rnd(rng, 0, rows);
+    ASSERT_TRUE(run(path, out.data(), 0, r1));
+    ASSERT_TRUE(run(path, out.data(), r1, rows));
+    ASSERT_EQ(0, std::memcmp(out.data(), expected.data(), out.size())) << "split run";
+  }
+}
+
+TEST(NeonPool, MaxRandom) {
+  std::mt19937 rng(11);
+  for (int i = 0; i < 60; ++i) {
+    const PoolGeometry g = random_pool(rng, 4);
+    Buffers b = make_buffers(rng, g, i);
+    int32_t lo = -128, hi = 127;
+    if (i % 3 == 0) {
+      lo = rnd(rng, -128, 20);
+      hi = rnd(rng, lo, 127);
+    }
+    std::vector<int8_t> expected(b.out_size, 0x5A);
+    dwtest::oracle_max_pool(g, lo, hi, b.input.data(), expected.data(), b.in_stride, b.out_stride);
+    SCOPED_TRACE("case " + std::to_string(i));
+    compare_split(rng, g.batch * g.out_h, expected, [&](neon::DwPath p, int8_t* out, int r0, int r1) {
+      return neon::max_pool_run(p, g, lo, hi, b.input.data(), out, r0, r1, b.in_stride, b.out_stride);
+    });
+    if (HasFatalFailure()) return;
+  }
+}
+
+QPoolParams random_qpool(std::mt19937& rng, const PoolGeometry& g, int i) {
+  QPoolParams p;
+  p.geom = g;
+  p.input_scale = std::uniform_real_distribution<float>(0.01f, 0.1f)(rng);
+  // i % 5 == 0: output scale much smaller than the input's, so outputs saturate.
+  p.output_scale = p.input_scale * std::uniform_real_distribution<float>(i % 5 == 0 ? 0.05f : 0.5f, 2.0f)(rng);
+  p.input_zero_point = rnd(rng, -128, 127);
+  p.output_zero_point = rnd(rng, -128, 127);
+  if (i % 3 == 0) {
+    p.clamp_min = rnd(rng, -128, 0);
+    p.clamp_max = rnd(rng, p.clamp_min, 127);
+  }
+  return p;
+}
+
+void avg_random(uint32_t seed, bool include_pad) {
+  std::mt19937 rng(seed);
+  for (int i = 0; i < 60; ++i) {
+    PoolGeometry g = random_pool(rng, 5);
+    g.count_include_pad = include_pad;
+    Buffers b = make_buffers(rng, g, i);
+    const QPoolParams p = random_qpool(rng, g, i);
+    std::vector<int8_t> expected(b.out_size, 0x5A);
+    dwtest::oracle_avg_pool(p, b.input.data(), expected.data(), b.in_stride, b.out_stride);
+    SCOPED_TRACE("case " + std::to_string(i));
+    compare_split(rng, g.batch * g.out_h, expected, [&](neon::DwPath path, int8_t* out, int r0, int r1) {
+      return neon::avg_pool_run(path, p, b.input.data(), out, r0, r1, b.in_stride, b.out_stride);
+    });
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(NeonPool, AvgExcludePad) { avg_random(12, false); }
+TEST(NeonPool, AvgIncludePad) { avg_random(13, true); }
+
+TEST(NeonPool, AvgLargeWindowNeedsInt32Sums) {
+  // 17x17 = 289 taps of -128 (input zero point 127): more than an int16 partial sum can hold.
+  std::mt19937 rng(14);
+  PoolGeometry g;
+  g.in_h = g.in_w = g.kernel_h = g.kernel_w = 17;
+  g.out_h = g.out_w = 1;
+  g.channels = 11;
+  QPoolParams p;
+  p.geom = g;
+  p.input_scale = 0.05f;
+  p.output_scale = 0.1f;
+  p.input_zero_point = 127;
+  std::vector<int8_t> input(17 * 17 * 11, -128);
+  input[5] = 100;
+  std::vector<int8_t> expected(11, 0x5A);
+  dwtest::oracle_avg_pool(p, input.data(), expected.data(), 11, 11);
+  compare_split(rng, 1, expected, [&](neon::DwPath path, int8_t* out, int r0, int r1) {
+    return neon::avg_pool_run(path, p, input.data(), out, r0, r1);
+  });
+}
+
+TEST(NeonPool, GlobalAvgRandom) {
+  std::mt19937 rng(15);
+  for (int i = 0; i < 40; ++i) {
+    PoolGeometry g;
+    g.batch = rnd(rng, 1, 3);
+    g.in_h = rnd(rng, 1, i % 8 == 0 ? 20 : 7);
+    g.in_w = rnd(rng, 1, i % 8 == 0 ? 20 : 7);
+    g.channels = rnd(rng, 1, 70);
+    const QPoolParams p = random_qpool(rng, g, i);
+    const std::vector<int8_t> input =
+        dwtest::random_bytes(rng, static_cast<size_t>(g.batch) * g.in_h * g.in_w * g.channels);
+    std::vector<int8_t> expected(static_cast<size_t>(g.batch) * g.channels, 0x5A);
+    dwtest::oracle_global_avg_pool(p, input.data(), expected.data());
+    SCOPED_TRACE("case " + std::to_string(i));
+    compare_split(rng, g.channels, expected, [&](neon::DwPath path, int8_t* out, int c0, int c1) {
+      return neon::global_avg_pool_run(path, p, input.data(), out, c0, c1);
+    });
+    if (HasFatalFailure()) return;
+  }
+}
+
+}  // namespace
+}  // namespace octet
