@@ -10,6 +10,11 @@
 #include "stb_image_write.h"
 
 namespace octet::convert {
+namespace test {
+void write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgb) {
+  stbi_write_png(path.c_str(), w, h, 3, rgb.data(), w * 3);
+}
+}  // namespace test
 namespace {
 
 std::string import_error(const std::string& path) {

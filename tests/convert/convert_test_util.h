@@ -47,6 +47,8 @@ inline std::string write_raw_samples(const std::string& dir, const std::string& 
   return path;
 }
 
+void write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgb);
+
 inline void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary);
   f << bytes;
