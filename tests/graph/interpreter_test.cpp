@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <sstream>
 
 #include "graph/bound_op.h"
 #include "graph/model_impl.h"
@@ -599,7 +600,12 @@ TEST(Interpreter, PackedWeightsInTheFileRunOnEveryIsa) {
       EXPECT_EQ(0, std::memcmp(out.data(), expected.data(), 12 * sizeof(float))) << isa_name(isa);
       if (neon::layout_for(graph::to_neon(isa)) == neon::layout_for(graph::to_neon(layout_isa))) {
         EXPECT_NE(desc.find("file layout, no repack"), std::string::npos) << desc;
-        EXPECT_NE(desc.find("repacked 0 bytes"), std::string::npos) << desc;
+        // No GEMM weights copied: only the depthwise weights are packed (the file format has
+        // no layout for them yet).
+        std::istringstream lines(desc);
+        for (std::string line; std::getline(lines, line);)
+          if (line.rfind("repacked '", 0) == 0)
+            EXPECT_NE(line.find("-> dw_c8i16"), std::string::npos) << desc;
       } else {
         EXPECT_NE(desc.find("repacked 'pw1' weights GEMM_"), std::string::npos) << desc;
       }
