@@ -56,7 +56,9 @@ std::unique_ptr<Interpreter> make(const Loaded& l, int threads, Isa isa) {
   o.isa = isa;
   std::unique_ptr<Interpreter> it;
   Status st = Interpreter::create(l.model, o, &it);
-  if (!st.ok()) EXPECT_EQ(st.code(), StatusCode::kUnsupported) << st.message();
+  if (!st.ok()) {
+    EXPECT_EQ(st.code(), StatusCode::kUnsupported) << st.message();
+  }
   return it;
 }
 
@@ -603,9 +605,11 @@ TEST(Interpreter, PackedWeightsInTheFileRunOnEveryIsa) {
         // No GEMM weights copied: only the depthwise weights are packed (the file format has
         // no layout for them yet).
         std::istringstream lines(desc);
-        for (std::string line; std::getline(lines, line);)
-          if (line.rfind("repacked '", 0) == 0)
+        for (std::string line; std::getline(lines, line);) {
+          if (line.rfind("repacked '", 0) == 0) {
             EXPECT_NE(line.find("-> dw_c8i16"), std::string::npos) << desc;
+          }
+        }
       } else {
         EXPECT_NE(desc.find("repacked 'pw1' weights GEMM_"), std::string::npos) << desc;
       }
