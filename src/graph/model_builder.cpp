@@ -3,9 +3,12 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <new>
+#include <utility>
 
 #include "graph/model_format.h"
 #include "graph/octet_model_generated.h"
+#include "kernels/neon/conv_gemm.h"
 #include "kernels/op_params.h"
 #include "quant/op_quant.h"
 
@@ -65,6 +68,29 @@ struct ModelBuilder::Impl {
   std::vector<BOp> ops;
   std::vector<int> inputs, outputs;
   int counter = 0;
+  Isa gemm_isa = Isa::kRef;
+
+  // Weights constant in the configured GEMM layout, or raw OHWI.
+  int add_weights(const std::string& name, std::vector<int> shape, const ConvGeometry& g,
+                  const std::vector<int8_t>& w, const std::vector<float>& scales,
+                  const std::vector<int32_t>& zps, const std::vector<int32_t>& bias_folded,
+                  const std::vector<int32_t>& mult, const std::vector<int32_t>& shift) {
+    neon::WeightLayout layout = neon::WeightLayout::ohwi;
+    switch (gemm_isa) {
+      case Isa::kV80: layout = neon::layout_for(neon::Isa::v80); break;
+      case Isa::kDotprod: layout = neon::layout_for(neon::Isa::dotprod); break;
+      case Isa::kArmv7: layout = neon::layout_for(neon::Isa::armv7); break;
+      default: break;
+    }
+    if (layout != neon::WeightLayout::ohwi && g.groups == 1 && neon::conv_supported(g)) {
+      std::vector<uint8_t> packed(neon::packed_size(g, layout));
+      if (!packed.empty() && neon::pack(g, layout, w.data(), zps.data(), bias_folded.data(),
+                                        mult.data(), shift.data(), packed.data()))
+        return add_constant(name, std::move(shape), DType::kInt8, packed,
+                            static_cast<fb::Layout>(static_cast<int>(layout)), scales, zps);
+    }
+    return add_constant(name, std::move(shape), DType::kInt8, w, fb::Layout::OHWI_I8, scales, zps);
+  }
 
   bool valid(int t) const { return t >= 0 && t < static_cast<int>(tensors.size()); }
   std::string auto_name(const std::string& name, const char* op) {
@@ -114,6 +140,14 @@ struct ModelBuilder::Impl {
 
 ModelBuilder::ModelBuilder() : impl_(new Impl) {}
 ModelBuilder::~ModelBuilder() { delete impl_; }
+ModelBuilder::ModelBuilder(ModelBuilder&& o) noexcept : impl_(o.impl_), error_(std::move(o.error_)) {
+  o.impl_ = new (std::nothrow) Impl;
+}
+ModelBuilder& ModelBuilder::operator=(ModelBuilder&& o) noexcept {
+  std::swap(impl_, o.impl_);
+  std::swap(error_, o.error_);
+  return *this;
+}
 
 int ModelBuilder::fail(const std::string& message) {
   if (error_.ok()) error_ = Status(StatusCode::kInvalidArgument, "ModelBuilder: " + message);
@@ -121,6 +155,7 @@ int ModelBuilder::fail(const std::string& message) {
 }
 
 void ModelBuilder::set_description(std::string text) { impl_->description = std::move(text); }
+void ModelBuilder::set_gemm_layout(Isa isa) { impl_->gemm_isa = isa; }
 
 std::vector<int> ModelBuilder::shape(int t) const {
   return impl_->valid(t) ? impl_->tensors[t].shape : std::vector<int>{};
@@ -247,8 +282,16 @@ int ModelBuilder::conv2d(int input, const Conv2DArgs& a, QuantParams out_q, cons
   if (!prepare_weights(a.out_channels, K, a.weights, a.weight_scales, a.weight_zero_points, a.bias,
                        in_q, out_q, &scales, &zps, &bias_folded, &mult, &shift, &err))
     return fail(name + ": " + err);
-  int w = m.add_constant(name + "/weights", {a.out_channels, a.kernel_h, a.kernel_w, C / a.groups},
-                         DType::kInt8, a.weights, fb::Layout::OHWI_I8, scales, zps);
+  ConvGeometry g;
+  g.batch = N; g.in_h = H; g.in_w = W; g.in_c = C;
+  g.out_h = oh; g.out_w = ow; g.out_c = a.out_channels;
+  g.kernel_h = a.kernel_h; g.kernel_w = a.kernel_w;
+  g.stride_h = a.stride_h; g.stride_w = a.stride_w;
+  g.dilation_h = a.dilation_h; g.dilation_w = a.dilation_w;
+  g.pad_top = a.pad_top; g.pad_left = a.pad_left;
+  g.groups = a.groups;
+  int w = m.add_weights(name + "/weights", {a.out_channels, a.kernel_h, a.kernel_w, C / a.groups}, g,
+                        a.weights, scales, zps, bias_folded, mult, shift);
   int b = m.add_constant(name + "/bias_folded", {a.out_channels}, DType::kInt32, bias_folded,
                          fb::Layout::RAW);
   int out = m.add_activation(name, {N, oh, ow, a.out_channels}, out_q);
@@ -284,8 +327,11 @@ int ModelBuilder::fully_connected(int input, const FullyConnectedArgs& a, QuantP
   if (!prepare_weights(a.out_channels, K, a.weights, a.weight_scales, a.weight_zero_points, a.bias,
                        m.quant_of(input), out_q, &scales, &zps, &bias_folded, &mult, &shift, &err))
     return fail(name + ": " + err);
-  int w = m.add_constant(name + "/weights", {a.out_channels, K}, DType::kInt8, a.weights,
-                         fb::Layout::OHWI_I8, scales, zps);
+  ConvGeometry g;
+  g.batch = N; g.in_h = g.in_w = g.out_h = g.out_w = 1;
+  g.in_c = K; g.out_c = a.out_channels;
+  int w = m.add_weights(name + "/weights", {a.out_channels, K}, g, a.weights, scales, zps,
+                        bias_folded, mult, shift);
   int b = m.add_constant(name + "/bias_folded", {a.out_channels}, DType::kInt32, bias_folded, fb::Layout::RAW);
   int out = m.add_activation(name, {N, a.out_channels}, out_q);
   BOp& op = m.add_op(fb::OpCode::FULLY_CONNECTED, {input, w, b}, out, name);

@@ -64,9 +64,18 @@ struct Pool2DArgs {
 class ModelBuilder {
  public:
   ModelBuilder();
+  ModelBuilder(ModelBuilder&& other) noexcept;
+  ModelBuilder& operator=(ModelBuilder&& other) noexcept;
+  ModelBuilder(const ModelBuilder&) = delete;
+  ModelBuilder& operator=(const ModelBuilder&) = delete;
   ~ModelBuilder();
 
   void set_description(std::string text);
+  // Store conv (groups == 1) and fully-connected weights in the packed layout of this ISA's GEMM
+  // kernel, so that loading on such a CPU needs no repacking (kRef / kAuto: raw OHWI, the
+  // default). Other CPUs repack once when their interpreter is created. Applies to the ops
+  // added after the call.
+  void set_gemm_layout(Isa isa);
 
   // Graph inputs. int8 needs its quantization; uint8 (an image the model normalizes with a
   // quantize op) and float need none.

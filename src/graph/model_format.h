@@ -13,7 +13,7 @@ constexpr size_t kBufferAlignment = 64;
 constexpr size_t kMinBaseAlignment = 8;
 // Limits that keep a hostile file from asking for absurd amounts of memory.
 constexpr int kMaxRank = 6;
-constexpr int64_t kMaxTensorElements = int64_t{1} << 31;
+constexpr int64_t kMaxTensorElements = int64_t{1} << 30;
 
 inline size_t align_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
 

@@ -7,6 +7,7 @@
 
 #include "graph/model_format.h"
 #include "graph/model_impl.h"
+#include "kernels/neon/conv_gemm.h"
 #include "kernels/op_params.h"
 
 namespace octet::graph {
@@ -111,6 +112,11 @@ struct Checker {
             return fail(w + ": buffer holds " + std::to_string(b->size()) + " bytes, shape needs " +
                         std::to_string(d.bytes));
           break;
+        case fb::Layout::GEMM_N4K16:
+        case fb::Layout::GEMM_N16K4:
+          if (d.dtype != DType::kInt8 || b->size() < sizeof(neon::PackedHeader))
+            return fail(w + ": packed buffer too small or not int8");
+          break;  // the operator checks it against its geometry
         default:
           return fail(w + ": unknown buffer layout " + std::to_string(static_cast<int>(d.layout)));
       }
@@ -168,6 +174,17 @@ struct Checker {
                   std::to_string(in) + ", kernel, stride and padding");
     return true;
   }
+  // Conv / FC weights: raw OHWI, or a GEMM packing whose header and size match the geometry.
+  bool check_weight_layout(const std::string& w, const TensorDesc& wt, const ConvGeometry& g) {
+    if (wt.layout == fb::Layout::OHWI_I8) return true;
+    if (wt.layout != fb::Layout::GEMM_N4K16 && wt.layout != fb::Layout::GEMM_N16K4)
+      return fail(w + ": weights layout " + std::to_string(static_cast<int>(wt.layout)) + " not supported here");
+    if (g.groups != 1) return fail(w + ": packed GEMM weights on a grouped convolution");
+    if (!neon::conv_supported(g) || !neon::packed_valid(g, wt.data, wt.data_size) ||
+        static_cast<int>(neon::packed_layout(wt.data)) != static_cast<int>(wt.layout))
+      return fail(w + ": packed weights do not match the layout id and geometry (bad header or size)");
+    return true;
+  }
   bool is_int8(int t) const { return m->tensors[t].dtype == DType::kInt8; }
   bool same_quant(int a, int b) const {
     const TensorDesc &x = m->tensors[a], &y = m->tensors[b];
@@ -196,7 +213,6 @@ struct Checker {
         if (!T(wt).is_constant() || !is_int8(wt) || !rank4(wt)) return fail(w + ": weights must be a constant int8 [O,H,W,I] tensor");
         if (!T(bias).is_constant() || T(bias).dtype != DType::kInt32 || T(bias).shape.size() != 1)
           return fail(w + ": bias must be a constant int32 vector");
-        if (T(wt).layout != fb::Layout::OHWI_I8) return fail(w + ": weights layout not supported for conv");
         const auto &is = T(in).shape, &os = T(out).shape, &ws = T(wt).shape;
         const int g = p->groups();
         if (g <= 0 || is[3] % g != 0 || os[3] % g != 0) return fail(w + ": groups must divide channels");
@@ -213,6 +229,17 @@ struct Checker {
         if (!check_window(w, "height", is[1], os[1], p->kernel_h(), p->stride_h(), p->dilation_h(), p->pad_top()) ||
             !check_window(w, "width", is[2], os[2], p->kernel_w(), p->stride_w(), p->dilation_w(), p->pad_left()))
           return false;
+        {
+          ConvGeometry g;
+          g.batch = is[0]; g.in_h = is[1]; g.in_w = is[2]; g.in_c = is[3];
+          g.out_h = os[1]; g.out_w = os[2]; g.out_c = os[3];
+          g.kernel_h = p->kernel_h(); g.kernel_w = p->kernel_w();
+          g.stride_h = p->stride_h(); g.stride_w = p->stride_w();
+          g.dilation_h = p->dilation_h(); g.dilation_w = p->dilation_w();
+          g.pad_top = p->pad_top(); g.pad_left = p->pad_left();
+          g.groups = p->groups();
+          if (!check_weight_layout(w, T(wt), g)) return false;
+        }
         return check_clamp(w, p->clamp_min(), p->clamp_max()) &&
                check_multipliers(w, p->multiplier(), p->shift(), os[3]);
       }
@@ -222,7 +249,7 @@ struct Checker {
         if (!count(3, 1)) return false;
         const int in = op.inputs[0], wt = op.inputs[1], bias = op.inputs[2];
         if (!is_int8(in) || !is_int8(out) || T(out).shape.size() != 2) return fail(w + ": input int8, output int8 [N, C]");
-        if (!T(wt).is_constant() || !is_int8(wt) || T(wt).shape.size() != 2 || T(wt).layout != fb::Layout::OHWI_I8)
+        if (!T(wt).is_constant() || !is_int8(wt) || T(wt).shape.size() != 2)
           return fail(w + ": weights must be a constant int8 [out, in] tensor");
         if (!T(bias).is_constant() || T(bias).dtype != DType::kInt32 || T(bias).shape.size() != 1)
           return fail(w + ": bias must be a constant int32 vector");
@@ -232,6 +259,12 @@ struct Checker {
         if (T(out).shape[0] != N || T(wt).shape[0] != oc || T(wt).shape[1] != K || T(bias).shape[0] != oc)
           return fail(w + ": shapes of input, weights, bias and output do not agree");
         if (K > 65536) return fail(w + ": more than 65536 inputs");
+        {
+          ConvGeometry g;
+          g.batch = N; g.in_h = g.in_w = g.out_h = g.out_w = 1;
+          g.in_c = static_cast<int>(K); g.out_c = oc;
+          if (!check_weight_layout(w, T(wt), g)) return false;
+        }
         if (T(wt).num_quant != oc) return fail(w + ": weights need per-channel quantization arrays");
         if (T(wt).zero_points)
           for (int c = 0; c < oc; ++c)

@@ -64,3 +64,48 @@ inline graph::ModelBuilder small_classifier(int size = 16, int classes = 10, uns
 }
 
 }  // namespace octet::testing
+
+namespace octet::testing {
+
+// MobileNet-v1 shaped: 3x3/2 conv, 13 depthwise-separable blocks, global average pool, FC,
+// softmax; width multiplier `alpha`, input size x size, uint8 image input normalized in the model.
+// gemm_layout: store conv/FC weights packed for that ISA's GEMM (kRef: raw OHWI).
+inline graph::ModelBuilder mobilenet_v1(int size = 224, float alpha = 1.0f, int classes = 1000,
+                                        unsigned seed = 1, Isa gemm_layout = Isa::kRef) {
+  std::mt19937 rng(seed);
+  graph::ModelBuilder b;
+  b.set_gemm_layout(gemm_layout);
+  b.set_description("MobileNet-v1 shaped (random weights)");
+  const QuantParams act{0.0235f, -128};  // ReLU6 range [0, 6]
+  auto ch = [&](int c) { return std::max(8, static_cast<int>(c * alpha)); };
+  int x = b.add_input("image", {1, size, size, 3}, DType::kUInt8);
+  x = b.normalize_image(x, {127.5f, 127.5f, 127.5f}, {127.5f, 127.5f, 127.5f}, {1.0f / 128, 0}, "normalize");
+  int c = ch(32);
+  // TF "SAME" for stride 2 on an even size pads 0 before, 1 after.
+  graph::Conv2DArgs a = random_conv(rng, 3, c, 3, 2, 1);
+  a.pad_top = a.pad_left = 0;
+  x = b.conv2d(x, a, act, "conv0");
+  const int spec[13][2] = {{64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1},
+                           {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
+  for (int i = 0; i < 13; ++i) {
+    const int oc = ch(spec[i][0]), s = spec[i][1];
+    graph::Conv2DArgs dw = random_conv(rng, c, c, 3, s, 1, c);
+    if (s == 2) dw.pad_top = dw.pad_left = 0;
+    x = b.conv2d(x, dw, act, "dw" + std::to_string(i + 1));
+    x = b.conv2d(x, random_conv(rng, c, oc, 1, 1, 0), act, "pw" + std::to_string(i + 1));
+    c = oc;
+  }
+  x = b.global_avg_pool(x, act, "avgpool");
+  graph::FullyConnectedArgs fc;
+  fc.out_channels = classes;
+  fc.weights = random_weights(rng, static_cast<size_t>(classes) * c);
+  fc.weight_scales.assign(classes, 0.002f);
+  fc.bias.assign(classes, 0);
+  x = b.reshape(x, {1, c}, "flatten");
+  x = b.fully_connected(x, fc, {0.1f, 0}, "fc");
+  x = b.softmax(x, "prob");
+  b.mark_output(x);
+  return b;
+}
+
+}  // namespace octet::testing

@@ -1,0 +1,528 @@
+// The one place where operators meet kernels: each operator binds a kernel (ref until a NEON path
+// exists for it and the ISA asks for it) once, at Interpreter creation.
+#include <algorithm>
+#include <cmath>
+
+#include "graph/bound_op.h"
+#include "kernels/neon/conv_gemm.h"
+#include "kernels/ref/ref_kernels.h"
+
+namespace octet::graph {
+neon::Isa to_neon(Isa isa);
+namespace {
+
+// ---- run functions (ref) ----
+
+// Rows [begin, end) of the flattened batch * out_h output rows: the window placement is shifted
+// by moving pad_top, which the ref kernels accept negative.
+void run_conv_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  const ConvGeometry& g = op.conv.geom;
+  const auto* in = static_cast<const int8_t*>(op.in0);
+  auto* out = static_cast<int8_t*>(op.out);
+  const int in_stride = op.in_stride ? op.in_stride : g.in_c;
+  const int out_stride = op.out_stride ? op.out_stride : g.out_c;
+  for (int b = begin / g.out_h; b < g.batch && b * g.out_h < end; ++b) {
+    const int y0 = std::max(begin - b * g.out_h, 0), y1 = std::min(end - b * g.out_h, g.out_h);
+    if (y0 >= y1) continue;
+    QConvParams p = op.conv;
+    p.geom.batch = 1;
+    p.geom.out_h = y1 - y0;
+    p.geom.pad_top = g.pad_top - y0 * g.stride_h;
+    ref::conv_q8(p, in + static_cast<size_t>(b) * g.in_h * g.in_w * in_stride,
+                 out + (static_cast<size_t>(b) * g.out_h + y0) * g.out_w * out_stride, in_stride,
+                 out_stride);
+  }
+}
+
+// Output channels [begin, end) (batch 1), or everything (work == 1).
+void run_fc_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  const ConvGeometry& g = op.conv.geom;
+  QConvParams p = op.conv;
+  if (op.work == 1) {
+    ref::fully_connected_q8(p, static_cast<const int8_t*>(op.in0), static_cast<int8_t*>(op.out));
+    return;
+  }
+  const size_t K = static_cast<size_t>(g.in_c);
+  p.geom.out_c = end - begin;
+  p.weights += begin * K;
+  if (p.weight_zero_points) p.weight_zero_points += begin;
+  p.bias_folded += begin;
+  p.requant.multiplier += begin;
+  p.requant.shift += begin;
+  ref::fully_connected_q8(p, static_cast<const int8_t*>(op.in0), static_cast<int8_t*>(op.out) + begin);
+}
+
+template <bool kMax>
+void run_pool_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  const PoolGeometry& g = op.pool.geom;
+  const auto* in = static_cast<const int8_t*>(op.in0);
+  auto* out = static_cast<int8_t*>(op.out);
+  const int in_stride = op.in_stride ? op.in_stride : g.channels;
+  const int out_stride = op.out_stride ? op.out_stride : g.channels;
+  for (int b = begin / g.out_h; b < g.batch && b * g.out_h < end; ++b) {
+    const int y0 = std::max(begin - b * g.out_h, 0), y1 = std::min(end - b * g.out_h, g.out_h);
+    if (y0 >= y1) continue;
+    QPoolParams p = op.pool;
+    p.geom.batch = 1;
+    p.geom.out_h = y1 - y0;
+    p.geom.pad_top = g.pad_top - y0 * g.stride_h;
+    const int8_t* src = in + static_cast<size_t>(b) * g.in_h * g.in_w * in_stride;
+    int8_t* dst = out + (static_cast<size_t>(b) * g.out_h + y0) * g.out_w * out_stride;
+    if (kMax)
+      ref::max_pool_q8(p.geom, p.clamp_min, p.clamp_max, src, dst, in_stride, out_stride);
+    else
+      ref::avg_pool_q8(p, src, dst, in_stride, out_stride);
+  }
+}
+
+void run_gap_ref(const BoundOp& op, int, int, uint8_t*) {
+  ref::global_avg_pool_q8(op.pool, static_cast<const int8_t*>(op.in0), static_cast<int8_t*>(op.out));
+}
+
+void run_add_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  ref::add_q8(op.add, static_cast<const int8_t*>(op.in0) + begin,
+              static_cast<const int8_t*>(op.in1) + begin, static_cast<int8_t*>(op.out) + begin,
+              static_cast<size_t>(end - begin));
+}
+
+void run_concat_ref(const BoundOp& op, int, int, uint8_t*) {
+  ref::concat_q8(op.pixels, static_cast<int>(op.cat_inputs.size()), op.cat_inputs.data(),
+                 op.cat_channels.data(), op.cat_scales.data(), op.cat_zero_points.data(),
+                 op.out_scale, op.out_zero_point, static_cast<int8_t*>(op.out));
+}
+
+// Rows [begin, end) of [rows][channels].
+void run_softmax_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  const size_t c = static_cast<size_t>(op.channels);
+  ref::softmax_q8_f32(static_cast<const int8_t*>(op.in0) + begin * c, op.scale, op.zero_point,
+                      end - begin, op.channels, static_cast<float*>(op.out) + begin * c);
+}
+
+void run_quantize_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  ref::quantize_f32_q8(static_cast<const float*>(op.in0) + begin, static_cast<int8_t*>(op.out) + begin,
+                       static_cast<size_t>(end - begin), op.out_scale, op.out_zero_point);
+}
+
+// Pixels [begin, end).
+void run_normalize_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  const size_t c = static_cast<size_t>(op.channels);
+  ref::normalize_u8_q8(static_cast<const uint8_t*>(op.in0) + begin * c, end - begin, op.channels,
+                       op.mean, op.std, op.out_scale, op.out_zero_point,
+                       static_cast<int8_t*>(op.out) + begin * c);
+}
+
+void run_dequantize_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  ref::dequantize_q8_f32(static_cast<const int8_t*>(op.in0) + begin, static_cast<float*>(op.out) + begin,
+                         static_cast<size_t>(end - begin), op.scale, op.zero_point);
+}
+
+void run_clamp_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  ref::clamp_q8(static_cast<const int8_t*>(op.in0) + begin, static_cast<int8_t*>(op.out) + begin,
+                static_cast<size_t>(end - begin), op.clamp_min, op.clamp_max);
+}
+
+// Local response normalization across channels, float arithmetic on dequantized values (there is
+// no integer LRN in the design; it only appears in AlexNet/GoogLeNet-era networks). ONNX window:
+// [c - floor((size-1)/2), c + ceil((size-1)/2)]. Pixels [begin, end).
+void run_lrn(const BoundOp& op, int begin, int end, uint8_t*) {
+  const int C = op.channels;
+  const int lo = (op.lrn_size - 1) / 2, hi = op.lrn_size - 1 - lo;
+  const float k = op.lrn_alpha / static_cast<float>(op.lrn_size);
+  for (int px = begin; px < end; ++px) {
+    const int8_t* x = static_cast<const int8_t*>(op.in0) + static_cast<size_t>(px) * C;
+    int8_t* y = static_cast<int8_t*>(op.out) + static_cast<size_t>(px) * C;
+    for (int c = 0; c < C; ++c) {
+      float sq = 0;
+      for (int j = std::max(c - lo, 0); j <= std::min(c + hi, C - 1); ++j) {
+        const float v = op.scale * static_cast<float>(x[j] - op.zero_point);
+        sq += v * v;
+      }
+      const float v = op.scale * static_cast<float>(x[c] - op.zero_point);
+      const float r = v / std::pow(op.lrn_bias + k * sq, op.lrn_beta);
+      float q = std::nearbyint(r / op.out_scale) + static_cast<float>(op.out_zero_point);
+      if (!(q >= -128.0f)) q = -128.0f;
+      if (q > 127.0f) q = 127.0f;
+      y[c] = static_cast<int8_t>(q);
+    }
+  }
+}
+
+// ---- run functions (NEON GEMM over packed weights) ----
+
+// Output pixels [begin, end) of batch * out_h * out_w.
+void run_conv_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
+  neon::conv_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed, static_cast<const int8_t*>(op.in0),
+                 op.in_stride, static_cast<int8_t*>(op.out), op.out_stride, begin, end, scratch);
+}
+
+// Output channels [begin, end) for every batch row.
+void run_fc_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
+  neon::fc_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed, static_cast<const int8_t*>(op.in0),
+               static_cast<int8_t*>(op.out), 0, begin, end, scratch);
+}
+
+QConvParams conv_params(const BindContext& ctx, const Model::Impl& m, const OpDesc& op,
+                        const int32_t* mult, const int32_t* shift, int clamp_min, int clamp_max) {
+  const TensorDesc& in = m.tensors[op.inputs[0]];
+  const TensorDesc& w = m.tensors[op.inputs[1]];
+  const TensorDesc& out = m.tensors[op.outputs[0]];
+  QConvParams p;
+  p.input_zero_point = in.zero_point();
+  p.weights = reinterpret_cast<const int8_t*>(w.data);
+  p.weight_zero_points = w.zero_points;
+  p.bias_folded = reinterpret_cast<const int32_t*>(m.tensors[op.inputs[2]].data);
+  p.requant.multiplier = mult;
+  p.requant.shift = shift;
+  p.requant.output_zero_point = out.zero_point();
+  p.requant.clamp_min = clamp_min;
+  p.requant.clamp_max = clamp_max;
+  (void)ctx;
+  return p;
+}
+
+// Geometry of a conv / FC operator as the kernels see it.
+ConvGeometry gemm_geometry(const Model::Impl& m, const OpDesc& op) {
+  const TensorDesc& in = m.tensors[op.inputs[0]];
+  const TensorDesc& out = m.tensors[op.outputs[0]];
+  ConvGeometry g;
+  g.batch = in.shape[0];
+  if (op.code == fb::OpCode::FULLY_CONNECTED) {
+    g.in_h = g.in_w = g.out_h = g.out_w = 1;
+    g.in_c = static_cast<int>(in.elements / g.batch);
+    g.out_c = out.shape[1];
+    return g;
+  }
+  const auto* p = op.op->options_as_Conv2DOptions();
+  g.in_h = in.shape[1]; g.in_w = in.shape[2]; g.in_c = in.shape[3];
+  g.out_h = out.shape[1]; g.out_w = out.shape[2]; g.out_c = out.shape[3];
+  g.kernel_h = p->kernel_h(); g.kernel_w = p->kernel_w();
+  g.stride_h = p->stride_h(); g.stride_w = p->stride_w();
+  g.dilation_h = p->dilation_h(); g.dilation_w = p->dilation_w();
+  g.pad_top = p->pad_top(); g.pad_left = p->pad_left();
+  g.groups = p->groups();
+  return g;
+}
+
+// The NEON GEMM path takes conv (groups == 1) and FC when the ISA has a packed layout.
+bool uses_neon_gemm(const Model::Impl& m, const OpDesc& op, Isa isa, ConvGeometry* g) {
+  if (op.code != fb::OpCode::CONV2D && op.code != fb::OpCode::FULLY_CONNECTED) return false;
+  const neon::Isa n = to_neon(isa);
+  if (n == neon::Isa::ref || neon::layout_for(n) == neon::WeightLayout::ohwi) return false;
+  *g = gemm_geometry(m, op);
+  return g->groups == 1 && neon::conv_supported(*g);
+}
+
+}  // namespace
+
+neon::Isa to_neon(Isa isa) {
+  switch (isa) {
+    case Isa::kV80: return neon::Isa::v80;
+    case Isa::kDotprod: return neon::Isa::dotprod;
+    case Isa::kI8mm: return neon::Isa::i8mm;
+    case Isa::kArmv7: return neon::Isa::armv7;
+    default: return neon::Isa::ref;
+  }
+}
+
+Isa from_neon(neon::Isa isa) {
+  switch (isa) {
+    case neon::Isa::v80: return Isa::kV80;
+    case neon::Isa::dotprod: return Isa::kDotprod;
+    case neon::Isa::i8mm: return Isa::kI8mm;
+    case neon::Isa::armv7: return Isa::kArmv7;
+    default: return Isa::kRef;
+  }
+}
+
+size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa) {
+  ConvGeometry g;
+  if (!uses_neon_gemm(m, op, isa, &g)) return 0;
+  return op.code == fb::OpCode::CONV2D ? neon::conv_scratch_size(g, to_neon(isa))
+                                       : neon::fc_scratch_size(g, to_neon(isa));
+}
+
+namespace {
+uint8_t* owned_aligned(BindContext& ctx, size_t size) {
+  std::unique_ptr<uint8_t[]> mem(new uint8_t[size + 64]);
+  uint8_t* aligned = mem.get() + (64 - reinterpret_cast<uintptr_t>(mem.get()) % 64) % 64;
+  ctx.owned->push_back(std::move(mem));
+  return aligned;
+}
+
+// Weights stored packed in the file, bound to a kernel that wants another layout: repack once
+// (into interpreter-owned memory). For the ref kernel the target is the "ohwi" packing, whose
+// arrays QConvParams then points at: header, bias[N], z_c[N], multiplier[N], shift[N], w[N][K].
+bool repack_file_weights(BindContext& ctx, const OpDesc& op, const ConvGeometry& g,
+                         neon::WeightLayout want, BoundOp* b, std::string* error) {
+  const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
+  const size_t size = neon::packed_size(g, want);
+  uint8_t* dst = size ? owned_aligned(ctx, size) : nullptr;
+  if (!dst || !neon::repack(g, wt.data, wt.data_size, want, dst)) {
+    *error = "operator '" + op.name + "': cannot repack its weights to " + neon::layout_name(want);
+    return false;
+  }
+  *ctx.repacked_bytes += size;
+  *ctx.log += "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> " +
+              neon::layout_name(want) + " (" + std::to_string(size) + " bytes)\n";
+  if (want == neon::WeightLayout::ohwi) {
+    const int n = g.out_c;
+    const auto* arrays = reinterpret_cast<const int32_t*>(dst + sizeof(neon::PackedHeader));
+    b->conv.bias_folded = arrays;
+    b->conv.weight_zero_points = arrays + n;
+    b->conv.requant.multiplier = arrays + 2 * n;
+    b->conv.requant.shift = arrays + 3 * n;
+    b->conv.weights = reinterpret_cast<const int8_t*>(arrays + 4 * n);
+    b->kernel += " (weights repacked to ohwi)";
+  } else {
+    b->packed = dst;
+  }
+  return true;
+}
+
+// Makes the bound NEON GEMM read weights in the ISA's layout: the file's own buffer when it
+// already is in it (zero copy), else packed/repacked once here, into interpreter-owned memory.
+bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, BoundOp* b,
+                   std::string* error) {
+  const neon::Isa n = to_neon(ctx.isa);
+  const neon::WeightLayout layout = neon::layout_for(n);
+  const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
+  b->isa = static_cast<int>(n);
+  b->kernel = std::string("neon ") + neon::isa_name(n) + " gemm " + neon::layout_name(layout);
+  if (static_cast<int>(wt.layout) == static_cast<int>(layout)) {
+    b->packed = wt.data;
+    b->kernel += " (file layout, no repack)";
+    return true;
+  }
+  if (wt.layout != fb::Layout::OHWI_I8) return repack_file_weights(ctx, op, g, layout, b, error);
+  const size_t size = neon::packed_size(g, layout);
+  if (size == 0) {
+    *error = "operator '" + op.name + "': no packed layout for this geometry";
+    return false;
+  }
+  std::vector<int32_t> zeros;
+  const int32_t* zps = b->conv.weight_zero_points;
+  if (!zps) {
+    zeros.assign(g.out_c, 0);
+    zps = zeros.data();
+  }
+  uint8_t* aligned = owned_aligned(ctx, size);
+  if (!neon::pack(g, layout, b->conv.weights, zps, b->conv.bias_folded, b->conv.requant.multiplier,
+                  b->conv.requant.shift, aligned)) {
+    *error = "operator '" + op.name + "': weights cannot be packed for " + neon::isa_name(n);
+    return false;
+  }
+  *ctx.repacked_bytes += size;
+  *ctx.log += "repacked '" + op.name + "' weights OHWI_I8 -> " + neon::layout_name(layout) + " (" +
+              std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n";
+  b->packed = aligned;
+  return true;
+}
+}  // namespace
+
+bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* b,
+             std::string* error) {
+  const Model::Impl& m = *ctx.model;
+  const fb::Operator* o = op.op;
+  b->name = op.name;
+  b->type = op_code_name(op.code);
+  b->kernel = "ref";
+  const int out_t = op.outputs[0];
+  const TensorDesc& out = m.tensors[out_t];
+  const int in_t = op.inputs.empty() ? -1 : op.inputs[0];
+  const TensorDesc* in = in_t >= 0 ? &m.tensors[in_t] : nullptr;
+  b->out = ctx.ptr[out_t];
+  b->out_stride = ctx.stride[out_t];
+  if (in) {
+    b->in0 = ctx.ptr[in_t];
+    b->in_stride = ctx.stride[in_t];
+    b->scale = in->scale();
+    b->zero_point = in->zero_point();
+  }
+  b->out_scale = out.scale();
+  b->out_zero_point = out.zero_point();
+  b->channels = out.shape.back();
+  const uint64_t out_elems = static_cast<uint64_t>(out.elements);
+  switch (op.code) {
+    case fb::OpCode::CONV2D: {
+      const auto* p = o->options_as_Conv2DOptions();
+      b->conv = conv_params(ctx, m, op, p->multiplier()->data(), p->shift()->data(), p->clamp_min(), p->clamp_max());
+      ConvGeometry& g = b->conv.geom;
+      g.batch = in->shape[0];
+      g.in_h = in->shape[1]; g.in_w = in->shape[2]; g.in_c = in->shape[3];
+      g.out_h = out.shape[1]; g.out_w = out.shape[2]; g.out_c = out.shape[3];
+      g.kernel_h = p->kernel_h(); g.kernel_w = p->kernel_w();
+      g.stride_h = p->stride_h(); g.stride_w = p->stride_w();
+      g.dilation_h = p->dilation_h(); g.dilation_w = p->dilation_w();
+      g.pad_top = p->pad_top(); g.pad_left = p->pad_left();
+      g.groups = p->groups();
+      b->macs = out_elems * static_cast<uint64_t>(g.kernel_elements());
+      b->cost = b->macs;
+      ConvGeometry ng;
+      if (uses_neon_gemm(m, op, ctx.isa, &ng)) {
+        if (!pack_for_neon(ctx, op, ng, b, error)) return false;
+        b->run = run_conv_neon;
+        b->work = g.batch * g.out_h * g.out_w;
+        return true;
+      }
+      b->run = run_conv_ref;
+      b->work = g.batch * g.out_h;
+      b->kernel = g.is_depthwise() ? "ref depthwise conv" : "ref conv";
+      if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8)
+        return repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error);
+      return true;
+    }
+    case fb::OpCode::FULLY_CONNECTED: {
+      const auto* p = o->options_as_FullyConnectedOptions();
+      b->conv = conv_params(ctx, m, op, p->multiplier()->data(), p->shift()->data(), p->clamp_min(), p->clamp_max());
+      ConvGeometry& g = b->conv.geom;
+      g.batch = in->shape[0];
+      g.in_h = g.in_w = g.out_h = g.out_w = 1;
+      g.in_c = static_cast<int>(in->elements / g.batch);
+      g.out_c = out.shape[1];
+      b->macs = static_cast<uint64_t>(g.batch) * g.out_c * g.in_c;
+      b->cost = b->macs;
+      ConvGeometry ng;
+      if (uses_neon_gemm(m, op, ctx.isa, &ng)) {
+        if (!pack_for_neon(ctx, op, ng, b, error)) return false;
+        b->run = run_fc_neon;
+        b->work = g.out_c;
+        return true;
+      }
+      b->run = run_fc_ref;
+      b->work = g.batch == 1 ? g.out_c : 1;
+      b->kernel = "ref fully connected";
+      if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8)
+        return repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error);
+      return true;
+    }
+    case fb::OpCode::MAX_POOL:
+    case fb::OpCode::AVG_POOL:
+    case fb::OpCode::GLOBAL_AVG_POOL: {
+      const auto* p = o->options_as_Pool2DOptions();
+      PoolGeometry& g = b->pool.geom;
+      g.batch = in->shape[0];
+      g.in_h = in->shape[1]; g.in_w = in->shape[2]; g.channels = in->shape[3];
+      g.out_h = out.shape[1]; g.out_w = out.shape[2];
+      b->pool.input_scale = in->scale();
+      b->pool.input_zero_point = in->zero_point();
+      b->pool.output_scale = out.scale();
+      b->pool.output_zero_point = out.zero_point();
+      b->pool.clamp_min = p->clamp_min();
+      b->pool.clamp_max = p->clamp_max();
+      if (op.code == fb::OpCode::GLOBAL_AVG_POOL) {
+        g.kernel_h = g.in_h; g.kernel_w = g.in_w;
+        b->run = run_gap_ref;
+        b->work = 1;
+        b->macs = static_cast<uint64_t>(in->elements);
+        b->kernel = "ref global average pool";
+        return true;
+      }
+      g.kernel_h = p->kernel_h(); g.kernel_w = p->kernel_w();
+      g.stride_h = p->stride_h(); g.stride_w = p->stride_w();
+      g.pad_top = p->pad_top(); g.pad_left = p->pad_left();
+      g.count_include_pad = p->count_include_pad();
+      b->macs = out_elems * static_cast<uint64_t>(g.kernel_h * g.kernel_w);
+      b->cost = b->macs;
+      b->work = g.batch * g.out_h;
+      if (op.code == fb::OpCode::MAX_POOL) {
+        b->run = run_pool_ref<true>;
+        b->kernel = "ref max pool";
+      } else {
+        b->run = run_pool_ref<false>;
+        b->kernel = "ref average pool";
+      }
+      return true;
+    }
+    case fb::OpCode::ADD: {
+      const auto* p = o->options_as_AddOptions();
+      QAddParams& a = b->add;
+      a.a_zero_point = in->zero_point();
+      a.b_zero_point = m.tensors[op.inputs[1]].zero_point();
+      a.output_zero_point = out.zero_point();
+      a.a_multiplier = p->a_multiplier(); a.a_shift = p->a_shift();
+      a.b_multiplier = p->b_multiplier(); a.b_shift = p->b_shift();
+      a.output_multiplier = p->output_multiplier(); a.output_shift = p->output_shift();
+      a.clamp_min = p->clamp_min(); a.clamp_max = p->clamp_max();
+      b->in1 = ctx.ptr[op.inputs[1]];
+      b->run = run_add_ref;
+      b->work = static_cast<int>(out.elements);
+      b->cost = out_elems * 4;
+      b->kernel = "ref add";
+      return true;
+    }
+    case fb::OpCode::CONCAT: {
+      if (concat_in_place) {
+        b->kernel = "in place (producers write their slices)";
+        return true;
+      }
+      b->pixels = static_cast<int>(out.elements / out.shape.back());
+      for (int t : op.inputs) {
+        const TensorDesc& x = m.tensors[t];
+        b->cat_inputs.push_back(reinterpret_cast<const int8_t*>(ctx.ptr[t]));
+        b->cat_channels.push_back(x.shape.back());
+        b->cat_scales.push_back(x.scale());
+        b->cat_zero_points.push_back(x.zero_point());
+      }
+      b->run = run_concat_ref;
+      b->kernel = "ref concat (copy)";
+      return true;
+    }
+    case fb::OpCode::RESHAPE:
+      b->kernel = "alias";
+      return true;
+    case fb::OpCode::SOFTMAX:
+      b->run = run_softmax_ref;
+      b->work = static_cast<int>(out.elements / out.shape.back());
+      b->cost = out_elems * 16;
+      b->kernel = "ref softmax";
+      return true;
+    case fb::OpCode::QUANTIZE: {
+      if (in->dtype == DType::kUInt8) {
+        const auto* p = o->options_as_QuantizeOptions();
+        b->mean = p->mean()->data();
+        b->std = p->std()->data();
+        b->run = run_normalize_ref;
+        b->work = static_cast<int>(out.elements / out.shape.back());
+        b->kernel = "ref normalize image";
+      } else {
+        b->run = run_quantize_ref;
+        b->work = static_cast<int>(out.elements);
+        b->kernel = "ref quantize";
+      }
+      b->cost = out_elems * 4;
+      return true;
+    }
+    case fb::OpCode::DEQUANTIZE:
+      b->run = run_dequantize_ref;
+      b->work = static_cast<int>(out.elements);
+      b->cost = out_elems * 2;
+      b->kernel = "ref dequantize";
+      return true;
+    case fb::OpCode::CLAMP: {
+      const auto* p = o->options_as_ClampOptions();
+      b->clamp_min = p->clamp_min();
+      b->clamp_max = p->clamp_max();
+      b->run = run_clamp_ref;
+      b->work = static_cast<int>(out.elements);
+      b->cost = out_elems;
+      b->kernel = "ref clamp";
+      return true;
+    }
+    case fb::OpCode::LRN: {
+      const auto* p = o->options_as_LrnOptions();
+      b->lrn_size = p->size();
+      b->lrn_alpha = p->alpha();
+      b->lrn_beta = p->beta();
+      b->lrn_bias = p->bias();
+      b->run = run_lrn;
+      b->work = static_cast<int>(out.elements / out.shape.back());
+      b->cost = out_elems * static_cast<uint64_t>(p->size()) * 4;
+      b->kernel = "float lrn";
+      return true;
+    }
+  }
+  *error = "operator '" + op.name + "': no kernel for " + op_code_name(op.code);
+  return false;
+}
+
+}  // namespace octet::graph

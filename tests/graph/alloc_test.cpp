@@ -1,0 +1,86 @@
+// run() performs no heap allocation: operator new and malloc/calloc/realloc/posix_memalign/
+// aligned_alloc are counted around it (the test links with -Wl,--wrap for the C allocators, so
+// every call from liboctet.a goes through the counters), for 1 and several threads.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "octet/octet.h"
+#include "test_models.h"
+#include "thread_probe.h"
+
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_allocations{0};
+void note() {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
+}
+}  // namespace
+
+extern "C" {
+void* __real_malloc(size_t);
+void* __real_calloc(size_t, size_t);
+void* __real_realloc(void*, size_t);
+int __real_posix_memalign(void**, size_t, size_t);
+void* __real_aligned_alloc(size_t, size_t);
+void* __wrap_malloc(size_t n) { note(); return __real_malloc(n); }
+void* __wrap_calloc(size_t a, size_t b) { note(); return __real_calloc(a, b); }
+void* __wrap_realloc(void* p, size_t n) { note(); return __real_realloc(p, n); }
+int __wrap_posix_memalign(void** p, size_t a, size_t n) { note(); return __real_posix_memalign(p, a, n); }
+void* __wrap_aligned_alloc(size_t a, size_t n) { note(); return __real_aligned_alloc(a, n); }
+}
+
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(size_t n) {
+  note();
+  if (void* p = __real_malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t) noexcept { std::free(p); }
+
+namespace octet {
+namespace {
+
+TEST(Allocation, CountersSeeAllocations) {
+  g_allocations = 0;
+  g_counting = true;
+  auto* v = new std::vector<int>(100);
+  void* p = std::malloc(10);
+  g_counting = false;
+  delete v;
+  std::free(p);
+  EXPECT_GE(g_allocations.load(), 2);
+}
+
+TEST(Allocation, RunAllocatesNothing) {
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(testing::mobilenet_v1(32, 0.25f, 10).finish(&bytes).ok());
+  std::shared_ptr<const Model> model;
+  ASSERT_TRUE(Model::load_buffer(bytes.data(), bytes.size(), &model).ok());
+  std::vector<uint8_t> img(32 * 32 * 3, 77);
+  for (int threads : testing::thread_counts({1, 3})) {
+    for (bool profile : {false, true}) {
+      InterpreterOptions o;
+      o.num_threads = threads;
+      o.profile = profile;
+      std::unique_ptr<Interpreter> it;
+      ASSERT_TRUE(Interpreter::create(model, o, &it).ok());
+      ASSERT_TRUE(it->set_input_image(0, img.data(), img.size(), nullptr, nullptr).ok());
+      ASSERT_TRUE(it->run().ok());  // warm-up
+      g_allocations = 0;
+      g_counting = true;
+      for (int i = 0; i < 3; ++i) ASSERT_TRUE(it->run().ok());
+      g_counting = false;
+      EXPECT_EQ(g_allocations.load(), 0) << threads << " threads, profile " << profile;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace octet
