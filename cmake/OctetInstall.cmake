@@ -25,8 +25,9 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/octetConfigVersion.
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/octetConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/octetConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/octet)
 
-# pkg-config: static library, so the private dependency (pthreads) is listed for linking.
-set(_octet_pc "prefix=${CMAKE_INSTALL_PREFIX}
+# pkg-config: static library, so the private dependency (pthreads) is listed for linking. The
+# prefix is relative to the .pc file, so the install tree can be moved (or installed with --prefix).
+set(_octet_pc "prefix=\${pcfiledir}/../..
 libdir=\${prefix}/${CMAKE_INSTALL_LIBDIR}
 includedir=\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}
 

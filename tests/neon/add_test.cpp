@@ -31,8 +31,8 @@ TEST(NeonAdd, Random) {
     std::vector<int8_t> expected(n);
     dwtest::oracle_add(p, a.data(), b.data(), expected.data(), n);
     SCOPED_TRACE("case " + std::to_string(i) + " n " + std::to_string(n));
-    for (neon::DwPath path : dwtest::runnable_paths()) {
-      SCOPED_TRACE(neon::dw_path_name(path));
+    for (neon::Isa path : dwtest::runnable_paths()) {
+      SCOPED_TRACE(neon::isa_name(path));
       std::vector<int8_t> out(n, 0x5A);
       ASSERT_TRUE(neon::add_run(path, p, a.data(), b.data(), out.data(), 0, n));
       ASSERT_EQ(0, std::memcmp(out.data(), expected.data(), n));
@@ -53,10 +53,10 @@ TEST(NeonAdd, InPlaceOutputAliasesInput) {
   const std::vector<int8_t> a = dwtest::random_bytes(rng, n), b = dwtest::random_bytes(rng, n);
   std::vector<int8_t> expected(n);
   dwtest::oracle_add(p, a.data(), b.data(), expected.data(), n);
-  for (neon::DwPath path : dwtest::runnable_paths()) {
+  for (neon::Isa path : dwtest::runnable_paths()) {
     std::vector<int8_t> out = a;
     ASSERT_TRUE(neon::add_run(path, p, out.data(), b.data(), out.data(), 0, n));
-    EXPECT_EQ(0, std::memcmp(out.data(), expected.data(), n)) << neon::dw_path_name(path);
+    EXPECT_EQ(0, std::memcmp(out.data(), expected.data(), n)) << neon::isa_name(path);
   }
 }
 

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "kernels/neon/dw_path.h"
+#include "kernels/neon/isa.h"
 #include "kernels/ref/ref_kernels.h"
 #include "kernels/op_params.h"
 #include "quant/op_quant.h"
@@ -13,10 +13,10 @@
 
 namespace octet::dwtest {
 
-inline std::vector<neon::DwPath> runnable_paths() {
-  std::vector<neon::DwPath> out;
-  for (auto p : {neon::DwPath::v80, neon::DwPath::dotprod, neon::DwPath::armv7})
-    if (neon::dw_path_runnable(p)) out.push_back(p);
+inline std::vector<neon::Isa> runnable_paths() {
+  std::vector<neon::Isa> out;
+  for (auto p : {neon::Isa::v80, neon::Isa::dotprod, neon::Isa::armv7})
+    if (neon::isa_supported(p)) out.push_back(p);
   return out;
 }
 

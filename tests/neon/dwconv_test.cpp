@@ -91,8 +91,8 @@ void check_case(const DwCase& c, std::mt19937& rng) {
   run_p.requant.multiplier = nullptr;
   run_p.requant.shift = nullptr;
   const int rows = g.batch * g.out_h;
-  for (neon::DwPath path : dwtest::runnable_paths()) {
-    SCOPED_TRACE(neon::dw_path_name(path));
+  for (neon::Isa path : dwtest::runnable_paths()) {
+    SCOPED_TRACE(neon::isa_name(path));
     std::vector<int8_t> out(out_size, 0x5A);
     ASSERT_TRUE(neon::dwconv_run(path, run_p, packed, input.data(), out.data(), 0, rows, in_stride, out_stride));
     ASSERT_EQ(0, std::memcmp(out.data(), expected.data(), out_size));
@@ -210,7 +210,7 @@ TEST(NeonDwconv, RunRejectsForeignBuffer) {
   p.geom = g;
   std::vector<int32_t> junk(neon::dwconv_packed_size(g) / 4 + 4, 7);
   std::vector<int8_t> in(32), out(32);
-  for (neon::DwPath path : dwtest::runnable_paths())
+  for (neon::Isa path : dwtest::runnable_paths())
     EXPECT_FALSE(neon::dwconv_run(path, p, junk.data(), in.data(), out.data(), 0, 2));
 }
 

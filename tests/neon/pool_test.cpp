@@ -50,8 +50,8 @@ Buffers make_buffers(std::mt19937& rng, const PoolGeometry& g, int i) {
 
 template <typename Run>
 void compare_split(std::mt19937& rng, int rows, const std::vector<int8_t>& expected, Run run) {
-  for (neon::DwPath path : dwtest::runnable_paths()) {
-    SCOPED_TRACE(neon::dw_path_name(path));
+  for (neon::Isa path : dwtest::runnable_paths()) {
+    SCOPED_TRACE(neon::isa_name(path));
     std::vector<int8_t> out(expected.size(), 0x5A);
     ASSERT_TRUE(run(path, out.data(), 0, rows));
     ASSERT_EQ(0, std::memcmp(out.data(), expected.data(), out.size()));
@@ -76,7 +76,7 @@ TEST(NeonPool, MaxRandom) {
     std::vector<int8_t> expected(b.out_size, 0x5A);
     dwtest::oracle_max_pool(g, lo, hi, b.input.data(), expected.data(), b.in_stride, b.out_stride);
     SCOPED_TRACE("case " + std::to_string(i));
-    compare_split(rng, g.batch * g.out_h, expected, [&](neon::DwPath p, int8_t* out, int r0, int r1) {
+    compare_split(rng, g.batch * g.out_h, expected, [&](neon::Isa p, int8_t* out, int r0, int r1) {
       return neon::max_pool_run(p, g, lo, hi, b.input.data(), out, r0, r1, b.in_stride, b.out_stride);
     });
     if (HasFatalFailure()) return;
@@ -108,7 +108,7 @@ void avg_random(uint32_t seed, bool include_pad) {
     std::vector<int8_t> expected(b.out_size, 0x5A);
     dwtest::oracle_avg_pool(p, b.input.data(), expected.data(), b.in_stride, b.out_stride);
     SCOPED_TRACE("case " + std::to_string(i));
-    compare_split(rng, g.batch * g.out_h, expected, [&](neon::DwPath path, int8_t* out, int r0, int r1) {
+    compare_split(rng, g.batch * g.out_h, expected, [&](neon::Isa path, int8_t* out, int r0, int r1) {
       return neon::avg_pool_run(path, p, b.input.data(), out, r0, r1, b.in_stride, b.out_stride);
     });
     if (::testing::Test::HasFatalFailure()) return;
@@ -134,7 +134,7 @@ TEST(NeonPool, AvgLargeWindowNeedsInt32Sums) {
   input[5] = 100;
   std::vector<int8_t> expected(11, 0x5A);
   dwtest::oracle_avg_pool(p, input.data(), expected.data(), 11, 11);
-  compare_split(rng, 1, expected, [&](neon::DwPath path, int8_t* out, int r0, int r1) {
+  compare_split(rng, 1, expected, [&](neon::Isa path, int8_t* out, int r0, int r1) {
     return neon::avg_pool_run(path, p, input.data(), out, r0, r1);
   });
 }
@@ -153,7 +153,7 @@ TEST(NeonPool, GlobalAvgRandom) {
     std::vector<int8_t> expected(static_cast<size_t>(g.batch) * g.channels, 0x5A);
     dwtest::oracle_global_avg_pool(p, input.data(), expected.data());
     SCOPED_TRACE("case " + std::to_string(i));
-    compare_split(rng, g.channels, expected, [&](neon::DwPath path, int8_t* out, int c0, int c1) {
+    compare_split(rng, g.channels, expected, [&](neon::Isa path, int8_t* out, int c0, int c1) {
       return neon::global_avg_pool_run(path, p, input.data(), out, c0, c1);
     });
     if (HasFatalFailure()) return;

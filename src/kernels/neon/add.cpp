@@ -5,20 +5,20 @@
 
 namespace octet::neon {
 
-bool add_run(DwPath path, const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* output,
+bool add_run(Isa path, const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* output,
              size_t begin, size_t end) {
-  if (!dw_path_built(path)) return false;
+  if (!isa_supported(path)) return false;
   if (begin >= end) return true;
   const size_t n = end - begin;
   switch (path) {
 #if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_aarch64)
-    case DwPath::v80:
-    case DwPath::dotprod:
+    case Isa::v80:
+    case Isa::dotprod:
       v80::add(p, a + begin, b + begin, output + begin, n);
       return true;
 #endif
 #if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_armv7)
-    case DwPath::armv7:
+    case Isa::armv7:
       armv7::add(p, a + begin, b + begin, output + begin, n);
       return true;
 #endif

@@ -4,14 +4,15 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "kernels/neon/dw_path.h"
+#include "kernels/neon/isa.h"
 #include "kernels/op_params.h"
 
 namespace octet::neon {
 
 // Elements [begin, end) of a, b and output (any split gives bit-identical results).
-// Returns false when the path is not built into this binary.
-bool add_run(DwPath path, const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* output,
+// `path` (isa.h): v80, dotprod (runs the v80 kernel) or armv7; false when !isa_supported(path) or
+// for ref.
+bool add_run(Isa path, const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* output,
              size_t begin, size_t end);
 
 }  // namespace octet::neon

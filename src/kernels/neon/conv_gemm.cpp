@@ -69,24 +69,56 @@ Scratch carve(void* scratch) {
           reinterpret_cast<int8_t*>(p + kIm2colBlock * sizeof(int32_t))};
 }
 
+// Copies n bytes; small n (first layers: 3 channels per tap) without a libc call, with
+// overlapping constant-size copies that compile to single loads and stores.
+inline void copy_small(int8_t* d, const int8_t* s, int n) {
+  if (n >= 16) {
+    std::memcpy(d, s, n);
+  } else if (n >= 8) {
+    std::memcpy(d, s, 8);
+    std::memcpy(d + n - 8, s + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(d, s, 4);
+    std::memcpy(d + n - 4, s + n - 4, 4);
+  } else {
+    for (int i = 0; i < n; ++i) d[i] = s[i];
+  }
+}
+
 // im2col of output pixels [p0, p0 + rows) into rows of kp bytes: padded taps read z_a, the K..kp
-// tail is 0 (zero weights there, and 0 adds nothing to the activation sums).
+// tail is 0 (zero weights there, and 0 adds nothing to the activation sums). A kernel row lying
+// inside a dense input is one contiguous run of kernel_w * in_c bytes.
 void im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t za, int p0,
             int rows, int kp, int8_t* dst) {
   const int K = g.kernel_elements();
+  const int run = g.kernel_w * g.in_c;
+  const bool contiguous_rows = g.dilation_w == 1 && in_stride == g.in_c;
   for (int r = 0; r < rows; ++r) {
     const int p = p0 + r;
     const int ox = p % g.out_w, oy = (p / g.out_w) % g.out_h, b = p / (g.out_w * g.out_h);
     const int8_t* in_b = input + static_cast<size_t>(b) * g.in_h * g.in_w * in_stride;
     int8_t* d = dst + static_cast<size_t>(r) * kp;
+    const int ix0 = ox * g.stride_w - g.pad_left;
+    const bool row_inside = contiguous_rows && ix0 >= 0 && ix0 + g.kernel_w <= g.in_w;
     for (int ky = 0; ky < g.kernel_h; ++ky) {
       const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+      if (iy < 0 || iy >= g.in_h) {
+        std::memset(d, static_cast<int8_t>(za), run);
+        d += run;
+        continue;
+      }
+      const int8_t* in_row = in_b + static_cast<size_t>(iy) * g.in_w * in_stride;
+      if (row_inside) {
+        copy_small(d, in_row + static_cast<size_t>(ix0) * in_stride, run);
+        d += run;
+        continue;
+      }
       for (int kx = 0; kx < g.kernel_w; ++kx) {
-        const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-        if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w)
+        const int ix = ix0 + kx * g.dilation_w;
+        if (ix < 0 || ix >= g.in_w)
           std::memset(d, static_cast<int8_t>(za), g.in_c);
         else
-          std::memcpy(d, in_b + (static_cast<size_t>(iy) * g.in_w + ix) * in_stride, g.in_c);
+          copy_small(d, in_row + static_cast<size_t>(ix) * in_stride, g.in_c);
         d += g.in_c;
       }
     }

@@ -138,10 +138,10 @@ DwKernel dwconv_kernel_for(const ConvGeometry& g) {
   return DwKernel::general;
 }
 
-bool dwconv_run(DwPath path, const QConvParams& p, const void* packed, const int8_t* input,
+bool dwconv_run(Isa path, const QConvParams& p, const void* packed, const int8_t* input,
                 int8_t* output, int row_begin, int row_end, int in_stride, int out_stride) {
   const ConvGeometry& g = p.geom;
-  if (!dw_path_built(path) || !dwconv_supported(g) || !packed) return false;
+  if (!isa_supported(path) || !dwconv_supported(g) || !packed) return false;
   const PackedView v = view(g, packed);
   if (v.header[0] != kDwconvLayoutC8I16 || v.header[2] != padded_channels(g) ||
       v.header[3] != g.kernel_h * g.kernel_w)
@@ -175,15 +175,15 @@ bool dwconv_run(DwPath path, const QConvParams& p, const void* packed, const int
   const int stride = kern == DwKernel::k3x3s2 ? 2 : 1;
   switch (path) {
 #if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_aarch64)
-    case DwPath::v80:
+    case Isa::v80:
       kern == DwKernel::general ? v80::dwconv_general(a) : v80::dwconv_3x3(a, stride);
       return true;
-    case DwPath::dotprod:
+    case Isa::dotprod:
       kern == DwKernel::general ? dotprod::dwconv_general(a) : dotprod::dwconv_3x3(a, stride);
       return true;
 #endif
 #if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_armv7)
-    case DwPath::armv7:
+    case Isa::armv7:
       kern == DwKernel::general ? armv7::dwconv_general(a) : armv7::dwconv_3x3(a, stride);
       return true;
 #endif

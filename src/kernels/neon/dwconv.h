@@ -32,12 +32,14 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "kernels/neon/dw_path.h"
+#include "kernels/neon/isa.h"
 #include "kernels/op_params.h"
 
 namespace octet::neon {
 
-constexpr int kDwconvLayoutC8I16 = 1;
+// Layout ids are stored in model files: never renumber. Depthwise ids start at 16, clear of the
+// GEMM WeightLayout values (conv_gemm.h).
+constexpr int kDwconvLayoutC8I16 = 16;
 
 // Depthwise geometry this operator handles: groups == in_c, out_c a multiple of in_c, batch >= 1.
 bool dwconv_supported(const ConvGeometry& g);
@@ -53,8 +55,10 @@ inline size_t dwconv_scratch_size(const ConvGeometry&) { return 0; }
 // gives bit-identical results. in_stride / out_stride: pixel strides in elements (0 = dense).
 // p.weights / weight_zero_points / bias_folded / requant.multiplier / shift are not read (they are
 // in `packed`); p.geom, p.input_zero_point and the requant zero point and clamp bounds are.
-// Returns false when the path is not built into this binary or the geometry is unsupported.
-bool dwconv_run(DwPath path, const QConvParams& p, const void* packed, const int8_t* input,
+// `path` is the kernel path (isa.h; the runtime passes active_isa()): v80, dotprod, armv7. Returns
+// false when isa_supported(path) is false, for Isa::ref / i8mm (no depthwise kernel: the caller runs
+// octet::ref), or when the geometry or the packed buffer is not what this operator expects.
+bool dwconv_run(Isa path, const QConvParams& p, const void* packed, const int8_t* input,
                 int8_t* output, int row_begin, int row_end, int in_stride = 0, int out_stride = 0);
 
 // Which kernel dwconv_run uses for a geometry (for benchmarks and logs).

@@ -26,6 +26,18 @@ inline void dw_tap_range(int origin, int dil, int kernel, int size, int* k0, int
   *k1 = hi;
 }
 
+// acc += low / high 4 lanes of x * w (SMLAL / SMLAL2; armv7 reads the high D register directly).
+inline int32x4_t dw_mlal_lo(int32x4_t acc, int16x8_t x, int16x8_t w) {
+  return vmlal_s16(acc, vget_low_s16(x), vget_low_s16(w));
+}
+inline int32x4_t dw_mlal_hi(int32x4_t acc, int16x8_t x, int16x8_t w) {
+#if defined(__aarch64__) || defined(OCTET_ARCH_simde)
+  return vmlal_high_s16(acc, x, w);
+#else
+  return vmlal_s16(acc, vget_high_s16(x), vget_high_s16(w));
+#endif
+}
+
 struct DwConsts {
   int16x8_t zp;
   int8x8_t za, lo, hi;
@@ -68,8 +80,8 @@ inline void dw_pixel_block(const DwArgs& a, const DwConsts& k, const int8_t* img
       if (m != 1) v = vtbl1_s8(v, idx);
       const int16x8_t x = vsubl_s8(v, k.za);
       const int16x8_t w = vld1q_s16(wrow + static_cast<ptrdiff_t>(kx) * a.cp);
-      acc_lo = vmlal_s16(acc_lo, vget_low_s16(x), vget_low_s16(w));
-      acc_hi = vmlal_s16(acc_hi, vget_high_s16(x), vget_high_s16(w));
+      acc_lo = dw_mlal_lo(acc_lo, x, w);
+      acc_hi = dw_mlal_hi(acc_hi, x, w);
     }
   }
   dw_store8(out, dw_requant_block(a, k, o0, acc_lo, acc_hi), n);
@@ -100,16 +112,72 @@ inline void dw_general_impl(const DwArgs& a) {
   }
 }
 
-#define OCTET_DW_TAP(acc_lo, acc_hi, ptr, wv)                        \
-  do {                                                               \
-    const int16x8_t x_ = vsubl_s8(vld1_s8(ptr), k.za);               \
-    acc_lo = vmlal_s16(acc_lo, vget_low_s16(x_), vget_low_s16(wv));  \
-    acc_hi = vmlal_s16(acc_hi, vget_high_s16(x_), vget_high_s16(wv)); \
-  } while (0)
+// `count` interior output pixels of one row and one block of 8 channels (all nine taps inside the
+// input), p at the top-left tap. The nine weight vectors and the requant constants stay in
+// registers. HasL: some channel of the block has a positive shift (SQSHL needed).
+template <int S, bool HasL>
+inline void dw_3x3_interior(const DwArgs& a, const DwConsts& k, const int8_t* p, int8_t* out,
+                            int count, int o0, ptrdiff_t row_step) {
+  const ptrdiff_t is = a.in_stride, os = a.out_stride;
+  const int16_t* wp = a.w + o0;
+  const int16x8_t w0 = vld1q_s16(wp), w1 = vld1q_s16(wp + a.cp), w2 = vld1q_s16(wp + 2 * a.cp);
+  const int16x8_t w3 = vld1q_s16(wp + 3 * a.cp), w4 = vld1q_s16(wp + 4 * a.cp), w5 = vld1q_s16(wp + 5 * a.cp);
+  const int16x8_t w6 = vld1q_s16(wp + 6 * a.cp), w7 = vld1q_s16(wp + 7 * a.cp), w8 = vld1q_s16(wp + 8 * a.cp);
+  const int32x4_t b_lo = vld1q_s32(a.bias + o0), b_hi = vld1q_s32(a.bias + o0 + 4);
+  const int32x4_t m_lo = vld1q_s32(a.mult + o0), m_hi = vld1q_s32(a.mult + o0 + 4);
+  const int32x4_t l_lo = vld1q_s32(a.lshift + o0), l_hi = vld1q_s32(a.lshift + o0 + 4);
+  const int32x4_t r_lo = vld1q_s32(a.rshift + o0), r_hi = vld1q_s32(a.rshift + o0 + 4);
+  auto requant = [&](int32x4_t lo, int32x4_t hi) __attribute__((always_inline)) {
+#if defined(OCTET_ARCH_simde)
+    lo = dw_rescale(lo, m_lo, l_lo, r_lo);
+    hi = dw_rescale(hi, m_hi, l_hi, r_hi);
+#else
+    if (HasL) {
+      lo = vqshlq_s32(lo, l_lo);
+      hi = vqshlq_s32(hi, l_hi);
+    }
+    lo = vrshlq_s32(vqrdmulhq_s32(lo, m_lo), r_lo);
+    hi = vrshlq_s32(vqrdmulhq_s32(hi, m_hi), r_hi);
+#endif
+    return dw_narrow(lo, hi, k.zp, k.lo, k.hi);
+  };
+  // Tap t of the pixel at q: input (row t / 3, column t % 3).
+#define OCTET_DW_X(q, r, c) vsubl_s8(vld1_s8((q) + (r) * row_step + (c) * is), k.za)
+  int i = 0;
+  // Two pixels per step: four independent accumulator chains hide the SMLAL latency on in-order cores.
+  for (; i + 2 <= count; i += 2) {
+    const int8_t* q = p + S * is;
+    int32x4_t lo = b_lo, hi = b_hi, lo2 = b_lo, hi2 = b_hi;
+    int16x8_t x, y;
+#define OCTET_DW_TAP2(r, c, w)                                   \
+  x = OCTET_DW_X(p, r, c);                                        \
+  y = OCTET_DW_X(q, r, c);                                        \
+  lo = dw_mlal_lo(lo, x, w), hi = dw_mlal_hi(hi, x, w);           \
+  lo2 = dw_mlal_lo(lo2, y, w), hi2 = dw_mlal_hi(hi2, y, w);
+    OCTET_DW_TAP2(0, 0, w0) OCTET_DW_TAP2(0, 1, w1) OCTET_DW_TAP2(0, 2, w2)
+    OCTET_DW_TAP2(1, 0, w3) OCTET_DW_TAP2(1, 1, w4) OCTET_DW_TAP2(1, 2, w5)
+    OCTET_DW_TAP2(2, 0, w6) OCTET_DW_TAP2(2, 1, w7) OCTET_DW_TAP2(2, 2, w8)
+#undef OCTET_DW_TAP2
+    vst1_s8(out, requant(lo, hi));
+    vst1_s8(out + os, requant(lo2, hi2));
+    p += 2 * S * is;
+    out += 2 * os;
+  }
+  if (i < count) {
+    int32x4_t lo = b_lo, hi = b_hi;
+    int16x8_t x;
+#define OCTET_DW_TAP1(r, c, w) \
+  x = OCTET_DW_X(p, r, c);     \
+  lo = dw_mlal_lo(lo, x, w), hi = dw_mlal_hi(hi, x, w);
+    OCTET_DW_TAP1(0, 0, w0) OCTET_DW_TAP1(0, 1, w1) OCTET_DW_TAP1(0, 2, w2)
+    OCTET_DW_TAP1(1, 0, w3) OCTET_DW_TAP1(1, 1, w4) OCTET_DW_TAP1(1, 2, w5)
+    OCTET_DW_TAP1(2, 0, w6) OCTET_DW_TAP1(2, 1, w7) OCTET_DW_TAP1(2, 2, w8)
+#undef OCTET_DW_TAP1
+    vst1_s8(out, requant(lo, hi));
+  }
+#undef OCTET_DW_X
+}
 
-// 3x3, dilation 1, multiplier 1, stride S. Channel blocks of 8 outermost within a row so the nine
-// weight vectors and the requant constants stay in registers across the row's interior pixels;
-// border pixels and the channel tail go through dw_pixel_block.
 template <int S>
 inline void dw_3x3_impl(const DwArgs& a) {
   const ConvGeometry& g = *a.g;
@@ -139,38 +207,15 @@ inline void dw_3x3_impl(const DwArgs& a) {
     for (; o0 + 8 <= C; o0 += 8) {
       for (int ox = 0; ox < ox_lo; ++ox) border(o0, 8, ox);
       if (ox_hi > ox_lo) {
-        const int16_t* wp = a.w + o0;
-        const int16x8_t w0 = vld1q_s16(wp), w1 = vld1q_s16(wp + a.cp), w2 = vld1q_s16(wp + 2 * a.cp);
-        const int16x8_t w3 = vld1q_s16(wp + 3 * a.cp), w4 = vld1q_s16(wp + 4 * a.cp),
-                        w5 = vld1q_s16(wp + 5 * a.cp);
-        const int16x8_t w6 = vld1q_s16(wp + 6 * a.cp), w7 = vld1q_s16(wp + 7 * a.cp),
-                        w8 = vld1q_s16(wp + 8 * a.cp);
-        const int32x4_t b_lo = vld1q_s32(a.bias + o0), b_hi = vld1q_s32(a.bias + o0 + 4);
-        const int32x4_t m_lo = vld1q_s32(a.mult + o0), m_hi = vld1q_s32(a.mult + o0 + 4);
-        const int32x4_t l_lo = vld1q_s32(a.lshift + o0), l_hi = vld1q_s32(a.lshift + o0 + 4);
-        const int32x4_t r_lo = vld1q_s32(a.rshift + o0), r_hi = vld1q_s32(a.rshift + o0 + 4);
         const int8_t* p = img + static_cast<ptrdiff_t>(iy0) * row_step +
                           static_cast<ptrdiff_t>(ox_lo * S - g.pad_left) * is + o0;
         int8_t* out = orow + static_cast<ptrdiff_t>(ox_lo) * os + o0;
-        for (int ox = ox_lo; ox < ox_hi; ++ox) {
-          int32x4_t lo = b_lo, hi = b_hi;
-          const int8_t* p1 = p + row_step;
-          const int8_t* p2 = p1 + row_step;
-          OCTET_DW_TAP(lo, hi, p, w0);
-          OCTET_DW_TAP(lo, hi, p + is, w1);
-          OCTET_DW_TAP(lo, hi, p + 2 * is, w2);
-          OCTET_DW_TAP(lo, hi, p1, w3);
-          OCTET_DW_TAP(lo, hi, p1 + is, w4);
-          OCTET_DW_TAP(lo, hi, p1 + 2 * is, w5);
-          OCTET_DW_TAP(lo, hi, p2, w6);
-          OCTET_DW_TAP(lo, hi, p2 + is, w7);
-          OCTET_DW_TAP(lo, hi, p2 + 2 * is, w8);
-          lo = dw_rescale(lo, m_lo, l_lo, r_lo);
-          hi = dw_rescale(hi, m_hi, l_hi, r_hi);
-          vst1_s8(out, dw_narrow(lo, hi, k.zp, k.lo, k.hi));
-          p += S * is;
-          out += os;
-        }
+        bool has_l = false;
+        for (int c = o0; c < o0 + 8; ++c) has_l |= a.lshift[c] != 0;
+        if (has_l)
+          dw_3x3_interior<S, true>(a, k, p, out, ox_hi - ox_lo, o0, row_step);
+        else
+          dw_3x3_interior<S, false>(a, k, p, out, ox_hi - ox_lo, o0, row_step);
       }
       for (int ox = ox_hi > ox_lo ? ox_hi : ox_lo; ox < g.out_w; ++ox) border(o0, 8, ox);
     }
@@ -178,7 +223,6 @@ inline void dw_3x3_impl(const DwArgs& a) {
       for (int ox = 0; ox < g.out_w; ++ox) border(o0, C - o0, ox);
   }
 }
-#undef OCTET_DW_TAP
 
 }  // namespace
 }  // namespace octet::neon::detail

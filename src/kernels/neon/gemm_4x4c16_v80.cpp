@@ -23,9 +23,47 @@ inline int32x4_t reduce4(int32x4_t x0, int32x4_t x1, int32x4_t x2, int32x4_t x3)
   return vpaddq_s32(vpaddq_s32(x0, x1), vpaddq_s32(x2, x3));
 }
 
+// One row (fully connected with batch 1, the last row of a conv): the 4-row tile would compute
+// three duplicate rows. Per 16 k: 1 A load, 4 weight loads, 4 x (SMULL, SMLAL2, SADALP).
+void gemm_1x4c16(const GemmTile& t) {
+  const int kp = t.kp;
+  const size_t block_bytes = 80 + 4 * static_cast<size_t>(kp);
+  const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
+  const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
+  const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
+  const uint8_t* blk = t.blocks;
+  for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 4, blk += block_bytes) {
+    int32x4_t x0 = vdupq_n_s32(0), x1 = x0, x2 = x0, x3 = x0;
+    const int8_t* w = reinterpret_cast<const int8_t*>(blk + 80);
+    for (int k = 0; k < kp; k += 16, w += 64) {
+      const int8x16_t a = vld1q_s8(t.a + k);
+      x0 = mac16(x0, a, vld1q_s8(w));
+      x1 = mac16(x1, a, vld1q_s8(w + 16));
+      x2 = mac16(x2, a, vld1q_s8(w + 32));
+      x3 = mac16(x3, a, vld1q_s8(w + 48));
+    }
+    int32x4_t s = vaddq_s32(load_s32(blk), reduce4(x0, x1, x2, x3));
+    if (t.row_sums) s = vmlsq_n_s32(s, load_s32(blk + 16), t.row_sums[0]);
+    if (!t.no_left_shift) s = left_shift_s32x4(s, load_s32(blk + 48));
+    s = mul_right_shift_s32x4(s, load_s32(blk + 32), load_s32(blk + 64));
+    int8_t tmp[8];
+    vst1_s8(tmp, narrow_s32x8(s, s, zp, qmin, qmax));
+    const int lo = c0 < t.n_begin ? t.n_begin : c0;
+    const int hi = c0 + 4 > t.n_end ? t.n_end : c0 + 4;
+    if (lo == c0 && hi == c0 + 4)
+      std::memcpy(t.out + c0, tmp, 4);
+    else
+      std::memcpy(t.out + lo, tmp + (lo - c0), hi - lo);
+  }
+}
+
 }  // namespace
 
 void gemm_4x4c16_v80(const GemmTile& t) {
+  if (t.rows == 1) {
+    gemm_1x4c16(t);
+    return;
+  }
   const int rows = t.rows;
   const int8_t* a0 = t.a;
   const int8_t* a1 = rows > 1 ? a0 + t.a_stride : a0;

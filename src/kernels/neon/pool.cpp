@@ -15,18 +15,18 @@ bool valid(const PoolGeometry& g) {
          g.pad_top >= 0 && g.pad_left >= 0;
 }
 
-bool run(DwPath path, PoolOp op, const PoolArgs& a) {
-  if (!dw_path_built(path)) return false;
+bool run(Isa path, PoolOp op, const PoolArgs& a) {
+  if (!isa_supported(path)) return false;
   if (a.begin >= a.end) return true;
   switch (path) {
 #if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_aarch64)
-    case DwPath::v80:
-    case DwPath::dotprod:
+    case Isa::v80:
+    case Isa::dotprod:
       op == PoolOp::max ? v80::max_pool(a) : op == PoolOp::avg ? v80::avg_pool(a) : v80::global_avg_pool(a);
       return true;
 #endif
 #if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_armv7)
-    case DwPath::armv7:
+    case Isa::armv7:
       op == PoolOp::max ? armv7::max_pool(a) : op == PoolOp::avg ? armv7::avg_pool(a) : armv7::global_avg_pool(a);
       return true;
 #endif
@@ -50,7 +50,7 @@ PoolArgs rows_args(const PoolGeometry& g, const int8_t* input, int8_t* output, i
 
 }  // namespace
 
-bool max_pool_run(DwPath path, const PoolGeometry& g, int32_t clamp_min, int32_t clamp_max,
+bool max_pool_run(Isa path, const PoolGeometry& g, int32_t clamp_min, int32_t clamp_max,
                   const int8_t* input, int8_t* output, int row_begin, int row_end, int in_stride,
                   int out_stride) {
   if (!valid(g)) return false;
@@ -60,7 +60,7 @@ bool max_pool_run(DwPath path, const PoolGeometry& g, int32_t clamp_min, int32_t
   return run(path, PoolOp::max, a);
 }
 
-bool avg_pool_run(DwPath path, const QPoolParams& p, const int8_t* input, int8_t* output,
+bool avg_pool_run(Isa path, const QPoolParams& p, const int8_t* input, int8_t* output,
                   int row_begin, int row_end, int in_stride, int out_stride) {
   if (!valid(p.geom)) return false;
   PoolArgs a = rows_args(p.geom, input, output, row_begin, row_end, in_stride, out_stride);
@@ -73,7 +73,7 @@ bool avg_pool_run(DwPath path, const QPoolParams& p, const int8_t* input, int8_t
   return run(path, PoolOp::avg, a);
 }
 
-bool global_avg_pool_run(DwPath path, const QPoolParams& p, const int8_t* input, int8_t* output,
+bool global_avg_pool_run(Isa path, const QPoolParams& p, const int8_t* input, int8_t* output,
                          int c_begin, int c_end) {
   if (!valid(p.geom)) return false;
   PoolArgs a{};

@@ -109,7 +109,7 @@ inline void avg_pool_impl(const PoolArgs& a) {
       const int ix0 = ox * g.stride_w - g.pad_left;
       int kx0, kx1;
       pool_tap_range(ix0, g.kernel_w, g.in_w, &kx0, &kx1);
-      const int kw = kx1 - kx0, valid = (ky1 - ky0) * kw;
+      const int kw = kx1 - kx0, kh = ky1 - ky0, valid = kh * kw;
       am.set(a, g.count_include_pad ? g.kernel_h * g.kernel_w : valid);
       const int32x4_t init = vdupq_n_s32(-valid * a.input_zero_point);
       int8_t* out = orow + static_cast<ptrdiff_t>(ox) * os;
@@ -117,9 +117,22 @@ inline void avg_pool_impl(const PoolArgs& a) {
       for (int c = 0; c < C; c += 8) {
         const int n = C - c < 8 ? C - c : 8;
         int32x4_t lo = init, hi = init;
-        pool_sum8(valid, n,
-                  [&](int t) { return base + (static_cast<ptrdiff_t>(t / kw) * g.in_w + t % kw) * is + c; },
-                  &lo, &hi);
+        if (valid <= 256) {  // the usual case: one int16 partial sum, taps walked row by row
+          int16x8_t s = vdupq_n_s16(0);
+          for (int ky = 0; ky < kh; ++ky) {
+            const int8_t* row = base + static_cast<ptrdiff_t>(ky) * g.in_w * is + c;
+            if (n == 8)
+              for (int kx = 0; kx < kw; ++kx) s = vaddw_s8(s, vld1_s8(row + static_cast<ptrdiff_t>(kx) * is));
+            else
+              for (int kx = 0; kx < kw; ++kx) s = vaddw_s8(s, dw_load8(row + static_cast<ptrdiff_t>(kx) * is, n));
+          }
+          lo = vaddw_s16(lo, vget_low_s16(s));
+          hi = vaddw_s16(hi, vget_high_s16(s));
+        } else {
+          pool_sum8(valid, n,
+                    [&](int t) { return base + (static_cast<ptrdiff_t>(t / kw) * g.in_w + t % kw) * is + c; },
+                    &lo, &hi);
+        }
         lo = dw_rescale(lo, am.mult, am.lshift, am.rshift);
         hi = dw_rescale(hi, am.mult, am.lshift, am.rshift);
         dw_store8(out + c, dw_narrow(lo, hi, zp, lo8, hi8), n);
