@@ -91,5 +91,25 @@ for net in "${nets[@]}"; do
   check "$net.n1-dotprod-t1" dotprod $A64 -cpu neoverse-n1 "$BENCH_A64" "$model" --threads 1
   check "$net.a15-armv7-t1" armv7 $A32 "$BENCH_A32" "$model" --threads 1
 done
+
+# octet-bench's own report on the first network: JSON parses, one profile row per operator, the
+# five counters present (numbers or 'unavailable ...'), latency statistics present.
+model=$WORK/${nets[0]}.octet
+if [ -f "$model" ] && "$BENCH_HOST" "$model" --runs 3 --warmup 1 --pause-ms 5 --profile --perf --json \
+    >"$WORK/out/report.json" 2>"$WORK/out/report.err"; then
+  if /usr/bin/python3 - "$WORK/out/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert len(r["layers"]) == r["operators"], "profile rows != operators"
+assert sum(l["macs"] for l in r["layers"]) == r["macs"] > 0
+assert set(r["counters_per_run"]) == {"instructions", "cycles", "l1d_refills", "l2_refills", "branch_misses"}
+lat = r["latency_ms"]
+assert 0 < lat["min"] <= lat["median"] <= lat["p90"] <= lat["max"] and r["fps"] > 0 and r["peak_rss_kib"] > 0
+assert r["arena_bytes"] >= r["arena_lower_bound_bytes"] > 0 and r["weight_bytes"] > 0
+PY
+  then ok "octet-bench --profile --perf --json report"; else bad "octet-bench JSON report: $(head -c 300 "$WORK/out/report.json")"; fi
+else
+  bad "octet-bench --profile --perf --json failed: $(tail -3 "$WORK/out/report.err" | tr '\n' ' ')"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
