@@ -69,6 +69,7 @@ for net in "${nets[@]}"; do
   fi
   [ -f "$onnx" ] || { bad "$net: no ONNX model (make_zoo.py --only $net failed)"; continue; }
   model=$WORK/$net.octet
+  rm -f "$model"
   t0=$SECONDS
   if ! "$QCONVERT" "$onnx" -o "$model" --calib "$WORK/calib" --mean 123.7,116.3,103.5 --std 58.4,57.1,57.4 \
       >"$WORK/out/$net.qconvert.log" 2>&1; then
@@ -92,10 +93,11 @@ for net in "${nets[@]}"; do
   check "$net.a15-armv7-t1" armv7 $A32 "$BENCH_A32" "$model" --threads 1
 done
 
-# octet-bench's own report on the first network: JSON parses, one profile row per operator, the
-# five counters present (numbers or 'unavailable ...'), latency statistics present.
-model=$WORK/${nets[0]}.octet
-if [ -f "$model" ] && "$BENCH_HOST" "$model" --runs 3 --warmup 1 --pause-ms 5 --profile --perf --json \
+# octet-bench's own report on the first converted network: JSON parses, one profile row per
+# operator, the five counters present (numbers or 'unavailable ...'), latency statistics present.
+model=
+for net in "${nets[@]}"; do [ -f "$WORK/$net.octet" ] && { model=$WORK/$net.octet; break; }; done
+if [ -n "$model" ] && "$BENCH_HOST" "$model" --runs 3 --warmup 1 --pause-ms 5 --profile --perf --json \
     >"$WORK/out/report.json" 2>"$WORK/out/report.err"; then
   if /usr/bin/python3 - "$WORK/out/report.json" <<'PY'
 import json, sys
