@@ -4,7 +4,10 @@
 #include <cmath>
 
 #include "graph/bound_op.h"
+#include "kernels/neon/add.h"
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/dwconv.h"
+#include "kernels/neon/pool.h"
 #include "kernels/ref/ref_kernels.h"
 
 namespace octet::graph {
@@ -159,6 +162,50 @@ void run_conv_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
 void run_fc_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
   neon::fc_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed, static_cast<const int8_t*>(op.in0),
                static_cast<int8_t*>(op.out), 0, begin, end, scratch);
+}
+
+// ---- run functions (NEON depthwise / pooling / add; they read no scratch) ----
+// The kernel choice and its arguments were checked at bind time, so these cannot fail here.
+
+// Output rows [begin, end) of batch * out_h, over the packed depthwise weights.
+void run_dwconv_neon(const BoundOp& op, int begin, int end, uint8_t*) {
+  neon::dwconv_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed,
+                   static_cast<const int8_t*>(op.in0), static_cast<int8_t*>(op.out), begin, end,
+                   op.in_stride, op.out_stride);
+}
+
+// Output rows [begin, end) of batch * out_h.
+void run_max_pool_neon(const BoundOp& op, int begin, int end, uint8_t*) {
+  neon::max_pool_run(static_cast<neon::Isa>(op.isa), op.pool.geom, op.pool.clamp_min,
+                     op.pool.clamp_max, static_cast<const int8_t*>(op.in0),
+                     static_cast<int8_t*>(op.out), begin, end, op.in_stride, op.out_stride);
+}
+
+void run_avg_pool_neon(const BoundOp& op, int begin, int end, uint8_t*) {
+  neon::avg_pool_run(static_cast<neon::Isa>(op.isa), op.pool, static_cast<const int8_t*>(op.in0),
+                     static_cast<int8_t*>(op.out), begin, end, op.in_stride, op.out_stride);
+}
+
+// Channels [begin, end) of every batch row (dense input and output, like the ref).
+void run_gap_neon(const BoundOp& op, int begin, int end, uint8_t*) {
+  neon::global_avg_pool_run(static_cast<neon::Isa>(op.isa), op.pool,
+                            static_cast<const int8_t*>(op.in0), static_cast<int8_t*>(op.out), begin,
+                            end);
+}
+
+// Elements [begin, end).
+void run_add_neon(const BoundOp& op, int begin, int end, uint8_t*) {
+  neon::add_run(static_cast<neon::Isa>(op.isa), op.add, static_cast<const int8_t*>(op.in0),
+                static_cast<const int8_t*>(op.in1), static_cast<int8_t*>(op.out),
+                static_cast<size_t>(begin), static_cast<size_t>(end));
+}
+
+// The path the NEON depthwise / pooling / add kernels take for `isa`, or ref when they have none
+// (ref, i8mm) or it cannot run here.
+neon::Isa simple_op_path(Isa isa) {
+  const neon::Isa n = to_neon(isa);
+  if (n != neon::Isa::v80 && n != neon::Isa::dotprod && n != neon::Isa::armv7) return neon::Isa::ref;
+  return neon::isa_supported(n) ? n : neon::Isa::ref;
 }
 
 QConvParams conv_params(const BindContext& ctx, const Model::Impl& m, const OpDesc& op,
@@ -317,6 +364,35 @@ bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, Bo
   b->packed = aligned;
   return true;
 }
+
+// Binds a depthwise conv (b->conv already points at OHWI weights) to the NEON depthwise kernel:
+// its weights are packed once here (kDwconvLayoutC8I16, into interpreter-owned memory).
+bool pack_for_dwconv(BindContext& ctx, const OpDesc& op, neon::Isa n, BoundOp* b,
+                     std::string* error) {
+  const ConvGeometry& g = b->conv.geom;
+  const size_t size = neon::dwconv_packed_size(g);
+  std::vector<int32_t> zeros;
+  QConvParams p = b->conv;
+  if (!p.weight_zero_points) {
+    zeros.assign(g.out_c, 0);
+    p.weight_zero_points = zeros.data();
+  }
+  uint8_t* aligned = owned_aligned(ctx, size);
+  if (!neon::dwconv_pack(p, aligned)) {
+    *error = "operator '" + op.name + "': depthwise weights cannot be packed for " + neon::isa_name(n);
+    return false;
+  }
+  *ctx.repacked_bytes += size;
+  *ctx.log += "repacked '" + op.name + "' weights OHWI_I8 -> dw_c8i16 (" + std::to_string(size) +
+              " bytes) for " + neon::isa_name(n) + "\n";
+  static const char* const kKernelNames[] = {"3x3 stride 1", "3x3 stride 2", "general"};
+  b->packed = aligned;
+  b->isa = static_cast<int>(n);
+  b->run = run_dwconv_neon;
+  b->kernel = std::string("neon ") + neon::isa_name(n) + " depthwise " +
+              kKernelNames[static_cast<int>(neon::dwconv_kernel_for(g))];
+  return true;
+}
 }  // namespace
 
 bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* b,
@@ -367,8 +443,13 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->run = run_conv_ref;
       b->work = g.batch * g.out_h;
       b->kernel = g.is_depthwise() ? "ref depthwise conv" : "ref conv";
-      if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8)
-        return repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error);
+      if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8 &&
+          !repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error))
+        return false;
+      // Depthwise: the NEON kernel packs from the OHWI arrays b->conv now points at.
+      const neon::Isa dw = simple_op_path(ctx.isa);
+      if (g.is_depthwise() && dw != neon::Isa::ref && neon::dwconv_supported(g))
+        return pack_for_dwconv(ctx, op, dw, b, error);
       return true;
     }
     case fb::OpCode::FULLY_CONNECTED: {
@@ -409,11 +490,20 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->pool.output_zero_point = out.zero_point();
       b->pool.clamp_min = p->clamp_min();
       b->pool.clamp_max = p->clamp_max();
+      const neon::Isa path = simple_op_path(ctx.isa);
+      b->isa = static_cast<int>(path);
       if (op.code == fb::OpCode::GLOBAL_AVG_POOL) {
         g.kernel_h = g.in_h; g.kernel_w = g.in_w;
+        b->macs = static_cast<uint64_t>(in->elements);
+        if (path != neon::Isa::ref) {
+          b->run = run_gap_neon;
+          b->work = g.channels;  // split over channels: every part reads all pixels of its slice
+          b->cost = b->macs;
+          b->kernel = std::string("neon ") + neon::isa_name(path) + " global average pool";
+          return true;
+        }
         b->run = run_gap_ref;
         b->work = 1;
-        b->macs = static_cast<uint64_t>(in->elements);
         b->kernel = "ref global average pool";
         return true;
       }
@@ -424,12 +514,16 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->macs = out_elems * static_cast<uint64_t>(g.kernel_h * g.kernel_w);
       b->cost = b->macs;
       b->work = g.batch * g.out_h;
+      // The NEON kernels take non-negative padding only (the ref also accepts negative).
+      const bool neon_ok = path != neon::Isa::ref && g.pad_top >= 0 && g.pad_left >= 0 &&
+                           g.kernel_h >= 1 && g.kernel_w >= 1 && g.stride_h >= 1 && g.stride_w >= 1;
+      const std::string prefix = neon_ok ? std::string("neon ") + neon::isa_name(path) : "ref";
       if (op.code == fb::OpCode::MAX_POOL) {
-        b->run = run_pool_ref<true>;
-        b->kernel = "ref max pool";
+        b->run = neon_ok ? run_max_pool_neon : run_pool_ref<true>;
+        b->kernel = prefix + " max pool";
       } else {
-        b->run = run_pool_ref<false>;
-        b->kernel = "ref average pool";
+        b->run = neon_ok ? run_avg_pool_neon : run_pool_ref<false>;
+        b->kernel = prefix + " average pool";
       }
       return true;
     }
@@ -444,10 +538,12 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       a.output_multiplier = p->output_multiplier(); a.output_shift = p->output_shift();
       a.clamp_min = p->clamp_min(); a.clamp_max = p->clamp_max();
       b->in1 = ctx.ptr[op.inputs[1]];
-      b->run = run_add_ref;
       b->work = static_cast<int>(out.elements);
       b->cost = out_elems * 4;
-      b->kernel = "ref add";
+      const neon::Isa path = simple_op_path(ctx.isa);
+      b->isa = static_cast<int>(path);
+      b->run = path != neon::Isa::ref ? run_add_neon : run_add_ref;
+      b->kernel = path != neon::Isa::ref ? std::string("neon ") + neon::isa_name(path) + " add" : "ref add";
       return true;
     }
     case fb::OpCode::CONCAT: {
