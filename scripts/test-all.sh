@@ -13,10 +13,10 @@ start=$(date +%s)
 
 bash scripts/install-deps.sh || { echo "install-deps failed"; echo "0 passed, 1 failed"; exit 1; }
 
-total_pass=0; total_fail=0; summary=()
-record() {  # record NAME PASSED FAILED
+total_pass=0; total_fail=0; total_skip=0; summary=()
+record() {  # record NAME PASSED FAILED [SKIPPED]
   total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3))
-  summary+=("$(printf '%-28s %5d passed %4d failed' "$1" "$2" "$3")")
+  summary+=("$(printf '%-28s %5d passed %4d failed %4d skipped' "$1" "$2" "$3" "${4:-0}")")
 }
 
 configure_build() {  # configure_build DIR cmake-args...
@@ -37,7 +37,11 @@ run_ctest() {  # run_ctest NAME DIR [ctest args]
   failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
   total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
   [ "$failed" -gt 0 ] && { echo "[$name] failures:"; grep -E '\(Failed|\(Timeout|\*\*\*' "$log" | head -40; }
-  record "$name" $((total - failed)) "$failed"
+  # GTEST_SKIP'd tests (e.g. a path this CPU cannot run) are reported, never counted as passed.
+  local skipped
+  skipped=$(grep -c '(Skipped)' "$log")
+  total_skip=$((total_skip + skipped))
+  record "$name" $((total - failed - skipped)) "$failed" "$skipped"
 }
 
 build_or_fail() {  # build_or_fail NAME DIR cmake-args...
@@ -87,5 +91,5 @@ done
 echo
 echo "== summary ($(( $(date +%s) - start )) s)"
 printf '%s\n' "${summary[@]}"
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]
