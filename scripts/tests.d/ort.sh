@@ -27,6 +27,17 @@ for m in "${models[@]}"; do
   if out=$(/usr/bin/python3 tools/ort/ort_check.py "$m" --numpy-ref --tol 1e-4 2>&1); then ok "$out"; else ko "$out"; fi
 done
 
+# octet's own float graph (qconvert's ONNX import, passes and float executor, the calibration
+# reference) against ORT on GoogLeNet, the zoo network with LRN; the converter's small op graphs
+# are checked the same way by convert-ort.sh. Needs the host build (test-all.sh makes it).
+float_run=$BUILD/host-asan/tests/convert/convert_float_run
+for n in googlenet; do
+  if [ ! -x "$float_run" ]; then ko "$n octet float executor: no $float_run (build host-asan first)"; continue; fi
+  if out=$(/usr/bin/python3 tools/ort/ort_check.py "$dir/$n.onnx" --tol 1e-4 \
+      --engine "$float_run {model} {input} {output}" 2>&1)
+  then ok "$n octet float executor vs ORT: $out"; else ko "$n octet float executor vs ORT: $out"; fi
+done
+
 # The --engine path other engines use: numpy_ref.py's command line passes, a wrong answer fails.
 m025="$dir/mobilenet_v1_0.25.onnx"
 if out=$(/usr/bin/python3 tools/ort/ort_check.py "$m025" --engine "/usr/bin/python3 tools/zoo/numpy_ref.py {model} {input} {output}" 2>&1)

@@ -124,30 +124,21 @@ void run_clamp_ref(const BoundOp& op, int begin, int end, uint8_t*) {
                 static_cast<size_t>(end - begin), op.clamp_min, op.clamp_max);
 }
 
-// Local response normalization across channels, float arithmetic on dequantized values (there is
-// no integer LRN in the design; it only appears in AlexNet/GoogLeNet-era networks). ONNX window:
-// [c - floor((size-1)/2), c + ceil((size-1)/2)]. Pixels [begin, end).
-void run_lrn(const BoundOp& op, int begin, int end, uint8_t*) {
-  const int C = op.channels;
-  const int lo = (op.lrn_size - 1) / 2, hi = op.lrn_size - 1 - lo;
-  const float k = op.lrn_alpha / static_cast<float>(op.lrn_size);
-  for (int px = begin; px < end; ++px) {
-    const int8_t* x = static_cast<const int8_t*>(op.in0) + static_cast<size_t>(px) * C;
-    int8_t* y = static_cast<int8_t*>(op.out) + static_cast<size_t>(px) * C;
-    for (int c = 0; c < C; ++c) {
-      float sq = 0;
-      for (int j = std::max(c - lo, 0); j <= std::min(c + hi, C - 1); ++j) {
-        const float v = op.scale * static_cast<float>(x[j] - op.zero_point);
-        sq += v * v;
-      }
-      const float v = op.scale * static_cast<float>(x[c] - op.zero_point);
-      const float r = v / std::pow(op.lrn_bias + k * sq, op.lrn_beta);
-      float q = std::nearbyint(r / op.out_scale) + static_cast<float>(op.out_zero_point);
-      if (!(q >= -128.0f)) q = -128.0f;
-      if (q > 127.0f) q = 127.0f;
-      y[c] = static_cast<int8_t>(q);
-    }
-  }
+// Local response normalization across channels (pixels [begin, end)): the one int8 LRN kernel,
+// shared with the converter's simulation and bit-identical on every target (see lrn.cpp).
+void run_lrn_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+  ref::LrnParams p;
+  p.size = op.lrn_size;
+  p.alpha = op.lrn_alpha;
+  p.beta = op.lrn_beta;
+  p.bias = op.lrn_bias;
+  p.input_scale = op.scale;
+  p.input_zero_point = op.zero_point;
+  p.output_scale = op.out_scale;
+  p.output_zero_point = op.out_zero_point;
+  const size_t C = static_cast<size_t>(op.channels);
+  ref::lrn_q8(p, static_cast<const int8_t*>(op.in0) + begin * C, static_cast<int8_t*>(op.out) + begin * C,
+              end - begin, op.channels);
 }
 
 // ---- run functions (NEON GEMM over packed weights) ----
@@ -610,10 +601,10 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->lrn_alpha = p->alpha();
       b->lrn_beta = p->beta();
       b->lrn_bias = p->bias();
-      b->run = run_lrn;
+      b->run = run_lrn_ref;
       b->work = static_cast<int>(out.elements / out.shape.back());
       b->cost = out_elems * static_cast<uint64_t>(p->size()) * 4;
-      b->kernel = "float lrn";
+      b->kernel = "ref lrn";
       return true;
     }
   }

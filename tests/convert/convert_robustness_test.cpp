@@ -40,6 +40,9 @@ TEST(ConvertErrors, UnsupportedAttributes) {
   e = import_error(test::model_path("bad_pad_mode"));
   EXPECT_NE(e.find("my_pad"), std::string::npos) << e;
   EXPECT_NE(e.find("reflect"), std::string::npos) << e;
+  e = import_error(test::model_path("bad_lrn_negative_alpha"));
+  EXPECT_NE(e.find("my_lrn"), std::string::npos) << e;
+  EXPECT_NE(e.find("alpha >= 0"), std::string::npos) << e;
 }
 
 TEST(ConvertErrors, NonFiniteWeightsNameTheTensor) {

@@ -174,6 +174,18 @@ def models():
     head = g.op("Flatten", [g.op("GlobalAveragePool", [res])])
     m["mobilenet_block"] = g.model(g.op("Gemm", [head, g.const(w(5, 8)), g.const(w(5))], transB=1))
 
+    # LRN: GoogLeNet's parameters between convs (odd channel count); an even size with a strong
+    # alpha straight on the graph input; size 1 on a single channel.
+    g = G([1, 3, 8, 8])
+    r = g.op("LRN", [g.op("Relu", [g.conv("input", 3, 7, pads=[1, 1, 1, 1])])], size=5, alpha=1e-4, beta=0.75,
+             bias=1.0)
+    m["lrn_conv"] = g.model(g.conv(r, 7, 4, k=1))
+    g = G([1, 6, 5, 5])
+    m["lrn_even_size_input"] = g.model(g.conv(g.op("LRN", ["input"], size=4, alpha=2.0, beta=0.6, bias=2.0), 6, 3,
+                                              k=1))
+    g = G([1, 1, 6, 6])
+    m["lrn_single_channel"] = g.model(g.op("LRN", [g.conv("input", 1, 1)], size=1, alpha=0.5, beta=1.0))
+
     # Robustness: all-zero weight channel, constant activations (zero range).
     g = G([1, 3, 8, 8])
     wz = w(4, 3, 3, 3)
@@ -196,6 +208,8 @@ def models():
     g = G([1, 3, 8, 8])
     m["bad_unsupported_attribute"] = g.model(g.op("Conv", ["input", g.const(w(4, 3, 3, 3))], name="my_conv",
                                                   kernel_shape=[3, 3], frobnicate=3))
+    g = G([1, 3, 8, 8])
+    m["bad_lrn_negative_alpha"] = g.model(g.op("LRN", [g.conv("input", 3, 4)], name="my_lrn", size=3, alpha=-1e-3))
     g = G([1, 3, 8, 8])
     wn = w(4, 3, 3, 3)
     wn[2, 1, 0, 0] = np.nan

@@ -46,6 +46,21 @@ void quantize_f32_q8(const float* input, int8_t* output, size_t count, float sca
                      int32_t zero_point);
 void dequantize_q8_f32(const int8_t* input, float* output, size_t count, float scale,
                        int32_t zero_point);
+// Local response normalization across channels (ONNX LRN) over [pixels][channels]:
+// y[c] = x[c] / (bias + alpha / size * sum_{j in window} x[j]^2)^beta, window
+// [c - floor((size-1)/2), c + ceil((size-1)/2)] clipped to the channels. The int8 form computes
+// the sum of squares exactly in integers, the rest in double with IEEE basic operations only (no
+// libm pow, no FMA contraction): bit-identical on every target, within 1 LSB of the real value.
+// A zero input (q == input zero point) gives the output zero point.
+struct LrnParams {
+  int size = 1;
+  float alpha = 0, beta = 0, bias = 1;
+  float input_scale = 1;
+  int32_t input_zero_point = 0;
+  float output_scale = 1;
+  int32_t output_zero_point = 0;
+};
+void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels, int channels);
 // uint8 HWC image -> int8 tensor in one step: real = (pixel - mean[c]) / std[c], then quantized.
 void normalize_u8_q8(const uint8_t* image, int pixels, int channels, const float* mean,
                      const float* std, float scale, int32_t zero_point, int8_t* output);
@@ -63,6 +78,9 @@ void concat_f32(int pixels, int num_inputs, const float* const* inputs, const in
                 float* output);
 void clamp_f32(const float* input, float* output, size_t count, float lo, float hi);
 void softmax_f32(const float* input, int rows, int cols, float* output);
+// LRN in float (sum of squares and power in double), same window as lrn_q8.
+void lrn_f32(int size, float alpha, float beta, float bias, const float* input, float* output,
+             int pixels, int channels);
 // C = A[M][K] * B[N][K]^T (+ bias[N]), clamped: the GEMM under conv_f32 and fully_connected_f32.
 void gemm_f32(int M, int N, int K, const float* A, const float* B, const float* bias, float lo,
               float hi, float* C);

@@ -47,6 +47,9 @@ void run_float_node(const Graph& g, const Node& n, const std::vector<const float
     case OpKind::kSoftmax: ref::softmax_f32(in[0], x.pixels(), x.channels(), out); break;
     case OpKind::kReshape: std::memcpy(out, in[0], x.elements() * sizeof(float)); break;
     case OpKind::kClamp: ref::clamp_f32(in[0], out, x.elements(), n.clamp_lo, n.clamp_hi); break;
+    case OpKind::kLrn:
+      ref::lrn_f32(n.lrn_size, n.lrn_alpha, n.lrn_beta, n.lrn_bias, in[0], out, x.pixels(), x.channels());
+      break;
     default:
       throw ConvertError("node '" + n.name + "': " + op_kind_name(n.kind) + " left after the passes");
   }

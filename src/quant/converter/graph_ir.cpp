@@ -16,6 +16,7 @@ const char* op_kind_name(OpKind k) {
     case OpKind::kSoftmax: return "Softmax";
     case OpKind::kReshape: return "Reshape";
     case OpKind::kClamp: return "Clamp";
+    case OpKind::kLrn: return "LRN";
     case OpKind::kBatchNorm: return "BatchNorm";
     case OpKind::kBiasAdd: return "BiasAdd";
     case OpKind::kIdentity: return "Identity";

@@ -27,6 +27,7 @@ enum class OpKind {
   kSoftmax,  // over channels (the last NHWC dimension)
   kReshape,  // flatten to [1][features]: an alias, data keeps NHWC order
   kClamp,    // an activation no producer could absorb
+  kLrn,      // local response normalization across channels (lrn_*)
   // Only between import and the passes:
   kBatchNorm,  // per-channel y = x * scale + shift
   kBiasAdd,    // per-channel y = x + shift (Add with a constant)
@@ -65,6 +66,8 @@ struct Node {
   std::vector<float> scale;    // kBatchNorm
   PoolGeometry pool;           // pools
   int pads[4] = {0, 0, 0, 0};  // kPad
+  int lrn_size = 1;            // kLrn (ONNX attributes)
+  float lrn_alpha = 1e-4f, lrn_beta = 0.75f, lrn_bias = 1.0f;
   float clamp_lo = -std::numeric_limits<float>::infinity();
   float clamp_hi = std::numeric_limits<float>::infinity();
 

@@ -102,6 +102,19 @@ void Int8Executor::run_nodes() {
         break;
       case OpKind::kReshape: std::memcpy(out, in, x.elements()); break;
       case OpKind::kClamp: ref::clamp_q8(in, out, x.elements(), qn.clamp_min, qn.clamp_max); break;
+      case OpKind::kLrn: {  // the runtime's kernel (graph/op_bind.cpp): same bytes by construction
+        ref::LrnParams p;
+        p.size = n.lrn_size;
+        p.alpha = n.lrn_alpha;
+        p.beta = n.lrn_beta;
+        p.bias = n.lrn_bias;
+        p.input_scale = qi.scale;
+        p.input_zero_point = qi.zero_point;
+        p.output_scale = qo.scale;
+        p.output_zero_point = qo.zero_point;
+        ref::lrn_q8(p, in, out, x.pixels(), x.channels());
+        break;
+      }
       default:
         throw ConvertError("node '" + n.name + "': " + op_kind_name(n.kind) + " left after the passes");
     }

@@ -95,6 +95,9 @@ void write_model_file(const Graph& g, const QuantizedGraph& q, const InputNormal
       case OpKind::kSoftmax: id[y] = b.softmax(in, name); break;
       case OpKind::kReshape: id[y] = b.reshape(in, g.tensors[y].shape, name); break;
       case OpKind::kClamp: id[y] = b.clamp(in, n.clamp_lo, n.clamp_hi, name); break;
+      case OpKind::kLrn:
+        id[y] = b.lrn(in, n.lrn_size, n.lrn_alpha, n.lrn_beta, n.lrn_bias, qo, name);
+        break;
       default:
         throw ConvertError("node '" + n.name + "': " + op_kind_name(n.kind) + " cannot be written");
     }

@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kSupportedOps =
     "Add, AveragePool, BatchNormalization, Clip, Concat, Constant, Conv, Dropout, Flatten, Gemm, "
-    "GlobalAveragePool, Identity, MatMul, MaxPool, Pad, Relu, Reshape, Softmax";
+    "GlobalAveragePool, Identity, LRN, MatMul, MaxPool, Pad, Relu, Reshape, Softmax";
 
 // A constant (initializer or Constant node output), widened to double for uniform handling.
 struct Const {
@@ -206,6 +206,7 @@ class Importer {
   void concat();
   void softmax();
   void pad();
+  void lrn();
   void identity();
   void constant();
   int fc_from(int in, std::vector<float> w_onnx_order, int out_c, std::vector<float> bias);
@@ -605,6 +606,25 @@ void Importer::pad() {
   n.pads[0] = t; n.pads[1] = l; n.pads[2] = b; n.pads[3] = r;
 }
 
+// ONNX LRN (across channels): y = x / (bias + alpha / size * sum of x^2 over the window)^beta.
+void Importer::lrn() {
+  check_attrs({"alpha", "beta", "bias", "size"});
+  if (!attr("size")) fail("the size attribute is required");
+  const int in = act_input(0);
+  if (!is_image(in)) fail("the input must be a 4-D NCHW tensor");
+  const int64_t size = attr_int("size", 1);
+  const float alpha = attr_float("alpha", 1e-4f), beta = attr_float("beta", 0.75f), bias = attr_float("bias", 1.0f);
+  if (size < 1 || size > 1024) fail("size must be in [1, 1024], got " + std::to_string(size));
+  if (!std::isfinite(alpha) || !std::isfinite(beta) || !std::isfinite(bias) || alpha < 0 || !(bias > 0))
+    fail("alpha >= 0, bias > 0 and a finite beta are supported");
+  const int out = add_output(T(in).shape);
+  Node& n = add_node(OpKind::kLrn, {in}, out);
+  n.lrn_size = static_cast<int>(size);
+  n.lrn_alpha = alpha;
+  n.lrn_beta = beta;
+  n.lrn_bias = bias;
+}
+
 void Importer::identity() {
   const int in = act_input(0);
   const int out = add_output(T(in).shape);
@@ -671,6 +691,7 @@ void Importer::import_node() {
   else if (op == "Concat") concat();
   else if (op == "Softmax") softmax();
   else if (op == "Pad") pad();
+  else if (op == "LRN") lrn();
   else if (op == "Identity") { check_attrs({}); identity(); }
   else if (op == "Dropout") {
     check_attrs({"ratio", "is_test", "seed"});
