@@ -57,7 +57,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"standalone_bn_relu", 28, 2}, Case{"gemm_2d_input", 28, 2},
         Case{"mobilenet_block", 25, 7}, Case{"zero_weight_channel", 30, 1},
         Case{"constant_activation", 28, 4}, Case{"lrn_conv", 28, 3},
-        Case{"lrn_even_size_input", 28, 2}, Case{"lrn_single_channel", 28, 2}),
+        Case{"lrn_strong_alpha_input", 28, 2}, Case{"lrn_single_channel", 28, 2}),
     [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.model); });
 
 // The passes: what folds into what.

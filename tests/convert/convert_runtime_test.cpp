@@ -39,7 +39,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "flatten_matmul_add", "reshape_gemm", "concat", "add_residual_relu",
                       "softmax_output", "pad_conv_opset11", "pad_avgpool", "standalone_bn_relu",
                       "gemm_2d_input", "mobilenet_block", "zero_weight_channel", "constant_activation",
-                      "lrn_conv", "lrn_even_size_input", "lrn_single_channel"),
+                      "lrn_conv", "lrn_strong_alpha_input", "lrn_single_channel"),
     [](const ::testing::TestParamInfo<const char*>& i) { return std::string(i.param); });
 
 TEST(RuntimeImages, ImageModelNormalizesInItsInputStep) {

@@ -54,16 +54,32 @@ double exp2_series(double y) {
   return std::ldexp(p, n);
 }
 
+// The per-call constants and the per-element factor: y - z_out = round(factor(S) * (q - z_in)).
+struct LrnFactor {
+  explicit LrnFactor(const LrnParams& p)
+      // d = bias + alpha / size * s_in^2 * S, with S the integer sum of squares over the window.
+      : k(static_cast<double>(p.alpha) / static_cast<double>(p.size) * static_cast<double>(p.input_scale) *
+          static_cast<double>(p.input_scale)),
+        bias(p.bias),
+        minus_beta(-static_cast<double>(p.beta)),
+        ratio(static_cast<double>(p.input_scale) / static_cast<double>(p.output_scale)) {}
+  // s_in / s_out * d^-beta; 0 when d <= 0 (alpha < 0, refused by the converter).
+  double operator()(int64_t S) const {
+    const double d = bias + k * static_cast<double>(S);
+    if (!(d > 0)) return 0.0;
+    return ratio * exp2_series(minus_beta * log2_positive(d));
+  }
+  double k, bias, minus_beta, ratio;
+};
+
 }  // namespace
+
+double lrn_q8_factor(const LrnParams& p, int64_t sum_squares) { return LrnFactor(p)(sum_squares); }
 
 void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels, int channels) {
   const int C = channels;
   const int lo = (p.size - 1) / 2, hi = p.size - 1 - lo;
-  // d = bias + alpha / size * s_in^2 * S, with S the integer sum of squares over the window.
-  const double k = static_cast<double>(p.alpha) / static_cast<double>(p.size) *
-                   static_cast<double>(p.input_scale) * static_cast<double>(p.input_scale);
-  const double bias = p.bias, minus_beta = -static_cast<double>(p.beta);
-  const double ratio = static_cast<double>(p.input_scale) / static_cast<double>(p.output_scale);
+  const LrnFactor factor(p);
   const int32_t zi = p.input_zero_point;
   const double zo = static_cast<double>(p.output_zero_point);
   for (int px = 0; px < pixels; ++px) {
@@ -88,12 +104,8 @@ void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels,
         }
       }
       const int32_t diff = x[c] - zi;
-      double q = zo;  // a zero input stays zero whatever the divisor
-      const double d = bias + k * static_cast<double>(S);
-      if (diff != 0 && d > 0) {
-        const double scale = ratio * exp2_series(minus_beta * log2_positive(d));
-        q = std::nearbyint(scale * static_cast<double>(diff)) + zo;
-      }
+      double q = zo;  // a zero input stays zero whatever the divisor (and never 0 * inf)
+      if (diff != 0) q = std::nearbyint(factor(S) * static_cast<double>(diff)) + zo;
       q = std::min(std::max(q, -128.0), 127.0);
       y[c] = static_cast<int8_t>(q);
     }

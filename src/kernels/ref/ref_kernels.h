@@ -61,6 +61,10 @@ struct LrnParams {
   int32_t output_zero_point = 0;
 };
 void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels, int channels);
+// What lrn_q8 multiplies (q - z_in) by for a window sum of squares S = sum (q_j - z_in)^2, before
+// rounding: s_in / s_out * (bias + alpha / size * s_in^2 * S)^-beta. Exposed so that tests can
+// check its bits (not only the rounded int8) are the same on every target.
+double lrn_q8_factor(const LrnParams& p, int64_t sum_squares);
 // uint8 HWC image -> int8 tensor in one step: real = (pixel - mean[c]) / std[c], then quantized.
 void normalize_u8_q8(const uint8_t* image, int pixels, int channels, const float* mean,
                      const float* std, float scale, int32_t zero_point, int8_t* output);
