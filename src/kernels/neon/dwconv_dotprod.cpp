@@ -214,7 +214,8 @@ __attribute__((always_inline)) inline void dot_rows(const BlockRegs<S, HasL>& R,
     }
     const int8x16_t r = rq.two(s0, s1, t0, t1, kl);
     vst1_s8(out_a + ox * os, vget_low_s8(r));
-    vst1_s8(out_b + ox * os, vget_high_s8(r));
+    // ST1 of the high lane: no register move (a V-pipe instruction) to extract it first.
+    vst1q_lane_s64(reinterpret_cast<int64_t*>(out_b + ox * os), vreinterpretq_s64_s8(r), 1);
   };
 
   int ox = 0;
@@ -272,7 +273,7 @@ __attribute__((always_inline)) inline void dot_rows(const BlockRegs<S, HasL>& R,
 
 // Rows [r, r_end) of one image (batch b) for one block of 8 channels, in pairs where possible.
 template <int S, bool HasZ, bool HasL>
-void dot_band(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int c0, int r, int r_end) {
+__attribute__((optimize("no-schedule-insns"))) void dot_band(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int c0, int r, int r_end) {
   const ConvGeometry& g = *a.g;
   const BlockRegs<S, HasL> R(a, k, c0);
   const ptrdiff_t is = a.in_stride, os = a.out_stride;
@@ -304,7 +305,8 @@ void dot_band(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int c0, in
   }
 }
 
-// Input bytes of a band of output rows (rows * S + 2 input rows): within a 64 KiB L1 data cache.
+// Input bytes of a band of output rows (rows * S + 2 input rows): within a 64 KiB L1 data cache;
+// at least 4 output rows, so that small images (14x14, 7x7) set up each block at most twice.
 constexpr ptrdiff_t kBandBytes = 48 * 1024;
 
 template <int S>
@@ -313,7 +315,7 @@ void dot_3x3(const DwArgs& a) {
   const DwConsts k(a);
   const int C = g.out_c, full = C / 8 * 8, os = a.out_stride;
   const ptrdiff_t in_row_bytes = std::max<ptrdiff_t>(1, static_cast<ptrdiff_t>(g.in_w) * a.in_stride);
-  const int band = static_cast<int>(std::max<ptrdiff_t>(2, (kBandBytes / in_row_bytes - 2) / S) / 2 * 2);
+  const int band = static_cast<int>(std::max<ptrdiff_t>(4, (kBandBytes / in_row_bytes - 2) / S) / 2 * 2);
   int8_t zrow[8];
   std::memset(zrow, static_cast<int8_t>(a.input_zero_point), sizeof zrow);
   for (int r = a.row_begin; r < a.row_end;) {
