@@ -214,8 +214,12 @@ __attribute__((always_inline)) inline void dot_rows(const BlockRegs<S, HasL>& R,
     }
     const int8x16_t r = rq.two(s0, s1, t0, t1, kl);
     vst1_s8(out_a + ox * os, vget_low_s8(r));
+#if defined(OCTET_ARCH_simde)
+    vst1_s8(out_b + ox * os, vget_high_s8(r));  // SIMDe's lane store is a typed (aligned) int64 store
+#else
     // ST1 of the high lane: no register move (a V-pipe instruction) to extract it first.
     vst1q_lane_s64(reinterpret_cast<int64_t*>(out_b + ox * os), vreinterpretq_s64_s8(r), 1);
+#endif
   };
 
   int ox = 0;
