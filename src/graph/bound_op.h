@@ -53,8 +53,6 @@ struct BoundOp {
   float out_scale = 1.0f;
   int32_t out_zero_point = 0;
   int channels = 1;               // last dimension
-  const float* mean = nullptr;
-  const float* std = nullptr;
   // LRN.
   int lrn_size = 1;
   float lrn_alpha = 0, lrn_beta = 0, lrn_bias = 1;

@@ -2,6 +2,7 @@
 // exists for it and the ISA asks for it) once, at Interpreter creation.
 #include <algorithm>
 #include <cmath>
+#include <new>
 
 #include "graph/bound_op.h"
 #include "graph/dw_weights.h"
@@ -107,12 +108,12 @@ void run_quantize_ref(const BoundOp& op, int begin, int end, uint8_t*) {
                        static_cast<size_t>(end - begin), op.out_scale, op.out_zero_point);
 }
 
-// Pixels [begin, end).
-void run_normalize_ref(const BoundOp& op, int begin, int end, uint8_t*) {
+// Pixels [begin, end), through the per-channel table built at bind time (op.packed).
+void run_normalize_lookup(const BoundOp& op, int begin, int end, uint8_t*) {
   const size_t c = static_cast<size_t>(op.channels);
-  ref::normalize_u8_q8(static_cast<const uint8_t*>(op.in0) + begin * c, end - begin, op.channels,
-                       op.mean, op.std, op.out_scale, op.out_zero_point,
-                       static_cast<int8_t*>(op.out) + begin * c);
+  ref::normalize_u8_q8_lookup(static_cast<const uint8_t*>(op.in0) + begin * c, end - begin,
+                              op.channels, static_cast<const int8_t*>(op.packed),
+                              static_cast<int8_t*>(op.out) + begin * c);
 }
 
 void run_dequantize_ref(const BoundOp& op, int begin, int end, uint8_t*) {
@@ -614,11 +615,20 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
     case fb::OpCode::QUANTIZE: {
       if (in->dtype == DType::kUInt8) {
         const auto* p = o->options_as_QuantizeOptions();
-        b->mean = p->mean()->data();
-        b->std = p->std()->data();
-        b->run = run_normalize_ref;
-        b->work = static_cast<int>(out.elements / out.shape.back());
-        b->kernel = "ref normalize image";
+        const int channels = out.shape.back();
+        const size_t table_bytes = ref::normalize_table_size(channels);
+        ctx.owned->emplace_back(new (std::nothrow) uint8_t[table_bytes]);
+        int8_t* table = reinterpret_cast<int8_t*>(ctx.owned->back().get());
+        if (!table) {
+          *error = "operator '" + op.name + "': out of memory for its normalization table";
+          return false;
+        }
+        ref::normalize_u8_q8_table(channels, p->mean()->data(), p->std()->data(), b->out_scale,
+                                   b->out_zero_point, table);
+        b->packed = table;
+        b->run = run_normalize_lookup;
+        b->work = static_cast<int>(out.elements / channels);
+        b->kernel = "normalize image (per-channel lookup table)";
       } else {
         b->run = run_quantize_ref;
         b->work = static_cast<int>(out.elements);

@@ -62,6 +62,34 @@ TEST(NormalizeU8Q8, MatchesTheDoubleModel) {
   }
 }
 
+// The lookup form must give exactly the bytes of the direct form (the runtime uses it).
+TEST(NormalizeU8Q8, LookupTableIsBitExactWithTheDirectForm) {
+  Rng rng(54);
+  for (int channels : {1, 2, 3, 4, 5, 7}) {
+    const int pixels = 97;
+    std::vector<uint8_t> image(pixels * channels);
+    for (auto& v : image) v = static_cast<uint8_t>(rng.uniform(0, 255));
+    image[0] = 0;
+    image[1] = 255;
+    std::vector<float> mean(channels), stdv(channels);
+    for (int c = 0; c < channels; ++c) {
+      mean[c] = static_cast<float>(rng.real(0, 255));
+      stdv[c] = static_cast<float>(rng.real(1, 80)) * (c == 1 ? -1.0f : 1.0f);  // a flipped channel
+    }
+    for (float scale : {0.0187f, 0.005f /* saturates */, 0.7f}) {
+      for (int32_t zp : {-128, -5, 0, 100}) {
+        std::vector<int8_t> direct(image.size()), looked_up(image.size(), 0x55);
+        std::vector<int8_t> table(ref::normalize_table_size(channels));
+        ref::normalize_u8_q8(image.data(), pixels, channels, mean.data(), stdv.data(), scale, zp,
+                             direct.data());
+        ref::normalize_u8_q8_table(channels, mean.data(), stdv.data(), scale, zp, table.data());
+        ref::normalize_u8_q8_lookup(image.data(), pixels, channels, table.data(), looked_up.data());
+        ASSERT_EQ(direct, looked_up) << "channels " << channels << " scale " << scale << " zp " << zp;
+      }
+    }
+  }
+}
+
 TEST(ClampQ8, BoundsAndIdentity) {
   std::vector<int8_t> in(256), out(256);
   for (int i = 0; i < 256; ++i) in[i] = static_cast<int8_t>(i - 128);

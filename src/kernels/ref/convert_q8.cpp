@@ -48,4 +48,34 @@ void normalize_u8_q8(const uint8_t* image, int pixels, int channels, const float
     }
 }
 
+void normalize_u8_q8_table(int channels, const float* mean, const float* std, float scale,
+                           int32_t zero_point, int8_t* table) {
+  // Row v of a 256-pixel image holds value v in every channel; its output is row v of the table.
+  uint8_t ramp[256 * 4];
+  int8_t row[256 * 4];
+  for (int c0 = 0; c0 < channels; c0 += 4) {  // 4 channels at a time keeps the buffers on the stack
+    const int n = std::min(4, channels - c0);
+    for (int v = 0; v < 256; ++v)
+      for (int c = 0; c < n; ++c) ramp[v * n + c] = static_cast<uint8_t>(v);
+    normalize_u8_q8(ramp, 256, n, mean + c0, std + c0, scale, zero_point, row);
+    for (int v = 0; v < 256; ++v)
+      for (int c = 0; c < n; ++c) table[(c0 + c) * 256 + v] = row[v * n + c];
+  }
+}
+
+void normalize_u8_q8_lookup(const uint8_t* image, int pixels, int channels, const int8_t* table,
+                            int8_t* output) {
+  if (channels == 3) {  // RGB: the common case, unrolled so no per-element channel index
+    const int8_t *r = table, *g = table + 256, *b = table + 512;
+    for (int px = 0; px < pixels; ++px, image += 3, output += 3) {
+      output[0] = r[image[0]];
+      output[1] = g[image[1]];
+      output[2] = b[image[2]];
+    }
+    return;
+  }
+  for (int px = 0; px < pixels; ++px)
+    for (int c = 0; c < channels; ++c, ++image, ++output) *output = table[c * 256 + *image];
+}
+
 }  // namespace octet::ref

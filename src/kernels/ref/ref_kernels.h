@@ -49,6 +49,14 @@ void dequantize_q8_f32(const int8_t* input, float* output, size_t count, float s
 // uint8 HWC image -> int8 tensor in one step: real = (pixel - mean[c]) / std[c], then quantized.
 void normalize_u8_q8(const uint8_t* image, int pixels, int channels, const float* mean,
                      const float* std, float scale, int32_t zero_point, int8_t* output);
+// The same step as a lookup: a uint8 pixel has 256 values, so normalize_u8_q8 is tabulated once
+// per channel (table[c * 256 + v], built by normalize_u8_q8 itself: bit-exact by construction)
+// and the per-image work is one byte lookup per element instead of a float divide and round.
+constexpr size_t normalize_table_size(int channels) { return static_cast<size_t>(channels) * 256; }
+void normalize_u8_q8_table(int channels, const float* mean, const float* std, float scale,
+                           int32_t zero_point, int8_t* table);
+void normalize_u8_q8_lookup(const uint8_t* image, int pixels, int channels, const int8_t* table,
+                            int8_t* output);
 
 // ---- float32 (the converter's float executor; im2col + blocked GEMM, reasonably fast) ----
 void conv_f32(const FConvParams& p, const float* input, float* output);
