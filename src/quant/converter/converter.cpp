@@ -82,7 +82,8 @@ const char* qconvert_usage() {
       "                          armv7    32-bit NEON (Cortex-A7/A9/A15, armhf)\n"
       "                          raw      unpacked OHWI: portable, every CPU repacks at load\n"
       "                        Any file runs on every CPU; a mismatched one repacks once at load\n"
-      "                        (Interpreter::describe() and octet-bench say which operators)\n"
+      "                        (Interpreter::describe() and octet-bench say which operators), which\n"
+      "                        costs more than loading raw: for an unknown board ship raw\n"
       "  --help                this text\n"
       "The normalization is recorded in the model file and fused with the input quantization.\n";
 }
