@@ -462,9 +462,9 @@ int ModelBuilder::add(int a, int b, QuantParams out_q, Activation act, const std
     return fail(name + ": add scales out of range");
   int out = m.add_activation(name, m.tensors[a].shape, out_q);
   BOp& op = m.add_op(fb::OpCode::ADD, {a, b}, out, name);
-  op.add.a_multiplier = p.a_multiplier; op.add.a_shift = p.a_shift;
-  op.add.b_multiplier = p.b_multiplier; op.add.b_shift = p.b_shift;
-  op.add.output_multiplier = p.output_multiplier; op.add.output_shift = p.output_shift;
+  op.add.a_multiplier = p.a_multiplier;
+  op.add.b_multiplier = p.b_multiplier;
+  op.add.shift = p.shift;
   op.add.clamp_min = p.clamp_min; op.add.clamp_max = p.clamp_max;
   return out;
 }

@@ -5,8 +5,10 @@
 
 namespace octet::graph {
 
-// Schema version written by this library; files with a newer version are refused.
-constexpr uint32_t kSchemaVersion = 1;
+// Schema version written by this library; files with a newer version are refused, and so are
+// files older than kMinSchemaVersion (version 2 changed the int8 add arithmetic: AddOptions).
+constexpr uint32_t kSchemaVersion = 2;
+constexpr uint32_t kMinSchemaVersion = 2;
 // Constant data offsets in the file are multiples of this.
 constexpr size_t kBufferAlignment = 64;
 // A caller-provided model buffer must be aligned at least like this (flatbuffers scalars).

@@ -316,10 +316,11 @@ struct Checker {
         const int a = op.inputs[0], b = op.inputs[1];
         if (!is_int8(a) || !is_int8(b) || !is_int8(out)) return fail(w + ": int8 only");
         if (T(a).shape != T(out).shape || T(b).shape != T(out).shape) return fail(w + ": shapes differ");
-        return check_multiplier(w, p->a_multiplier(), p->a_shift()) &&
-               check_multiplier(w, p->b_multiplier(), p->b_shift()) &&
-               check_multiplier(w, p->output_multiplier(), p->output_shift()) &&
-               check_clamp(w, p->clamp_min(), p->clamp_max());
+        if (p->a_multiplier() < 0 || p->a_multiplier() > kAddMaxMultiplier ||
+            p->b_multiplier() < 0 || p->b_multiplier() > kAddMaxMultiplier)
+          return fail(w + ": add multipliers must lie in [0, " + std::to_string(kAddMaxMultiplier) + "]");
+        if (p->shift() < 0 || p->shift() > 31) return fail(w + ": add shift must lie in [0, 31]");
+        return check_clamp(w, p->clamp_min(), p->clamp_max());
       }
       case fb::OpCode::CONCAT: {
         if (!o->options_as_ConcatOptions()) return fail(w + ": missing ConcatOptions");
@@ -407,6 +408,9 @@ struct Checker {
       return fail("schema version " + std::to_string(r->version()) + " is newer than this runtime's (" +
                   std::to_string(kSchemaVersion) + ")");
     if (r->version() == 0) return fail("schema version 0 is invalid");
+    if (r->version() < kMinSchemaVersion)
+      return fail("schema version " + std::to_string(r->version()) + " is older than this runtime supports (" +
+                  std::to_string(kMinSchemaVersion) + "): re-convert the model with this qconvert");
     if (r->description()) m->description = r->description()->str();
     if (!r->tensors() || r->tensors()->size() == 0) return fail("model has no tensors");
     if (r->tensors()->size() > 1000000) return fail("too many tensors");

@@ -573,9 +573,9 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       a.a_zero_point = in->zero_point();
       a.b_zero_point = m.tensors[op.inputs[1]].zero_point();
       a.output_zero_point = out.zero_point();
-      a.a_multiplier = p->a_multiplier(); a.a_shift = p->a_shift();
-      a.b_multiplier = p->b_multiplier(); a.b_shift = p->b_shift();
-      a.output_multiplier = p->output_multiplier(); a.output_shift = p->output_shift();
+      a.a_multiplier = p->a_multiplier();
+      a.b_multiplier = p->b_multiplier();
+      a.shift = p->shift();
       a.clamp_min = p->clamp_min(); a.clamp_max = p->clamp_max();
       b->in1 = ctx.ptr[op.inputs[1]];
       b->work = static_cast<int>(out.elements);

@@ -87,17 +87,19 @@ struct QPoolParams {
   int32_t clamp_min = -128, clamp_max = 127;
 };
 
-// int8 elementwise add with its own input scales (residual connections), TFLite's scheme:
-//   x = rescale((a - z_a) << kAddLeftShift, m_a) + rescale((b - z_b) << kAddLeftShift, m_b)
-//   out = clamp(z_o + rescale(x, m_o))
-// with m_a = s_a / (2 max(s_a, s_b)), m_b likewise, m_o = 2 max(s_a, s_b) / (2^kAddLeftShift s_o).
-// make_add_params() in src/quant computes them.
-constexpr int kAddLeftShift = 20;
+// int8 elementwise add with its own input scales (residual connections), one rounding:
+//   acc = (a - z_a) * m_a + (b - z_b) * m_b          (int32, exact: |acc| < 2 * 255 * 2^15)
+//   out = clamp(z_o + ((acc + 2^(shift-1)) >> shift))  (arithmetic shift: ties round up; shift 0: acc)
+// with m_a = round(s_a / s_o * 2^shift), m_b likewise, both in [0, kAddMaxMultiplier], shift in
+// [0, 31] the largest that keeps the larger one in range: 15-bit multipliers let NEON use
+// SMULL/SMLAL by element on the int16 differences, and the one rounding step is SRSHL (about a
+// third of the instructions of a rescale per input plus one for the sum). make_add_params()
+// in src/quant computes them.
+constexpr int32_t kAddMaxMultiplier = 32767;
 struct QAddParams {
   int32_t a_zero_point = 0, b_zero_point = 0, output_zero_point = 0;
-  int32_t a_multiplier = 0, a_shift = 0;
-  int32_t b_multiplier = 0, b_shift = 0;
-  int32_t output_multiplier = 0, output_shift = 0;
+  int32_t a_multiplier = 0, b_multiplier = 0;
+  int32_t shift = 0;
   int32_t clamp_min = -128, clamp_max = 127;
 };
 

@@ -44,22 +44,21 @@ bool make_add_params(float a_scale, int32_t a_zero_point, float b_scale, int32_t
                      int32_t clamp_max, QAddParams* out) {
   for (float s : {a_scale, b_scale, output_scale})
     if (!(s > 0.0f) || !std::isfinite(s)) return false;
-  const double twice_max = 2.0 * std::max(a_scale, b_scale);
-  Multiplier ma, mb, mo;
-  if (!quantize_multiplier(a_scale / twice_max, &ma) ||
-      !quantize_multiplier(b_scale / twice_max, &mb) ||
-      !quantize_multiplier(twice_max / (double(1 << kAddLeftShift) * output_scale), &mo))
-    return false;
+  const double ra = static_cast<double>(a_scale) / output_scale;
+  const double rb = static_cast<double>(b_scale) / output_scale;
+  const double rmax = std::max(ra, rb);
+  // The largest shift whose multipliers still fit; none when an input's scale is 2^15 times the
+  // output's (no calibrated network comes near that).
+  int shift = 31;
+  while (shift >= 0 && std::nearbyint(std::ldexp(rmax, shift)) > kAddMaxMultiplier) --shift;
+  if (shift < 0) return false;
   *out = QAddParams{};
   out->a_zero_point = a_zero_point;
   out->b_zero_point = b_zero_point;
   out->output_zero_point = output_zero_point;
-  out->a_multiplier = ma.multiplier;
-  out->a_shift = ma.shift;
-  out->b_multiplier = mb.multiplier;
-  out->b_shift = mb.shift;
-  out->output_multiplier = mo.multiplier;
-  out->output_shift = mo.shift;
+  out->a_multiplier = static_cast<int32_t>(std::nearbyint(std::ldexp(ra, shift)));
+  out->b_multiplier = static_cast<int32_t>(std::nearbyint(std::ldexp(rb, shift)));
+  out->shift = shift;
   out->clamp_min = clamp_min;
   out->clamp_max = clamp_max;
   return true;

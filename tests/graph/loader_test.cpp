@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "graph/model_builder.h"
 #include "graph/model_format.h"
 #include "graph/model_impl.h"
 #include "graph/octet_model_generated.h"
@@ -130,6 +131,31 @@ TEST(Loader, RefusesWrongIdentifier) {
 TEST(Loader, RefusesNewerVersion) {
   auto bytes = edited(build_small(), [](fb::ModelT& m) { m.version = graph::kSchemaVersion + 1; });
   expect_invalid(bytes, "newer");
+}
+
+TEST(Loader, RefusesVersionOneFiles) {  // their add arithmetic is not this runtime's
+  auto bytes = edited(build_small(), [](fb::ModelT& m) { m.version = 1; });
+  expect_invalid(bytes, "re-convert");
+}
+
+TEST(Loader, RefusesAddParametersOutOfRange) {
+  graph::ModelBuilder b;
+  const QuantParams q{0.05f, 0};
+  const int x = b.add_input("x", {1, 2, 2, 3}, DType::kInt8, q);
+  const int y = b.add(x, x, {0.1f, 0}, {}, "sum");
+  b.mark_output(y);
+  std::vector<uint8_t> good;
+  const Status st = b.finish(&good);
+  ASSERT_TRUE(st.ok()) << st.message();
+  ASSERT_TRUE(load(good).ok());
+  expect_invalid(edited(good, [](fb::ModelT& m) {
+    for (auto& op : m.operators)
+      if (op->options.type == fb::OpOptions::AddOptions) op->options.AsAddOptions()->a_multiplier = 40000;
+  }), "add multipliers");
+  expect_invalid(edited(good, [](fb::ModelT& m) {
+    for (auto& op : m.operators)
+      if (op->options.type == fb::OpOptions::AddOptions) op->options.AsAddOptions()->shift = 32;
+  }), "add shift");
 }
 
 TEST(Loader, RefusesTensorIndexOutOfRange) {

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
+
+#include "kernels/ref/ref_kernels.h"
 
 namespace octet {
 namespace {
@@ -30,18 +34,31 @@ TEST(FoldZeroPointTerms, EqualsTheDirectSum) {
 }
 
 TEST(AddParams, MultipliersReproduceTheRealSum) {
+  // Scale ratios from balanced to lopsided; the shift keeps the larger multiplier in
+  // [2^14, 2^15) (full precision) unless it hits 31.
+  const float cases[][3] = {{0.05f, 0.02f, 0.08f}, {0.02f, 0.05f, 0.03f}, {1.0f, 1e-4f, 0.9f},
+                            {0.1f, 0.1f, 0.0125f}, {3e-5f, 2e-5f, 0.5f}};
+  for (const auto& c : cases) {
+    QAddParams p;
+    ASSERT_TRUE(make_add_params(c[0], 3, c[1], -7, c[2], 1, -128, 127, &p));
+    ASSERT_GE(p.shift, 0);
+    ASSERT_LE(p.shift, 31);
+    const int32_t larger = std::max(p.a_multiplier, p.b_multiplier);
+    ASSERT_LE(larger, kAddMaxMultiplier);
+    if (p.shift < 31) EXPECT_GE(larger, kAddMaxMultiplier / 2) << "multiplier precision wasted";
+    for (int a = -128; a <= 127; ++a)
+      for (int b = -128; b <= 127; b += 3) {
+        int8_t ia = static_cast<int8_t>(a), ib = static_cast<int8_t>(b), q;
+        ref::add_q8(p, &ia, &ib, &q, 1);
+        const double real = double(c[0]) * (a - 3) + double(c[1]) * (b + 7);
+        const double want = std::min(127.0, std::max(-128.0, real / c[2] + 1));
+        ASSERT_LE(std::abs(q - want), 0.52) << a << " " << b << " scales " << c[0] << " " << c[1];
+      }
+  }
   QAddParams p;
-  ASSERT_TRUE(make_add_params(0.05f, 3, 0.02f, -7, 0.08f, 1, -128, 127, &p));
-  for (int a = -128; a <= 127; a += 5)
-    for (int b = -128; b <= 127; b += 7) {
-      const int32_t xa = rescale((a - 3) * (1 << kAddLeftShift), p.a_multiplier, p.a_shift);
-      const int32_t xb = rescale((b + 7) * (1 << kAddLeftShift), p.b_multiplier, p.b_shift);
-      const int32_t q = requantize(xa + xb, p.output_multiplier, p.output_shift, 1, -128, 127);
-      const double real = 0.05 * (a - 3) + 0.02 * (b + 7);
-      const double want = std::min(127.0, std::max(-128.0, std::nearbyint(real / 0.08) + 1));
-      EXPECT_NEAR(q, want, 1.0) << a << " " << b;
-    }
   EXPECT_FALSE(make_add_params(0.f, 0, 1.f, 0, 1.f, 0, -128, 127, &p));
+  EXPECT_FALSE(make_add_params(1.f, 0, 1.f, 0, 1e-5f, 0, -128, 127, &p));  // ratio 1e5 > 2^15
+  EXPECT_FALSE(make_add_params(1.f, 0, NAN, 0, 1.f, 0, -128, 127, &p));
 }
 
 TEST(ActivationBounds, Relu6AndNone) {

@@ -1,4 +1,4 @@
-// NEON int8 elementwise add with per-input scales (QAddParams, TFLite's scheme; see op_params.h):
+// NEON int8 elementwise add with per-input scales (QAddParams: one rounding step, see op_params.h):
 // the same arithmetic as ref::add_q8, 16 elements per step. No packing, no scratch.
 #pragma once
 #include <cstddef>

@@ -1,8 +1,9 @@
 // Elementwise add written once in ARMv7-compatible intrinsics, compiled per path (add_v80.cpp,
-// add_armv7.cpp). Per lane, exactly the ref arithmetic:
-//   x = rescale((a - z_a) << 20, m_a) + rescale((b - z_b) << 20, m_b);  out = clamp(z_o + rescale(x, m_o))
-// (a - z_a) fits int16 (SSUBL), the shifted value int32 (|255 << 20| < 2^31), and the sum of the two
-// rescaled halves stays below 2^29, so no step can wrap.
+// add_armv7.cpp). Per lane, exactly the ref arithmetic (QAddParams in op_params.h):
+//   acc = (a - z_a) * m_a + (b - z_b) * m_b;  out = clamp(z_o + rounding_shift_right(acc, shift))
+// (a - z_a) fits int16 (SSUBL) and the multipliers are 15-bit, so SMULL/SMLAL by scalar give acc
+// exactly (|acc| < 2^24); SRSHL by -shift rounds ties up like the ref; the narrowing saturates in
+// steps whose composition equals the ref's one clamp (the clamp bounds lie inside int8).
 #pragma once
 #include <cstddef>
 
@@ -17,30 +18,27 @@ namespace {
 struct AddConsts {
   int8x8_t za, zb, lo, hi;
   int16x8_t zo;
-  int32x4_t ma, la, ra, mb, lb, rb, mo, lo_s, ro;
+  int16_t ma, mb;
+  int32x4_t right_shift;
   explicit AddConsts(const QAddParams& p)
       : za(vdup_n_s8(static_cast<int8_t>(p.a_zero_point))),
         zb(vdup_n_s8(static_cast<int8_t>(p.b_zero_point))),
         lo(vdup_n_s8(static_cast<int8_t>(p.clamp_min))),
         hi(vdup_n_s8(static_cast<int8_t>(p.clamp_max))),
         zo(vdupq_n_s16(static_cast<int16_t>(p.output_zero_point))),
-        ma(vdupq_n_s32(p.a_multiplier)), la(vdupq_n_s32(p.a_shift > 0 ? p.a_shift : 0)),
-        ra(vdupq_n_s32(p.a_shift < 0 ? p.a_shift : 0)), mb(vdupq_n_s32(p.b_multiplier)),
-        lb(vdupq_n_s32(p.b_shift > 0 ? p.b_shift : 0)), rb(vdupq_n_s32(p.b_shift < 0 ? p.b_shift : 0)),
-        mo(vdupq_n_s32(p.output_multiplier)), lo_s(vdupq_n_s32(p.output_shift > 0 ? p.output_shift : 0)),
-        ro(vdupq_n_s32(p.output_shift < 0 ? p.output_shift : 0)) {}
+        ma(static_cast<int16_t>(p.a_multiplier)),
+        mb(static_cast<int16_t>(p.b_multiplier)),
+        right_shift(vdupq_n_s32(-p.shift)) {}
 };
 
 // 8 elements.
 inline int8x8_t add8(const AddConsts& k, int8x8_t a, int8x8_t b) {
   const int16x8_t da = vsubl_s8(a, k.za), db = vsubl_s8(b, k.zb);
-  int32x4_t xa_lo = dw_rescale(vshlq_n_s32(vmovl_s16(vget_low_s16(da)), kAddLeftShift), k.ma, k.la, k.ra);
-  int32x4_t xa_hi = dw_rescale(vshlq_n_s32(vmovl_s16(vget_high_s16(da)), kAddLeftShift), k.ma, k.la, k.ra);
-  const int32x4_t xb_lo = dw_rescale(vshlq_n_s32(vmovl_s16(vget_low_s16(db)), kAddLeftShift), k.mb, k.lb, k.rb);
-  const int32x4_t xb_hi = dw_rescale(vshlq_n_s32(vmovl_s16(vget_high_s16(db)), kAddLeftShift), k.mb, k.lb, k.rb);
-  xa_lo = dw_rescale(vaddq_s32(xa_lo, xb_lo), k.mo, k.lo_s, k.ro);
-  xa_hi = dw_rescale(vaddq_s32(xa_hi, xb_hi), k.mo, k.lo_s, k.ro);
-  return dw_narrow(xa_lo, xa_hi, k.zo, k.lo, k.hi);
+  int32x4_t lo = vmull_n_s16(vget_low_s16(da), k.ma);
+  int32x4_t hi = vmull_n_s16(vget_high_s16(da), k.ma);
+  lo = vmlal_n_s16(lo, vget_low_s16(db), k.mb);
+  hi = vmlal_n_s16(hi, vget_high_s16(db), k.mb);
+  return dw_narrow(vrshlq_s32(lo, k.right_shift), vrshlq_s32(hi, k.right_shift), k.zo, k.lo, k.hi);
 }
 
 inline void add_impl(const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* out, size_t n) {
