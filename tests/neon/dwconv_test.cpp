@@ -189,6 +189,29 @@ TEST(NeonDwconv, MobileNetLikeInteriorAndBorders) {
   }
 }
 
+// Rows long enough that the dotprod 3x3 kernels split the image into bands of 2 and 4 output rows
+// (about 32 KiB of input each), with a channel tail, odd row counts and asymmetric padding.
+TEST(NeonDwconv, WideRowsRunInBands) {
+  std::mt19937 rng(11);
+  for (int s : {1, 2})
+    for (auto [w, ch] : {std::pair{40, 523}, std::pair{24, 300}}) {
+      DwCase c;
+      ConvGeometry& g = c.g;
+      g.batch = 2;
+      g.in_h = 11;
+      g.in_w = w;
+      g.in_c = g.out_c = g.groups = ch;
+      g.kernel_h = g.kernel_w = 3;
+      g.stride_h = g.stride_w = s;
+      g.pad_top = s;
+      g.pad_left = 2 - s;
+      g.out_h = ConvGeometry::out_extent(g.in_h, 3, s, 1, g.pad_top + 1);
+      g.out_w = ConvGeometry::out_extent(g.in_w, 3, s, 1, g.pad_left + 2);
+      SCOPED_TRACE(describe(g));
+      check_case(c, rng);
+    }
+}
+
 TEST(NeonDwconv, WeightZeroPointMinus128) {
   std::mt19937 rng(10);
   for (int s : {1, 2})
