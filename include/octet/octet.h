@@ -100,12 +100,18 @@ struct MemoryInfo {
   size_t scratch_bytes = 0;      // largest kernel scratch (inside the arena)
   size_t repacked_bytes = 0;     // constant data repacked for this CPU's kernels
   size_t constant_bytes = 0;     // constant data read from the file (not copied)
+  int repacked_operators = 0;    // operators whose weights were copied (repacked) at creation
 };
 
 struct OpProfile {
   std::string name;
   std::string type;
   std::string kernel;     // kernel bound at creation
+  // Conv / FC weights: "file" (the kernel reads the model file's buffer in place) or "repacked"
+  // (copied into the interpreter at creation because the file holds another layout; see the
+  // qconvert --pack option); empty for operators without weights.
+  std::string weights;
+  size_t repacked_bytes = 0;  // size of that copy
   double seconds = 0;     // accumulated over the runs since reset_profile()
   uint64_t macs = 0;      // per run
   double macs_per_second = 0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Zoo end to end: every selected zoo network is converted with qconvert (4 synthetic PNG
-# calibration images) and run with octet-bench on the host ref path, aarch64 under qemu
+# calibration images; weights packed for dotprod, qconvert's default, so the other paths exercise
+# the load-time repacking) and run with octet-bench on the host ref path, aarch64 under qemu
 # cortex-a53 (ARMv8.0 path) and neoverse-n1 (dotprod path), armv7 under cortex-a15, and the host
 # NEON-through-SIMDe path; the host paths also with 3 threads. Every run's output bytes (FNV-1a 64
 # hash printed by octet-bench) must be identical to the host ref single-thread run's, and each run
@@ -91,6 +92,18 @@ for net in "${nets[@]}"; do
   check "$net.a53-v80-t1" v80 $A64 -cpu cortex-a53 "$BENCH_A64" "$model" --threads 1
   check "$net.n1-dotprod-t1" dotprod $A64 -cpu neoverse-n1 "$BENCH_A64" "$model" --threads 1
   check "$net.a15-armv7-t1" armv7 $A32 "$BENCH_A32" "$model" --threads 1
+  # qconvert packs for dotprod by default: that path reads every weight from the file in place;
+  # the ARMv8.0 path repacks the GEMM weights once at load (the file still runs everywhere).
+  if grep -qE "^operators with weights: [1-9][0-9]* read from the file, 0 repacked" "$WORK/out/$net.n1-dotprod-t1.log"; then
+    ok "$net: dotprod path loads the --pack dotprod file with no repacking"
+  else
+    bad "$net: dotprod path repacked weights: $(grep '^operators with weights' "$WORK/out/$net.n1-dotprod-t1.log")"
+  fi
+  if grep -qE "^operators with weights: [0-9]+ read from the file, [1-9][0-9]* repacked" "$WORK/out/$net.a53-v80-t1.log"; then
+    ok "$net: v80 path repacks the dotprod-packed GEMM weights at load"
+  else
+    bad "$net: v80 path: $(grep '^operators with weights' "$WORK/out/$net.a53-v80-t1.log")"
+  fi
 done
 
 # octet-bench's own report on the first converted network: JSON parses, one profile row per
@@ -108,6 +121,8 @@ assert set(r["counters_per_run"]) == {"instructions", "cycles", "l1d_refills", "
 lat = r["latency_ms"]
 assert 0 < lat["min"] <= lat["median"] <= lat["p90"] <= lat["max"] and r["fps"] > 0 and r["peak_rss_kib"] > 0
 assert r["arena_bytes"] >= r["arena_lower_bound_bytes"] > 0 and r["weight_bytes"] > 0
+assert all(l["weights"] in ("file", "repacked", "") for l in r["layers"])
+assert sum(l["weights"] == "repacked" for l in r["layers"]) == r["repacked_operators"]
 PY
   then ok "octet-bench --profile --perf --json report"; else bad "octet-bench JSON report: $(head -c 300 "$WORK/out/report.json")"; fi
 else

@@ -34,6 +34,12 @@ struct BoundOp {
   void* out = nullptr;
   int in_stride = 0, out_stride = 0;
 
+  // Where the weights of a conv / FC come from: the file's buffer, read in place, or a copy made
+  // at creation (packed, repacked or unpacked for this ISA's kernel), weight_copy_bytes long.
+  enum class Weights { kNone, kFile, kCopied };
+  Weights weights = Weights::kNone;
+  size_t weight_copy_bytes = 0;
+
   QConvParams conv;               // conv / fully connected
   const void* packed = nullptr;   // packed weights for NEON kernels
   int isa = 0;                    // kernel path for NEON run functions

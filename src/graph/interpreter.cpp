@@ -69,6 +69,14 @@ void run_part(void* p, int part, int parts) {
   if (begin < end) c.op->run(*c.op, begin, end, c.op->scratch + part * c.op->scratch_per_part);
 }
 
+const char* weights_source(const BoundOp& op) {
+  switch (op.weights) {
+    case BoundOp::Weights::kFile: return "file";
+    case BoundOp::Weights::kCopied: return "repacked";
+    default: return "";
+  }
+}
+
 // Splitting a small operator costs more than it saves; results are the same either way.
 constexpr uint64_t kMinCostPerPart = 16384;
 
@@ -362,6 +370,7 @@ MemoryInfo Interpreter::memory_info() const {
   mi.scratch_bytes = impl_->scratch_bytes;
   mi.repacked_bytes = impl_->repacked_bytes;
   mi.constant_bytes = impl_->constant_bytes;
+  for (const BoundOp& op : impl_->ops) mi.repacked_operators += op.weights == BoundOp::Weights::kCopied;
   return mi;
 }
 
@@ -375,6 +384,8 @@ std::vector<OpProfile> Interpreter::profile() const {
     p.name = op.name;
     p.type = op.type;
     p.kernel = op.kernel;
+    p.weights = weights_source(op);
+    p.repacked_bytes = op.weight_copy_bytes;
     p.seconds = impl_->seconds[i];
     p.macs = op.macs;
     p.runs = impl_->runs;
@@ -395,10 +406,16 @@ std::string Interpreter::describe() const {
   const MemoryInfo mi = memory_info();
   os << "isa " << isa_name(impl_->isa) << ", " << impl_->options.num_threads << " thread(s), arena "
      << mi.arena_bytes << " bytes (lower bound " << mi.lower_bound_bytes << "), constants "
-     << mi.constant_bytes << " bytes, repacked " << mi.repacked_bytes << " bytes\n";
+     << mi.constant_bytes << " bytes, repacked " << mi.repacked_bytes << " bytes ("
+     << mi.repacked_operators << " operator(s))\n";
   os << impl_->log;
-  for (size_t i = 0; i < impl_->ops.size(); ++i)
-    os << "  " << i << " " << impl_->ops[i].type << " '" << impl_->ops[i].name << "': " << impl_->ops[i].kernel << "\n";
+  for (size_t i = 0; i < impl_->ops.size(); ++i) {
+    const BoundOp& op = impl_->ops[i];
+    os << "  " << i << " " << op.type << " '" << op.name << "': " << op.kernel;
+    if (op.weights == BoundOp::Weights::kFile) os << " [weights: file]";
+    if (op.weights == BoundOp::Weights::kCopied) os << " [weights: repacked, " << op.weight_copy_bytes << " bytes]";
+    os << "\n";
+  }
   return os.str();
 }
 

@@ -9,6 +9,7 @@
 #include "graph/model_format.h"
 #include "graph/octet_model_generated.h"
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/dwconv.h"
 #include "kernels/op_params.h"
 #include "quant/op_quant.h"
 
@@ -92,6 +93,31 @@ struct ModelBuilder::Impl {
     return add_constant(name, std::move(shape), DType::kInt8, w, fb::Layout::OHWI_I8, scales, zps);
   }
 
+  // Depthwise weights in the NEON depthwise packing (bias with z_a folded, multipliers, weights
+  // minus z_c) when the target is a NEON path, else raw OHWI.
+  int add_dw_weights(const std::string& name, std::vector<int> shape, const ConvGeometry& g,
+                     int32_t input_zero_point, const std::vector<int8_t>& w,
+                     const std::vector<float>& scales, const std::vector<int32_t>& zps,
+                     const std::vector<int32_t>& bias_folded, const std::vector<int32_t>& mult,
+                     const std::vector<int32_t>& shift) {
+    const bool neon_target = gemm_isa == Isa::kV80 || gemm_isa == Isa::kDotprod || gemm_isa == Isa::kArmv7;
+    if (neon_target && neon::dwconv_supported(g)) {
+      QConvParams p;
+      p.geom = g;
+      p.input_zero_point = input_zero_point;
+      p.weights = w.data();
+      p.weight_zero_points = zps.data();
+      p.bias_folded = bias_folded.data();
+      p.requant.multiplier = mult.data();
+      p.requant.shift = shift.data();
+      std::vector<uint8_t> packed(neon::dwconv_packed_size(g));
+      if (!packed.empty() && neon::dwconv_pack(p, packed.data()))
+        return add_constant(name, std::move(shape), DType::kInt8, packed, fb::Layout::DW_C8I16,
+                            scales, zps);
+    }
+    return add_constant(name, std::move(shape), DType::kInt8, w, fb::Layout::OHWI_I8, scales, zps);
+  }
+
   bool valid(int t) const { return t >= 0 && t < static_cast<int>(tensors.size()); }
   std::string auto_name(const std::string& name, const char* op) {
     return name.empty() ? std::string(op) + "_" + std::to_string(counter++) : name;
@@ -155,7 +181,7 @@ int ModelBuilder::fail(const std::string& message) {
 }
 
 void ModelBuilder::set_description(std::string text) { impl_->description = std::move(text); }
-void ModelBuilder::set_gemm_layout(Isa isa) { impl_->gemm_isa = isa; }
+void ModelBuilder::set_pack_target(Isa isa) { impl_->gemm_isa = isa; }
 
 std::vector<int> ModelBuilder::shape(int t) const {
   return impl_->valid(t) ? impl_->tensors[t].shape : std::vector<int>{};
@@ -290,8 +316,12 @@ int ModelBuilder::conv2d(int input, const Conv2DArgs& a, QuantParams out_q, cons
   g.dilation_h = a.dilation_h; g.dilation_w = a.dilation_w;
   g.pad_top = a.pad_top; g.pad_left = a.pad_left;
   g.groups = a.groups;
-  int w = m.add_weights(name + "/weights", {a.out_channels, a.kernel_h, a.kernel_w, C / a.groups}, g,
-                        a.weights, scales, zps, bias_folded, mult, shift);
+  std::vector<int> wshape{a.out_channels, a.kernel_h, a.kernel_w, C / a.groups};
+  int w = g.is_depthwise()
+              ? m.add_dw_weights(name + "/weights", wshape, g, in_q.zero_point, a.weights, scales,
+                                 zps, bias_folded, mult, shift)
+              : m.add_weights(name + "/weights", wshape, g, a.weights, scales, zps, bias_folded,
+                              mult, shift);
   int b = m.add_constant(name + "/bias_folded", {a.out_channels}, DType::kInt32, bias_folded,
                          fb::Layout::RAW);
   int out = m.add_activation(name, {N, oh, ow, a.out_channels}, out_q);

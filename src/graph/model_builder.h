@@ -71,11 +71,14 @@ class ModelBuilder {
   ~ModelBuilder();
 
   void set_description(std::string text);
-  // Store conv (groups == 1) and fully-connected weights in the packed layout of this ISA's GEMM
-  // kernel, so that loading on such a CPU needs no repacking (kRef / kAuto: raw OHWI, the
-  // default). Other CPUs repack once when their interpreter is created. Applies to the ops
-  // added after the call.
-  void set_gemm_layout(Isa isa);
+  // Store the weights in the layouts the kernels of this ISA read, so that loading on such a CPU
+  // is zero-copy (qconvert --pack): conv (groups == 1) and fully-connected weights in its GEMM
+  // packing, depthwise weights in the NEON depthwise packing (DW_C8I16, shared by v80, dotprod
+  // and armv7). kRef / kAuto / kI8mm: raw OHWI, the default. Other CPUs repack once when their
+  // interpreter is created (the ref path unpacks depthwise weights). Applies to the ops added
+  // after the call.
+  void set_pack_target(Isa isa);
+  void set_gemm_layout(Isa isa) { set_pack_target(isa); }  // former name
 
   // Graph inputs. int8 needs its quantization; uint8 (an image the model normalizes with a
   // quantize op) and float need none.

@@ -7,10 +7,16 @@
 
 #include "graph/model_format.h"
 #include "graph/model_impl.h"
+#include "graph/dw_weights.h"
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/dwconv.h"
 #include "kernels/op_params.h"
 
 namespace octet::graph {
+
+// Layout ids are one namespace shared by the file and the kernels.
+static_assert(static_cast<int>(fb::Layout::DW_C8I16) == neon::kDwconvLayoutC8I16,
+              "fb::Layout::DW_C8I16 must equal the NEON depthwise layout id");
 
 size_t dtype_size(DType d) {
   switch (d) {
@@ -117,6 +123,10 @@ struct Checker {
           if (d.dtype != DType::kInt8 || b->size() < sizeof(neon::PackedHeader))
             return fail(w + ": packed buffer too small or not int8");
           break;  // the operator checks it against its geometry
+        case fb::Layout::DW_C8I16:
+          if (d.dtype != DType::kInt8 || b->size() < 16)
+            return fail(w + ": depthwise packed buffer too small or not int8");
+          break;  // the operator checks it against its geometry
         default:
           return fail(w + ": unknown buffer layout " + std::to_string(static_cast<int>(d.layout)));
       }
@@ -177,12 +187,17 @@ struct Checker {
   // Conv / FC weights: raw OHWI, or a GEMM packing whose header and size match the geometry.
   bool check_weight_layout(const std::string& w, const TensorDesc& wt, const ConvGeometry& g) {
     if (wt.layout == fb::Layout::OHWI_I8) return true;
+    if (wt.layout == fb::Layout::DW_C8I16) {
+      std::string why;
+      if (!dw_packed_valid(g, wt.data, wt.data_size, &why)) return fail(w + ": weights '" + wt.name + "': " + why);
+      return true;
+    }
     if (wt.layout != fb::Layout::GEMM_N4K16 && wt.layout != fb::Layout::GEMM_N16K4)
       return fail(w + ": weights layout " + std::to_string(static_cast<int>(wt.layout)) + " not supported here");
     if (g.groups != 1) return fail(w + ": packed GEMM weights on a grouped convolution");
     if (!neon::conv_supported(g) || !neon::packed_valid(g, wt.data, wt.data_size) ||
         static_cast<int>(neon::packed_layout(wt.data)) != static_cast<int>(wt.layout))
-      return fail(w + ": packed weights do not match the layout id and geometry (bad header or size)");
+      return fail(w + ": weights '" + wt.name + "': packed weights do not match the layout id and geometry (bad header or size)");
     return true;
   }
   bool is_int8(int t) const { return m->tensors[t].dtype == DType::kInt8; }

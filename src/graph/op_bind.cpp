@@ -5,6 +5,7 @@
 #include <new>
 
 #include "graph/bound_op.h"
+#include "graph/dw_weights.h"
 #include "kernels/neon/add.h"
 #include "kernels/neon/conv_gemm.h"
 #include "kernels/neon/dwconv.h"
@@ -288,6 +289,14 @@ uint8_t* owned_aligned(BindContext& ctx, size_t size) {
   return aligned;
 }
 
+// Records a weight copy of `size` bytes made for operator b (memory info, per-op report, log).
+void note_copy(BindContext& ctx, BoundOp* b, size_t size, const std::string& log_line) {
+  *ctx.repacked_bytes += size;
+  b->weights = BoundOp::Weights::kCopied;
+  b->weight_copy_bytes += size;
+  *ctx.log += log_line;
+}
+
 // Weights stored packed in the file, bound to a kernel that wants another layout: repack once
 // (into interpreter-owned memory). For the ref kernel the target is the "ohwi" packing, whose
 // arrays QConvParams then points at: header, bias[N], z_c[N], multiplier[N], shift[N], w[N][K].
@@ -300,9 +309,9 @@ bool repack_file_weights(BindContext& ctx, const OpDesc& op, const ConvGeometry&
     *error = "operator '" + op.name + "': cannot repack its weights to " + neon::layout_name(want);
     return false;
   }
-  *ctx.repacked_bytes += size;
-  *ctx.log += "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> " +
-              neon::layout_name(want) + " (" + std::to_string(size) + " bytes)\n";
+  note_copy(ctx, b, size,
+            "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> " +
+                neon::layout_name(want) + " (" + std::to_string(size) + " bytes)\n");
   if (want == neon::WeightLayout::ohwi) {
     const int n = g.out_c;
     const auto* arrays = reinterpret_cast<const int32_t*>(dst + sizeof(neon::PackedHeader));
@@ -311,7 +320,6 @@ bool repack_file_weights(BindContext& ctx, const OpDesc& op, const ConvGeometry&
     b->conv.requant.multiplier = arrays + 2 * n;
     b->conv.requant.shift = arrays + 3 * n;
     b->conv.weights = reinterpret_cast<const int8_t*>(arrays + 4 * n);
-    b->kernel += " (weights repacked to ohwi)";
   } else {
     b->packed = dst;
   }
@@ -329,7 +337,6 @@ bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, Bo
   b->kernel = std::string("neon ") + neon::isa_name(n) + " gemm " + neon::layout_name(layout);
   if (static_cast<int>(wt.layout) == static_cast<int>(layout)) {
     b->packed = wt.data;
-    b->kernel += " (file layout, no repack)";
     return true;
   }
   if (wt.layout != fb::Layout::OHWI_I8) return repack_file_weights(ctx, op, g, layout, b, error);
@@ -350,10 +357,43 @@ bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, Bo
     *error = "operator '" + op.name + "': weights cannot be packed for " + neon::isa_name(n);
     return false;
   }
-  *ctx.repacked_bytes += size;
-  *ctx.log += "repacked '" + op.name + "' weights OHWI_I8 -> " + neon::layout_name(layout) + " (" +
-              std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n";
+  note_copy(ctx, b, size,
+            "repacked '" + op.name + "' weights OHWI_I8 -> " + neon::layout_name(layout) + " (" +
+                std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n");
   b->packed = aligned;
+  return true;
+}
+
+void bind_dwconv_kernel(neon::Isa n, const void* packed, BoundOp* b) {
+  static const char* const kKernelNames[] = {"3x3 stride 1", "3x3 stride 2", "general"};
+  b->packed = packed;
+  b->isa = static_cast<int>(n);
+  b->run = run_dwconv_neon;
+  b->kernel = std::string("neon ") + neon::isa_name(n) + " depthwise " +
+              kKernelNames[static_cast<int>(neon::dwconv_kernel_for(b->conv.geom))];
+}
+
+// Depthwise weights stored packed (DW_C8I16, checked against the geometry at load): the NEON
+// depthwise kernels read the file's buffer in place; the ref kernel gets raw OHWI weights,
+// unpacked once here (w = stored + z_c), the bias, multipliers and shifts being the operator's own.
+bool bind_packed_dwconv(BindContext& ctx, const OpDesc& op, neon::Isa n, BoundOp* b,
+                        std::string* error) {
+  const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
+  if (n != neon::Isa::ref) {
+    bind_dwconv_kernel(n, wt.data, b);
+    return true;
+  }
+  const ConvGeometry& g = b->conv.geom;
+  const size_t size = static_cast<size_t>(g.out_c) * g.kernel_h * g.kernel_w;
+  auto* w = reinterpret_cast<int8_t*>(owned_aligned(ctx, size));
+  if (!dw_unpack_ohwi(g, wt.data, b->conv.weight_zero_points, w)) {
+    *error = "operator '" + op.name + "': depthwise packed weights hold values outside [-127, 127]";
+    return false;
+  }
+  b->conv.weights = w;
+  note_copy(ctx, b, size,
+            "unpacked '" + op.name + "' weights DW_C8I16 -> OHWI_I8 (" + std::to_string(size) +
+                " bytes) for ref\n");
   return true;
 }
 
@@ -374,15 +414,10 @@ bool pack_for_dwconv(BindContext& ctx, const OpDesc& op, neon::Isa n, BoundOp* b
     *error = "operator '" + op.name + "': depthwise weights cannot be packed for " + neon::isa_name(n);
     return false;
   }
-  *ctx.repacked_bytes += size;
-  *ctx.log += "repacked '" + op.name + "' weights OHWI_I8 -> dw_c8i16 (" + std::to_string(size) +
-              " bytes) for " + neon::isa_name(n) + "\n";
-  static const char* const kKernelNames[] = {"3x3 stride 1", "3x3 stride 2", "general"};
-  b->packed = aligned;
-  b->isa = static_cast<int>(n);
-  b->run = run_dwconv_neon;
-  b->kernel = std::string("neon ") + neon::isa_name(n) + " depthwise " +
-              kKernelNames[static_cast<int>(neon::dwconv_kernel_for(g))];
+  note_copy(ctx, b, size,
+            "repacked '" + op.name + "' weights OHWI_I8 -> dw_c8i16 (" + std::to_string(size) +
+                " bytes) for " + neon::isa_name(n) + "\n");
+  bind_dwconv_kernel(n, aligned, b);
   return true;
 }
 }  // namespace
@@ -425,6 +460,7 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       g.groups = p->groups();
       b->macs = out_elems * static_cast<uint64_t>(g.kernel_elements());
       b->cost = b->macs;
+      b->weights = BoundOp::Weights::kFile;  // until a copy is made
       ConvGeometry ng;
       if (uses_neon_gemm(m, op, ctx.isa, &ng)) {
         if (!pack_for_neon(ctx, op, ng, b, error)) return false;
@@ -435,11 +471,13 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->run = run_conv_ref;
       b->work = g.batch * g.out_h;
       b->kernel = g.is_depthwise() ? "ref depthwise conv" : "ref conv";
+      const neon::Isa dw = simple_op_path(ctx.isa);
+      if (m.tensors[op.inputs[1]].layout == fb::Layout::DW_C8I16)
+        return bind_packed_dwconv(ctx, op, dw, b, error);
       if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8 &&
           !repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error))
         return false;
       // Depthwise: the NEON kernel packs from the OHWI arrays b->conv now points at.
-      const neon::Isa dw = simple_op_path(ctx.isa);
       if (g.is_depthwise() && dw != neon::Isa::ref && neon::dwconv_supported(g))
         return pack_for_dwconv(ctx, op, dw, b, error);
       return true;
@@ -454,6 +492,7 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       g.out_c = out.shape[1];
       b->macs = static_cast<uint64_t>(g.batch) * g.out_c * g.in_c;
       b->cost = b->macs;
+      b->weights = BoundOp::Weights::kFile;  // until a copy is made
       ConvGeometry ng;
       if (uses_neon_gemm(m, op, ctx.isa, &ng)) {
         if (!pack_for_neon(ctx, op, ng, b, error)) return false;

@@ -154,7 +154,8 @@ TEST(ConvertCli, HelpAndBadArguments) {
   const char* help[] = {"qconvert", "--help"};
   EXPECT_EQ(qconvert_main(2, help), 0);
   for (const char* opt : {"--weights", "--range", "--bias-correction", "--size", "--mean", "--std",
-                          "--scale", "--bgr", "--calib-count", "--eval", "--report"})
+                          "--scale", "--bgr", "--calib-count", "--eval", "--report", "--pack",
+                          "dotprod", "v80", "armv7", "raw", "Cortex-A53"})
     EXPECT_NE(std::string(qconvert_usage()).find(opt), std::string::npos) << opt;
   const char* no_calib[] = {"qconvert", "m.onnx", "-o", "out"};
   EXPECT_EQ(qconvert_main(4, no_calib), 2);
@@ -162,6 +163,17 @@ TEST(ConvertCli, HelpAndBadArguments) {
   EXPECT_EQ(qconvert_main(8, bad_range), 2);
   const char* both[] = {"qconvert", "m.onnx", "-o", "o", "--calib", "d", "--scale", "0.1", "--mean", "1,2,3"};
   EXPECT_EQ(qconvert_main(10, both), 2);
+  const char* bad_pack[] = {"qconvert", "m.onnx", "-o", "o", "--calib", "d", "--pack", "a53"};
+  EXPECT_EQ(qconvert_main(8, bad_pack), 2);
+  for (auto [name, isa] : {std::pair<const char*, Isa>{"dotprod", Isa::kDotprod}, {"v80", Isa::kV80},
+                           {"armv7", Isa::kArmv7}, {"raw", Isa::kRef}}) {
+    ConvertOptions p;
+    bool hp;
+    std::string ep;
+    const char* args[] = {"qconvert", "in.onnx", "-o", "out", "--calib", "c", "--pack", name};
+    ASSERT_TRUE(parse_qconvert_args(8, args, &p, &hp, &ep)) << ep;
+    EXPECT_EQ(p.pack, isa) << name;
+  }
   const char* not_onnx[] = {"qconvert", "/nonexistent.onnx", "-o", "o", "--calib", "d"};
   EXPECT_EQ(qconvert_main(6, not_onnx), 1);
   ConvertOptions o;
@@ -171,6 +183,7 @@ TEST(ConvertCli, HelpAndBadArguments) {
                         "--weights", "symmetric", "--range", "mse", "--bias-correction", "--size",
                         "32,24", "--mean", "1,2,3", "--std", "4,5,6", "--bgr"};
   ASSERT_TRUE(parse_qconvert_args(20, full, &o, &h, &e)) << e;
+  EXPECT_EQ(o.pack, Isa::kDotprod);  // the default
   EXPECT_EQ(o.calib_count, 5);
   EXPECT_EQ(o.weights, WeightScheme::kSymmetric);
   EXPECT_EQ(o.range, RangeMethod::kMse);

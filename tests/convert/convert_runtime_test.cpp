@@ -1,6 +1,7 @@
 // Converted test graphs written through the ModelBuilder, loaded by the runtime and run by its
 // Interpreter on the reference kernels: output identical to the converter's int8 simulation.
 #include "convert_test_util.h"
+#include "quant/converter/converter.h"
 #include "quant/converter/model_writer.h"
 #include "quant/converter/onnx_import.h"
 #include "quant/converter/runtime_check.h"
@@ -19,15 +20,30 @@ TEST_P(RuntimeTest, InterpreterMatchesSimulation) {
   o.calib = test::write_raw_samples(dir, "calib.raw", probe.tensors[probe.input].elements(), 8, 11);
   o.progress = false;
   const Converted c = convert_model(o);
-  const std::string file = dir + "/model.octet";
-  write_model_file(c.graph, c.quantized, o.norm, false, "test", file);
   const Tensor& in = c.graph.tensors[c.graph.input];
   SampleSource samples(o.calib, c.graph.input_is_image ? in.shape[1] : 0,
                        c.graph.input_is_image ? in.shape[2] : 0, in.channels(), o.norm, 0);
-  const RuntimeCheck r = check_model_file(file, c.graph, c.quantized, samples, o.norm, 8);
-  EXPECT_EQ(r.samples, 8u);
-  EXPECT_EQ(r.max_lsb_diff, 0);
-  EXPECT_LE(r.max_float_diff, 1e-6);
+  // Every --pack target, run on the ref kernels (which repack / unpack the packed weights) and on
+  // the kernels the file is packed for (through SIMDe on x86 hosts).
+  for (Isa pack : {Isa::kRef, Isa::kDotprod, Isa::kV80, Isa::kArmv7}) {
+    const std::string file = dir + "/model_" + pack_target_name(pack) + ".octet";
+    write_model_file(c.graph, c.quantized, o.norm, false, "test", file, pack);
+    for (Isa isa : {Isa::kRef, pack}) {
+      if (pack == Isa::kRef && isa != Isa::kRef) continue;
+      InterpreterOptions probe;
+      probe.isa = isa;
+      std::shared_ptr<const Model> m;
+      std::unique_ptr<Interpreter> it;
+      if (!Model::load_file(file, &m).ok() || !Interpreter::create(m, probe, &it).ok()) {
+        EXPECT_NE(isa, Isa::kRef) << file;  // only a path this CPU lacks may be missing
+        continue;
+      }
+      const RuntimeCheck r = check_model_file(file, c.graph, c.quantized, samples, o.norm, 8, isa);
+      EXPECT_EQ(r.samples, 8u) << file << " on " << isa_name(isa);
+      EXPECT_EQ(r.max_lsb_diff, 0) << file << " on " << isa_name(isa);
+      EXPECT_LE(r.max_float_diff, 1e-6) << file << " on " << isa_name(isa);
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <sstream>
 
 #include "graph/bound_op.h"
@@ -601,20 +602,116 @@ TEST(Interpreter, PackedWeightsInTheFileRunOnEveryIsa) {
       ++ran;
       EXPECT_EQ(0, std::memcmp(out.data(), expected.data(), 12 * sizeof(float))) << isa_name(isa);
       if (neon::layout_for(graph::to_neon(isa)) == neon::layout_for(graph::to_neon(layout_isa))) {
-        EXPECT_NE(desc.find("file layout, no repack"), std::string::npos) << desc;
-        // No GEMM weights copied: only the depthwise weights are packed (the file format has
-        // no layout for them yet).
-        std::istringstream lines(desc);
-        for (std::string line; std::getline(lines, line);) {
-          if (line.rfind("repacked '", 0) == 0) {
-            EXPECT_NE(line.find("-> dw_c8i16"), std::string::npos) << desc;
-          }
-        }
+        // Nothing copied: GEMM and depthwise weights are read from the file.
+        EXPECT_NE(desc.find("repacked 0 bytes (0 operator(s))"), std::string::npos) << desc;
+        EXPECT_EQ(desc.find("[weights: repacked"), std::string::npos) << desc;
+        EXPECT_NE(desc.find("'dw1': neon"), std::string::npos) << desc;
       } else {
         EXPECT_NE(desc.find("repacked 'pw1' weights GEMM_"), std::string::npos) << desc;
       }
     }
     EXPECT_GE(ran, 1);
+  }
+}
+
+// A model with every depthwise flavour (3x3 stride 1 / 2, general: 5x3 dilated, channel
+// multiplier 2, out_c not a multiple of 8) and extreme weight zero points.
+graph::ModelBuilder depthwise_zoo(Isa pack) {
+  std::mt19937 rng(23);
+  graph::ModelBuilder b;
+  b.set_pack_target(pack);
+  int x = b.add_input("x", {2, 11, 13, 5}, DType::kInt8, {0.05f, 3});
+  graph::Conv2DArgs a = testing::random_conv(rng, 5, 10, 3, 2, 0, 5, false);
+  a.kernel_h = 5;
+  a.dilation_h = a.dilation_w = 2;
+  a.pad_top = 3; a.pad_left = 1; a.pad_bottom = 2; a.pad_right = 2;
+  a.weights = testing::random_weights(rng, 10 * 5 * 3);
+  a.weight_zero_points[0] = 127;
+  a.weight_zero_points[1] = -127;
+  x = b.conv2d(x, a, {0.1f, -5}, "dw_general");
+  x = b.conv2d(x, testing::random_conv(rng, 10, 10, 3, 1, 1, 10), {0.05f, -128}, "dw_s1");
+  x = b.conv2d(x, testing::random_conv(rng, 10, 10, 3, 2, 1, 10), {0.05f, -128}, "dw_s2");
+  x = b.conv2d(x, testing::random_conv(rng, 10, 12, 1, 1, 0), {0.08f, 1}, "pw");
+  b.mark_output(x);
+  return b;
+}
+
+// qconvert --pack / ModelBuilder::set_pack_target: on the CPU the file is packed for, no
+// operator repacks and the interpreter holds no copy of any weight; on every other path the file
+// runs too (repacked or unpacked once) and every path gives the bytes of the raw-layout file.
+TEST(Interpreter, PackTargetLoadsWithoutCopies) {
+  struct Case {
+    const char* name;
+    std::function<graph::ModelBuilder(Isa)> make;
+    size_t in_bytes;
+  };
+  const Case cases[] = {
+      {"mobilenet", [](Isa p) { return testing::mobilenet_v1(24, 0.25f, 12, 4, p); }, 24 * 24 * 3},
+      {"depthwise", depthwise_zoo, 2 * 11 * 13 * 5},
+  };
+  for (const Case& c : cases) {
+    auto output = [&](const std::vector<uint8_t>& bytes, Isa isa, std::unique_ptr<Interpreter>* keep,
+                      std::vector<int8_t>* out) {
+      std::shared_ptr<const Model> m;
+      Status st = Model::load_buffer(bytes.data(), bytes.size(), &m);
+      EXPECT_TRUE(st.ok()) << st.message();
+      if (!st.ok()) return false;
+      InterpreterOptions o;
+      o.isa = isa;
+      if (!Interpreter::create(m, o, keep).ok()) return false;
+      Interpreter& it = **keep;
+      std::vector<uint8_t> in(c.in_bytes);
+      for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<uint8_t>(i * 37 + 11);
+      void* dst = it.input_data(0);
+      std::memcpy(dst, in.data(), in.size());
+      EXPECT_TRUE(it.run().ok());
+      const TensorInfo oi = m->output_info(0);
+      out->resize(oi.bytes);
+      std::memcpy(out->data(), it.output_data(0), oi.bytes);
+      return true;
+    };
+    std::vector<uint8_t> raw;
+    ASSERT_TRUE(c.make(Isa::kRef).finish(&raw).ok());
+    std::vector<int8_t> expected;
+    std::unique_ptr<Interpreter> it;
+    ASSERT_TRUE(output(raw, Isa::kRef, &it, &expected));
+    for (Isa target : {Isa::kDotprod, Isa::kV80, Isa::kArmv7}) {
+      std::vector<uint8_t> bytes;
+      {
+        graph::ModelBuilder mb = c.make(target);
+        ASSERT_TRUE(mb.finish(&bytes).ok()) << mb.error().message();
+      }
+      for (Isa isa : {Isa::kRef, Isa::kV80, Isa::kDotprod, Isa::kArmv7}) {
+        std::vector<int8_t> out;
+        if (!output(bytes, isa, &it, &out)) continue;  // path not on this CPU/build
+        const std::string where = std::string(c.name) + " packed for " + isa_name(target) +
+                                  ", run on " + isa_name(isa) + "\n" + it->describe();
+        EXPECT_EQ(out, expected) << where;
+        const MemoryInfo mi = it->memory_info();
+        int file_ops = 0;
+        for (const OpProfile& p : it->profile()) {
+          if (p.type != "CONV2D" && p.type != "FULLY_CONNECTED") {
+            EXPECT_EQ(p.weights, "") << p.name;
+            continue;
+          }
+          EXPECT_TRUE(p.weights == "file" || p.weights == "repacked") << p.name;
+          EXPECT_EQ(p.weights == "repacked", p.repacked_bytes > 0) << p.name;
+          file_ops += p.weights == "file";
+        }
+        // v80 and armv7 read the same layouts (GEMM n4k16, depthwise c8i16).
+        const bool same_layouts = isa != Isa::kRef && neon::layout_for(graph::to_neon(isa)) ==
+                                                          neon::layout_for(graph::to_neon(target));
+        if (same_layouts) {
+          EXPECT_EQ(mi.repacked_operators, 0) << where;
+          EXPECT_EQ(mi.repacked_bytes, 0u) << where;
+          EXPECT_GT(file_ops, 0) << where;
+        } else {
+          // Another path repacks (GEMM layouts differ) or unpacks (ref) at least one operator.
+          EXPECT_GT(mi.repacked_operators, 0) << where;
+          EXPECT_GT(mi.repacked_bytes, 0u) << where;
+        }
+      }
+    }
   }
 }
 

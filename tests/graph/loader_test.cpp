@@ -279,6 +279,63 @@ TEST(Loader, RefusesUnknownLayout) {
   expect_invalid(bytes, "layout");
 }
 
+// Depthwise weights stored in the NEON depthwise packing (DW_C8I16) are checked against the
+// operator's geometry at load: a short, long or corrupt buffer is refused, naming the tensor.
+std::vector<uint8_t> build_small_packed() {
+  std::vector<uint8_t> bytes;
+  Status st = testing::small_classifier(16, 10, 1, Isa::kDotprod).finish(&bytes);
+  EXPECT_TRUE(st.ok()) << st.message();
+  return bytes;
+}
+
+int tensor_named(const fb::ModelT& m, const std::string& name) {
+  for (size_t i = 0; i < m.tensors.size(); ++i)
+    if (m.tensors[i]->name == name) return static_cast<int>(i);
+  ADD_FAILURE() << "no tensor " << name;
+  return 0;
+}
+
+TEST(Loader, PackedDepthwiseWeightsLoad) {
+  auto bytes = build_small_packed();
+  auto m = fb::UnPackModel(bytes.data());
+  EXPECT_EQ(m->tensors[tensor_named(*m, "dw1/weights")]->layout, fb::Layout::DW_C8I16);
+  EXPECT_EQ(m->tensors[tensor_named(*m, "pw1/weights")]->layout, fb::Layout::GEMM_N16K4);
+  EXPECT_TRUE(load(bytes).ok()) << load(bytes).message();
+}
+
+TEST(Loader, RefusesTruncatedDepthwisePacking) {
+  for (int delta : {-16, -1, 16}) {
+    auto bytes = edited(build_small_packed(), [&](fb::ModelT& m) {
+      const int b = m.tensors[tensor_named(m, "dw1/weights")]->buffer;
+      m.buffers[b] = fb::Buffer(m.buffers[b].offset(), m.buffers[b].size() + delta);
+    });
+    expect_invalid(bytes, "'dw1/weights': depthwise packed buffer holds");
+  }
+}
+
+TEST(Loader, RefusesCorruptDepthwiseHeader) {
+  for (int word : {0, 2, 3}) {  // layout id, padded channels, taps
+    auto bytes = build_small_packed();
+    auto m = fb::UnPackModel(bytes.data());
+    const size_t off = m->buffers[m->tensors[tensor_named(*m, "dw1/weights")]->buffer].offset();
+    bytes[off + 4 * word] ^= 0x20;
+    expect_invalid(bytes, "'dw1/weights': depthwise packed buffer header");
+  }
+}
+
+TEST(Loader, RefusesDepthwisePackingOnOtherWeights) {
+  // Raw depthwise weights relabelled as packed: wrong size.
+  auto raw = edited(build_small(), [](fb::ModelT& m) {
+    m.tensors[tensor_named(m, "dw1/weights")]->layout = fb::Layout::DW_C8I16;
+  });
+  expect_invalid(raw, "'dw1/weights'");
+  // A pointwise (not depthwise) conv cannot hold the depthwise packing.
+  auto pw = edited(build_small_packed(), [](fb::ModelT& m) {
+    m.tensors[tensor_named(m, "pw1/weights")]->layout = fb::Layout::DW_C8I16;
+  });
+  expect_invalid(pw, "'pw1/weights': depthwise packing on an operator that is not");
+}
+
 TEST(Builder, ReportsBadArguments) {
   graph::ModelBuilder b;
   int x = b.add_input("x", {1, 4, 4, 3}, DType::kInt8, {0.1f, 0});

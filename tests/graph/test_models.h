@@ -37,9 +37,12 @@ inline graph::Conv2DArgs random_conv(std::mt19937& rng, int in_c, int out_c, int
 }
 
 // A small classifier: conv 3x3/2 -> depthwise 3x3 -> pointwise -> maxpool -> GAP -> FC -> softmax.
-inline graph::ModelBuilder small_classifier(int size = 16, int classes = 10, unsigned seed = 1) {
+// pack: weight layouts stored (ModelBuilder::set_pack_target; kRef: raw OHWI).
+inline graph::ModelBuilder small_classifier(int size = 16, int classes = 10, unsigned seed = 1,
+                                            Isa pack = Isa::kRef) {
   std::mt19937 rng(seed);
   graph::ModelBuilder b;
+  b.set_pack_target(pack);
   b.set_description("small classifier");
   int x = b.add_input("image", {1, size, size, 3}, DType::kUInt8);
   x = b.normalize_image(x, {123.f, 117.f, 104.f}, {58.f, 57.f, 57.f}, {0.0175f, 0}, "normalize");
@@ -69,12 +72,12 @@ namespace octet::testing {
 
 // MobileNet-v1 shaped: 3x3/2 conv, 13 depthwise-separable blocks, global average pool, FC,
 // softmax; width multiplier `alpha`, input size x size, uint8 image input normalized in the model.
-// gemm_layout: store conv/FC weights packed for that ISA's GEMM (kRef: raw OHWI).
+// gemm_layout: store weights packed for that ISA's kernels (kRef: raw OHWI).
 inline graph::ModelBuilder mobilenet_v1(int size = 224, float alpha = 1.0f, int classes = 1000,
                                         unsigned seed = 1, Isa gemm_layout = Isa::kRef) {
   std::mt19937 rng(seed);
   graph::ModelBuilder b;
-  b.set_gemm_layout(gemm_layout);
+  b.set_pack_target(gemm_layout);
   b.set_description("MobileNet-v1 shaped (random weights)");
   const QuantParams act{0.0235f, -128};  // ReLU6 range [0, 6]
   auto ch = [&](int c) { return std::max(8, static_cast<int>(c * alpha)); };

@@ -134,6 +134,12 @@ void print_latency(FILE* f, const Report& r) {
   std::fprintf(f, "peak RSS: %ld KiB\n", peak_rss_kib());
 }
 
+int weight_ops(const octet::Interpreter& it, const char* source) {
+  int n = 0;
+  for (const octet::OpProfile& p : it.profile()) n += p.weights == source;
+  return n;
+}
+
 void print_text(const Options& o, const octet::Model& m, const octet::Interpreter& it, const Report& r) {
   const bool timed = o.timings != Timings::kNone;
   FILE* tout = o.timings == Timings::kStderr ? stderr : stdout;  // run-dependent numbers
@@ -146,6 +152,9 @@ void print_text(const Options& o, const octet::Model& m, const octet::Interprete
               mi.scratch_bytes);
   std::printf("weight bytes: %zu (%zu read from the file in place, %zu repacked for this CPU)\n",
               mi.constant_bytes + mi.repacked_bytes, mi.constant_bytes, mi.repacked_bytes);
+  std::printf("operators with weights: %d read from the file, %d repacked at load%s\n",
+              weight_ops(it, "file"), mi.repacked_operators,
+              mi.repacked_operators ? " (qconvert --pack for this CPU avoids it)" : "");
   if (timed) print_latency(tout, r);
   for (size_t i = 0; i < r.outputs.size(); ++i)
     std::printf("output %zu '%s' %s %s: fnv1a64 %016" PRIx64 " (%zu bytes)\n", i, r.outputs[i].info.name.c_str(),
@@ -164,17 +173,19 @@ void print_text(const Options& o, const octet::Model& m, const octet::Interprete
   }
   if (o.profile) {
     std::printf("per-layer profile (time per run%s):\n", timed ? "" : " not measured: --timings none");
-    std::printf("%4s  %-16s %-22s %-16s %12s %10s %9s %7s  %s\n", "#", "op", "name", "output", "MACs", "time ms",
-                "GMAC/s", "share", "kernel");
+    std::printf("%4s  %-16s %-22s %-16s %12s %10s %9s %7s  %-8s  %s\n", "#", "op", "name", "output", "MACs",
+                "time ms", "GMAC/s", "share", "weights", "kernel");
     for (size_t i = 0; i < r.profile.size(); ++i) {
       const octet::OpProfile& p = r.profile[i];
       const double ms = p.runs ? 1e3 * p.seconds / static_cast<double>(p.runs) : 0;
       std::string name = p.name.size() > 22 ? p.name.substr(p.name.size() - 22) : p.name;
       std::printf("%4zu  %-16s %-22s %-16s %12" PRIu64, i, p.type.c_str(), name.c_str(), r.op_shapes[i].c_str(), p.macs);
+      const char* weights = p.weights.empty() ? "-" : p.weights.c_str();
       if (timed)
-        std::printf(" %10.3f %9.2f %6.1f%%  %s\n", ms, p.macs_per_second / 1e9, 100 * p.share, p.kernel.c_str());
+        std::printf(" %10.3f %9.2f %6.1f%%  %-8s  %s\n", ms, p.macs_per_second / 1e9, 100 * p.share, weights,
+                    p.kernel.c_str());
       else
-        std::printf(" %10s %9s %7s  %s\n", "-", "-", "-", p.kernel.c_str());
+        std::printf(" %10s %9s %7s  %-8s  %s\n", "-", "-", "-", weights, p.kernel.c_str());
     }
   }
 }
@@ -194,10 +205,10 @@ void print_json(const Options& o, const octet::Model& m, const octet::Interprete
   const octet::MemoryInfo mi = it.memory_info();
   std::printf("{\"model\":\"%s\",\"operators\":%d,\"file_bytes\":%zu,\"isa\":\"%s\",\"threads\":%d,\"runs\":%d,"
               "\"warmup\":%d,\"pause_ms\":%d,\"macs\":%" PRIu64 ",\"arena_bytes\":%zu,\"arena_lower_bound_bytes\":%zu,"
-              "\"weight_bytes\":%zu,\"repacked_bytes\":%zu",
+              "\"weight_bytes\":%zu,\"repacked_bytes\":%zu,\"file_weight_operators\":%d,\"repacked_operators\":%d",
               json_escape(o.model).c_str(), m.num_operators(), m.file_size(), octet::isa_name(it.isa()), o.threads,
               o.runs, o.warmup, o.pause_ms, r.total_macs, mi.arena_bytes, mi.lower_bound_bytes,
-              mi.constant_bytes + mi.repacked_bytes, mi.repacked_bytes);
+              mi.constant_bytes + mi.repacked_bytes, mi.repacked_bytes, weight_ops(it, "file"), mi.repacked_operators);
   if (timed && o.timings == Timings::kStdout) {
     double sum = 0;
     for (double v : r.ms) sum += v;
@@ -229,9 +240,10 @@ void print_json(const Options& o, const octet::Model& m, const octet::Interprete
     std::printf(",\"layers\":[");
     for (size_t i = 0; i < r.profile.size(); ++i) {
       const octet::OpProfile& p = r.profile[i];
-      std::printf("%s{\"op\":\"%s\",\"name\":\"%s\",\"shape\":\"%s\",\"kernel\":\"%s\",\"macs\":%" PRIu64, i ? "," : "",
-                  json_escape(p.type).c_str(), json_escape(p.name).c_str(), r.op_shapes[i].c_str(),
-                  json_escape(p.kernel).c_str(), p.macs);
+      std::printf("%s{\"op\":\"%s\",\"name\":\"%s\",\"shape\":\"%s\",\"kernel\":\"%s\",\"weights\":\"%s\","
+                  "\"repacked_bytes\":%zu,\"macs\":%" PRIu64,
+                  i ? "," : "", json_escape(p.type).c_str(), json_escape(p.name).c_str(), r.op_shapes[i].c_str(),
+                  json_escape(p.kernel).c_str(), p.weights.c_str(), p.repacked_bytes, p.macs);
       if (timed && o.timings == Timings::kStdout)
         std::printf(",\"ms\":%.6f,\"macs_per_s\":%.6g,\"share\":%.6f",
                     p.runs ? 1e3 * p.seconds / static_cast<double>(p.runs) : 0.0, p.macs_per_second, p.share);

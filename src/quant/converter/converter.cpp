@@ -7,7 +7,9 @@
 #include <fstream>
 #include <new>
 #include <sstream>
+#include <vector>
 
+#include "kernels/neon/isa.h"
 #include "quant/converter/calibration.h"
 #include "quant/converter/graph_passes.h"
 #include "quant/converter/model_writer.h"
@@ -71,6 +73,17 @@ const char* qconvert_usage() {
       "  --std R,G,B           per-colour divisor applied after the mean, default 1,1,1\n"
       "  --scale S             instead of --mean/--std: input = pixel * S (e.g. 0.00392157 = 1/255)\n"
       "  --bgr                 feed the model B,G,R channel order (mean/std stay given as R,G,B)\n"
+      "  --pack dotprod|v80|armv7|raw\n"
+      "                        weight layout stored in the file, so that loading on the matching\n"
+      "                        board is an mmap with no repacking and no second copy of the weights:\n"
+      "                          dotprod  ARMv8.2 dot-product cores: Cortex-A55/A76/A78, Neoverse-N1\n"
+      "                                   (RK3588, Raspberry Pi 5, Jetson Orin...; the default)\n"
+      "                          v80      ARMv8.0 aarch64 cores: Cortex-A53/A72 (Raspberry Pi 3/4)\n"
+      "                          armv7    32-bit NEON (Cortex-A7/A9/A15, armhf)\n"
+      "                          raw      unpacked OHWI: portable, every CPU repacks at load\n"
+      "                        Any file runs on every CPU; a mismatched one repacks once at load\n"
+      "                        (Interpreter::describe() and octet-bench say which operators), which\n"
+      "                        costs more than loading raw: for an unknown board ship raw\n"
       "  --help                this text\n"
       "The normalization is recorded in the model file and fused with the input quantization.\n";
 }
@@ -92,6 +105,35 @@ bool parse_floats(const std::string& s, int n, float* out) {
 }
 
 }  // namespace
+
+// Whether this build and CPU run the kernels of a --pack target.
+static bool isa_available(Isa pack) {
+  switch (pack) {
+    case Isa::kDotprod: return neon::isa_supported(neon::Isa::dotprod);
+    case Isa::kV80: return neon::isa_supported(neon::Isa::v80);
+    case Isa::kArmv7: return neon::isa_supported(neon::Isa::armv7);
+    default: return false;
+  }
+}
+
+const char* pack_target_name(Isa pack) {
+  switch (pack) {
+    case Isa::kDotprod: return "dotprod";
+    case Isa::kV80: return "v80";
+    case Isa::kArmv7: return "armv7";
+    case Isa::kRef: return "raw";
+    default: return nullptr;
+  }
+}
+
+bool parse_pack_target(const std::string& name, Isa* out) {
+  for (Isa isa : {Isa::kDotprod, Isa::kV80, Isa::kArmv7, Isa::kRef})
+    if (name == pack_target_name(isa)) {
+      *out = isa;
+      return true;
+    }
+  return false;
+}
 
 bool parse_qconvert_args(int argc, const char* const* argv, ConvertOptions* o, bool* help,
                          std::string* error) {
@@ -154,6 +196,11 @@ bool parse_qconvert_args(int argc, const char* const* argv, ConvertOptions* o, b
       have_scale = true;
     } else if (a == "--bgr") {
       o->norm.bgr = true;
+    } else if (a == "--pack") {
+      if (!value(&v) || !parse_pack_target(v, &o->pack)) {
+        *error = "--pack is dotprod, v80, armv7 or raw";
+        return false;
+      }
     } else if (!a.empty() && a[0] == '-') {
       *error = "unknown option " + a;
       return false;
@@ -188,20 +235,28 @@ int qconvert_main(int argc, const char* const* argv) {
     std::fputs(report_text(c.accuracy).c_str(), stdout);
     std::fflush(stdout);
     const std::string description = "qconvert " + o.model;
-    write_model_file(c.graph, c.quantized, o.norm, c.image_input, description, o.output);
-    std::printf("wrote %s\n", o.output.c_str());
+    write_model_file(c.graph, c.quantized, o.norm, c.image_input, description, o.output, o.pack);
+    std::printf("wrote %s (weights packed for %s)\n", o.output.c_str(), pack_target_name(o.pack));
 #if OCTET_HAVE_INTERPRETER
     {  // The file as the runtime sees it must compute exactly what the report measured.
       const Tensor& in = c.graph.tensors[c.graph.input];
       const int h = c.graph.input_is_image ? in.shape[1] : 0, w = c.graph.input_is_image ? in.shape[2] : 0;
       SampleSource samples(o.eval.empty() ? o.calib : o.eval, h, w, in.channels(), o.norm, 0);
-      const RuntimeCheck rc = check_model_file(o.output, c.graph, c.quantized, samples, o.norm, 4);
-      if (rc.max_lsb_diff != 0 || rc.max_float_diff > 1e-6)
-        throw ConvertError("runtime check: the octet Interpreter (ref kernels) differs from the "
-                           "converter's int8 simulation (" + std::to_string(rc.max_lsb_diff) + " LSB, " +
-                           std::to_string(rc.max_float_diff) + ")");
-      std::printf("runtime check: %zu samples through the octet Interpreter (ref kernels), output "
-                  "identical to the simulation\n", rc.samples);
+      // The ref kernels (which unpack packed weights), then the kernels the file is packed for
+      // when this host runs them (x86 hosts do, through SIMDe): they read the packed buffers, all
+      // of which one sample exercises (SIMDe is slow; the arithmetic is the ref's bit for bit).
+      std::vector<Isa> paths{Isa::kRef};
+      if (o.pack != Isa::kRef && isa_available(o.pack)) paths.push_back(o.pack);
+      for (Isa isa : paths) {
+        const RuntimeCheck rc = check_model_file(o.output, c.graph, c.quantized, samples, o.norm,
+                                                 isa == Isa::kRef ? 4 : 1, isa);
+        if (rc.max_lsb_diff != 0 || rc.max_float_diff > 1e-6)
+          throw ConvertError(std::string("runtime check: the octet Interpreter (") + isa_name(isa) +
+                             " kernels) differs from the converter's int8 simulation (" +
+                             std::to_string(rc.max_lsb_diff) + " LSB, " + std::to_string(rc.max_float_diff) + ")");
+        std::printf("runtime check: %zu samples through the octet Interpreter (%s kernels), output "
+                    "identical to the simulation\n", rc.samples, isa_name(isa));
+      }
     }
 #endif
     if (!o.report.empty()) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 
+#include "octet/octet.h"
 #include "quant/converter/accuracy_report.h"
 #include "quant/converter/graph_ir.h"
 #include "quant/converter/image_source.h"
@@ -20,7 +21,13 @@ struct ConvertOptions {
   int height = 0, width = 0;  // --size
   InputNormalization norm;
   bool progress = true;
+  // --pack: weight layouts stored in the file (the kernel path they are packed for); kRef = raw.
+  Isa pack = Isa::kDotprod;
 };
+
+// --pack names: "dotprod", "v80", "armv7", "raw" (kRef); nullptr for another Isa.
+const char* pack_target_name(Isa pack);
+bool parse_pack_target(const std::string& name, Isa* out);
 
 struct Converted {
   Graph graph;

@@ -26,9 +26,11 @@ graph::Pool2DArgs pool_args(const PoolGeometry& p) {
 }  // namespace
 
 void write_model_file(const Graph& g, const QuantizedGraph& q, const InputNormalization& norm,
-                      bool image_input, const std::string& description, const std::string& path) {
+                      bool image_input, const std::string& description, const std::string& path,
+                      Isa pack) {
   graph::ModelBuilder b;
   b.set_description(description);
+  b.set_pack_target(pack);
   std::vector<int> id(g.tensors.size(), -1);
   const Tensor& x = g.tensors[g.input];
   if (image_input) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 
+#include "octet/octet.h"
 #include "quant/converter/graph_ir.h"
 #include "quant/converter/image_source.h"
 #include "quant/converter/quantize_graph.h"
@@ -11,7 +12,10 @@ namespace octet::convert {
 
 // image_input: the model takes a uint8 HWC image and normalizes it with `norm` in its input step
 // (fused with the quantization); otherwise it takes the float tensor (NHWC) and quantizes it.
+// pack: the kernel path whose weight layouts the file stores (ModelBuilder::set_pack_target;
+// kRef: raw OHWI, portable).
 void write_model_file(const Graph& g, const QuantizedGraph& q, const InputNormalization& norm,
-                      bool image_input, const std::string& description, const std::string& path);
+                      bool image_input, const std::string& description, const std::string& path,
+                      Isa pack = Isa::kRef);
 
 }  // namespace octet::convert

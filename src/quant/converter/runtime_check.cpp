@@ -12,14 +12,14 @@ namespace octet::convert {
 
 RuntimeCheck check_model_file(const std::string& path, const Graph& g, const QuantizedGraph& q,
                               const SampleSource& samples, const InputNormalization& norm,
-                              size_t max_samples) {
+                              size_t max_samples, Isa isa) {
   auto check = [&](const Status& s, const char* what) {
     if (!s.ok()) throw ConvertError(std::string("runtime check: ") + what + ": " + s.message());
   };
   std::shared_ptr<const Model> model;
   check(Model::load_file(path, &model), "load");
   InterpreterOptions opt;
-  opt.isa = Isa::kRef;
+  opt.isa = isa;
   std::unique_ptr<Interpreter> it;
   check(Interpreter::create(model, opt, &it), "create interpreter");
   Int8Executor sim(g, q);

@@ -1,9 +1,10 @@
 // Loads a written model file with the octet runtime, runs samples through its Interpreter on the
-// reference kernels and compares the outputs with the converter's own int8 simulation: they must
+// reference kernels (or another kernel path: `isa`) and compares the outputs with the converter's own int8 simulation: they must
 // agree bit for bit (both run the same normative arithmetic).
 #pragma once
 #include <string>
 
+#include "octet/octet.h"
 #include "quant/converter/graph_ir.h"
 #include "quant/converter/image_source.h"
 #include "quant/converter/quantize_graph.h"
@@ -19,6 +20,6 @@ struct RuntimeCheck {
 // Throws ConvertError when the runtime refuses the file or fails to run it.
 RuntimeCheck check_model_file(const std::string& path, const Graph& g, const QuantizedGraph& q,
                               const SampleSource& samples, const InputNormalization& norm,
-                              size_t max_samples);
+                              size_t max_samples, Isa isa = Isa::kRef);
 
 }  // namespace octet::convert
