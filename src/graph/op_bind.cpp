@@ -6,6 +6,7 @@
 
 #include "graph/bound_op.h"
 #include "graph/dw_weights.h"
+#include "graph/row_slices.h"
 #include "kernels/neon/add.h"
 #include "kernels/neon/conv_gemm.h"
 #include "kernels/neon/dwconv.h"
@@ -18,25 +19,14 @@ namespace {
 
 // ---- run functions (ref) ----
 
-// Rows [begin, end) of the flattened batch * out_h output rows: the window placement is shifted
-// by moving pad_top, which the ref kernels accept negative.
+// Rows [begin, end) of the flattened batch * out_h output rows, one image at a time.
 void run_conv_ref(const BoundOp& op, int begin, int end, uint8_t*) {
-  const ConvGeometry& g = op.conv.geom;
-  const auto* in = static_cast<const int8_t*>(op.in0);
-  auto* out = static_cast<int8_t*>(op.out);
-  const int in_stride = op.in_stride ? op.in_stride : g.in_c;
-  const int out_stride = op.out_stride ? op.out_stride : g.out_c;
-  for (int b = begin / g.out_h; b < g.batch && b * g.out_h < end; ++b) {
-    const int y0 = std::max(begin - b * g.out_h, 0), y1 = std::min(end - b * g.out_h, g.out_h);
-    if (y0 >= y1) continue;
-    QConvParams p = op.conv;
-    p.geom.batch = 1;
-    p.geom.out_h = y1 - y0;
-    p.geom.pad_top = g.pad_top - y0 * g.stride_h;
-    ref::conv_q8(p, in + static_cast<size_t>(b) * g.in_h * g.in_w * in_stride,
-                 out + (static_cast<size_t>(b) * g.out_h + y0) * g.out_w * out_stride, in_stride,
-                 out_stride);
-  }
+  const int is = op.in_stride ? op.in_stride : op.conv.geom.in_c;
+  const int os = op.out_stride ? op.out_stride : op.conv.geom.out_c;
+  for_each_row_slice(op.conv, static_cast<const int8_t*>(op.in0), static_cast<int8_t*>(op.out), is, os,
+                     begin, end, [&](const QConvParams& p, const int8_t* in, int8_t* out) {
+                       ref::conv_q8(p, in, out, is, os);
+                     });
 }
 
 // Output channels [begin, end) (batch 1), or everything (work == 1).
@@ -57,27 +47,18 @@ void run_fc_ref(const BoundOp& op, int begin, int end, uint8_t*) {
   ref::fully_connected_q8(p, static_cast<const int8_t*>(op.in0), static_cast<int8_t*>(op.out) + begin);
 }
 
+// Rows [begin, end) of the flattened batch * out_h output rows, one image at a time.
 template <bool kMax>
 void run_pool_ref(const BoundOp& op, int begin, int end, uint8_t*) {
-  const PoolGeometry& g = op.pool.geom;
-  const auto* in = static_cast<const int8_t*>(op.in0);
-  auto* out = static_cast<int8_t*>(op.out);
-  const int in_stride = op.in_stride ? op.in_stride : g.channels;
-  const int out_stride = op.out_stride ? op.out_stride : g.channels;
-  for (int b = begin / g.out_h; b < g.batch && b * g.out_h < end; ++b) {
-    const int y0 = std::max(begin - b * g.out_h, 0), y1 = std::min(end - b * g.out_h, g.out_h);
-    if (y0 >= y1) continue;
-    QPoolParams p = op.pool;
-    p.geom.batch = 1;
-    p.geom.out_h = y1 - y0;
-    p.geom.pad_top = g.pad_top - y0 * g.stride_h;
-    const int8_t* src = in + static_cast<size_t>(b) * g.in_h * g.in_w * in_stride;
-    int8_t* dst = out + (static_cast<size_t>(b) * g.out_h + y0) * g.out_w * out_stride;
-    if (kMax)
-      ref::max_pool_q8(p.geom, p.clamp_min, p.clamp_max, src, dst, in_stride, out_stride);
-    else
-      ref::avg_pool_q8(p, src, dst, in_stride, out_stride);
-  }
+  const int is = op.in_stride ? op.in_stride : op.pool.geom.channels;
+  const int os = op.out_stride ? op.out_stride : op.pool.geom.channels;
+  for_each_row_slice(op.pool, static_cast<const int8_t*>(op.in0), static_cast<int8_t*>(op.out), is, os,
+                     begin, end, [&](const QPoolParams& p, const int8_t* in, int8_t* out) {
+                       if (kMax)
+                         ref::max_pool_q8(p.geom, p.clamp_min, p.clamp_max, in, out, is, os);
+                       else
+                         ref::avg_pool_q8(p, in, out, is, os);
+                     });
 }
 
 void run_gap_ref(const BoundOp& op, int, int, uint8_t*) {
