@@ -10,6 +10,7 @@
 #include "graph/model_impl.h"
 #include "kernels/neon/isa.h"
 #include "kernels/op_params.h"
+#include "kernels/ref/ref_kernels.h"
 
 namespace octet::graph {
 
@@ -53,9 +54,7 @@ struct BoundOp {
   float out_scale = 1.0f;
   int32_t out_zero_point = 0;
   int channels = 1;               // last dimension
-  // LRN.
-  int lrn_size = 1;
-  float lrn_alpha = 0, lrn_beta = 0, lrn_bias = 1;
+  ref::LrnParams lrn;              // LRN
   // Concat (copying form).
   int pixels = 0;
   std::vector<const int8_t*> cat_inputs;

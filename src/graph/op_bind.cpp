@@ -12,6 +12,7 @@
 #include "kernels/neon/dwconv.h"
 #include "kernels/neon/pool.h"
 #include "kernels/ref/ref_kernels.h"
+#include "quant/lrn_params.h"
 
 namespace octet::graph {
 neon::Isa to_neon(Isa isa);
@@ -110,17 +111,8 @@ void run_clamp_ref(const BoundOp& op, int begin, int end, uint8_t*) {
 // Local response normalization across channels (pixels [begin, end)): the one int8 LRN kernel,
 // shared with the converter's simulation and bit-identical on every target (see lrn.cpp).
 void run_lrn_ref(const BoundOp& op, int begin, int end, uint8_t*) {
-  ref::LrnParams p;
-  p.size = op.lrn_size;
-  p.alpha = op.lrn_alpha;
-  p.beta = op.lrn_beta;
-  p.bias = op.lrn_bias;
-  p.input_scale = op.scale;
-  p.input_zero_point = op.zero_point;
-  p.output_scale = op.out_scale;
-  p.output_zero_point = op.out_zero_point;
   const size_t C = static_cast<size_t>(op.channels);
-  ref::lrn_q8(p, static_cast<const int8_t*>(op.in0) + begin * C, static_cast<int8_t*>(op.out) + begin * C,
+  ref::lrn_q8(op.lrn, static_cast<const int8_t*>(op.in0) + begin * C, static_cast<int8_t*>(op.out) + begin * C,
               end - begin, op.channels);
 }
 
@@ -627,10 +619,8 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
     }
     case fb::OpCode::LRN: {
       const auto* p = o->options_as_LrnOptions();
-      b->lrn_size = p->size();
-      b->lrn_alpha = p->alpha();
-      b->lrn_beta = p->beta();
-      b->lrn_bias = p->bias();
+      b->lrn = make_lrn_params(p->size(), p->alpha(), p->beta(), p->bias(),
+                               {b->scale, b->zero_point}, {b->out_scale, b->out_zero_point});
       b->run = run_lrn_ref;
       b->work = static_cast<int>(out.elements / out.shape.back());
       b->cost = out_elems * static_cast<uint64_t>(p->size()) * 4;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "kernels/ref/ref_kernels.h"
+#include "quant/lrn_params.h"
 #include "ref_test_util.h"
 
 namespace octet {
@@ -151,9 +152,7 @@ TEST(RefLrn, OutputHashIsTheSameOnEveryTarget) {
   uint64_t h = 14695981039346656037ull, hf = h;
   std::vector<int8_t> out(q.size());
   for (const Set& t : sets) {
-    ref::LrnParams p;
-    p.size = t.size; p.alpha = t.alpha; p.beta = t.beta; p.bias = t.bias;
-    p.input_scale = t.si; p.input_zero_point = t.zi; p.output_scale = t.so; p.output_zero_point = t.zo;
+    const ref::LrnParams p = make_lrn_params(t.size, t.alpha, t.beta, t.bias, {t.si, t.zi}, {t.so, t.zo});
     const int pixels = static_cast<int>(q.size()) / t.C;
     ref::lrn_q8(p, q.data(), out.data(), pixels, t.C);
     h = fnv1a(out, h);

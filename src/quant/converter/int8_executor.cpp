@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "kernels/ref/ref_kernels.h"
+#include "quant/lrn_params.h"
 
 namespace octet::convert {
 
@@ -103,15 +104,7 @@ void Int8Executor::run_nodes() {
       case OpKind::kReshape: std::memcpy(out, in, x.elements()); break;
       case OpKind::kClamp: ref::clamp_q8(in, out, x.elements(), qn.clamp_min, qn.clamp_max); break;
       case OpKind::kLrn: {  // the runtime's kernel (graph/op_bind.cpp): same bytes by construction
-        ref::LrnParams p;
-        p.size = n.lrn_size;
-        p.alpha = n.lrn_alpha;
-        p.beta = n.lrn_beta;
-        p.bias = n.lrn_bias;
-        p.input_scale = qi.scale;
-        p.input_zero_point = qi.zero_point;
-        p.output_scale = qo.scale;
-        p.output_zero_point = qo.zero_point;
+        const ref::LrnParams p = make_lrn_params(n.lrn_size, n.lrn_alpha, n.lrn_beta, n.lrn_bias, qi, qo);
         ref::lrn_q8(p, in, out, x.pixels(), x.channels());
         break;
       }
