@@ -11,6 +11,7 @@
 #include "graph/bound_op.h"
 #include "graph/memory_planner.h"
 #include "graph/model_format.h"
+#include "graph/normalize_table_cache.h"
 #include "graph/thread_pool.h"
 #include "kernels/ref/ref_kernels.h"
 
@@ -26,6 +27,7 @@ struct Interpreter::Impl {
   uint8_t* arena = nullptr;
   std::vector<BoundOp> ops;
   std::vector<uint8_t*> ptr;  // per tensor
+  std::vector<graph::NormalizeTableCache> input_tables;  // per model input (set_input_image)
   std::unique_ptr<graph::ThreadPool> pool;
   std::vector<std::unique_ptr<uint8_t[]>> owned;
   size_t repacked_bytes = 0;
@@ -172,6 +174,7 @@ Status Interpreter::create(std::shared_ptr<const Model> model, const Interpreter
       }
     }
     impl->ptr = std::move(ctx.ptr);
+    impl->input_tables.resize(m.inputs.size());
     impl->seconds.assign(nops, 0.0);
     if (threads > 1) {
       impl->pool = std::make_unique<graph::ThreadPool>(threads, options.affinity_mask);
@@ -287,9 +290,8 @@ Status Interpreter::set_input_image(int i, const uint8_t* data, size_t count, co
   for (int c = 0; c < C; ++c)
     if (!std::isfinite(mean[c]) || !std::isfinite(std[c]) || std[c] == 0)
       return Status(StatusCode::kInvalidArgument, "set_input_image: mean/std must be finite, std non-zero");
-  if (C <= 4) {  // images: tabulate the 256 values per channel once, then one lookup per byte
-    int8_t table[ref::normalize_table_size(4)];
-    ref::normalize_u8_q8_table(C, mean, std, t.scale(), t.zero_point(), table);
+  if (C <= graph::NormalizeTableCache::kMaxChannels) {  // images: one table lookup per byte
+    const int8_t* table = impl_->input_tables[i].get(C, mean, std, t.scale(), t.zero_point());
     ref::normalize_u8_q8_lookup(data, static_cast<int>(count / C), C, table, static_cast<int8_t*>(dst));
   } else {
     ref::normalize_u8_q8(data, static_cast<int>(count / C), C, mean, std, t.scale(), t.zero_point(),

@@ -381,6 +381,20 @@ TEST(Ops, ImageNormalizationMatchesRef) {
     std::vector<int8_t> got(img.size());
     ASSERT_TRUE(it->get_output_int8(0, got.data(), got.size()).ok());
     EXPECT_EQ(got, expected);
+    // The table is kept between calls: other mean / std values must not reuse it, and going back
+    // must give the first result again.
+    const float mean2[3] = {127.5f, 127.5f, 127.5f}, stdv2[3] = {127.5f, 64.f, 127.5f};
+    std::vector<int8_t> expected2(img.size());
+    ref::normalize_u8_q8(img.data(), H * W, C, mean2, stdv2, q.scale, q.zero_point, expected2.data());
+    ASSERT_NE(expected2, expected);
+    struct Call { const float *m, *s; const std::vector<int8_t>* want; };
+    for (const Call& c : {Call{mean2, stdv2, &expected2}, Call{mean2, stdv2, &expected2},
+                          Call{mean, stdv, &expected}}) {
+      ASSERT_TRUE(it->set_input_image(0, img.data(), img.size(), c.m, c.s).ok());
+      ASSERT_TRUE(it->run().ok());
+      ASSERT_TRUE(it->get_output_int8(0, got.data(), got.size()).ok());
+      EXPECT_EQ(got, *c.want);
+    }
   }
 }
 
