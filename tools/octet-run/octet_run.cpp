@@ -8,7 +8,7 @@
 #include <sstream>
 #include <vector>
 
-#include "image_file.h"
+#include "image/image_file.h"
 #include "octet/octet.h"
 #include "profile_table.h"
 
@@ -149,8 +149,12 @@ int octet_run_main(int argc, const char* const* argv) {
     return fail("model input '" + in.name + "' is not an NHWC image tensor [1, H, W, C]");
   const int H = in.shape[1], W = in.shape[2], C = in.shape[3];
 
+  if (H < 1 || W < 1 || C < 1 || C > 4)
+    return fail("model input " + std::to_string(H) + "x" + std::to_string(W) + "x" + std::to_string(C) +
+                " is not an image (need H x W x 1, 3 or 4)");
   std::vector<uint8_t> pixels;
-  if (!load_image_hwc(o.image, H, W, C, &pixels, &error)) return fail(error);
+  if (!image::load_image_hwc(o.image, H, W, C, image::SameSize::kCopy, &pixels, &error))
+    return fail("cannot read image '" + o.image + "': " + error);
 
   InterpreterOptions opts;
   opts.num_threads = o.threads;

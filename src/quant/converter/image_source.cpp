@@ -9,9 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "image/image_file.h"
 #include "quant/converter/graph_ir.h"
-#include "stb_image.h"
-#include "stb_image_resize.h"
 
 namespace octet::convert {
 
@@ -21,30 +20,9 @@ bool load_image_u8(const std::string& file, int h, int w, int c, bool bgr, std::
     *error = "images can feed 1- or 3-channel inputs only";
     return false;
   }
-  int iw = 0, ih = 0, ic = 0;
-  uint8_t* pixels = stbi_load(file.c_str(), &iw, &ih, &ic, c);
-  if (!pixels) {
-    *error = stbi_failure_reason() ? stbi_failure_reason() : "cannot decode";
-    return false;
-  }
-  // Resize so that the crop fits with the aspect ratio kept, then take the centre.
-  const double s = std::max(static_cast<double>(h) / ih, static_cast<double>(w) / iw);
-  const int rw = std::max(w, static_cast<int>(std::lround(iw * s)));
-  const int rh = std::max(h, static_cast<int>(std::lround(ih * s)));
-  std::vector<uint8_t> resized(static_cast<size_t>(rw) * rh * c);
-  const int ok = stbir_resize_uint8(pixels, iw, ih, 0, resized.data(), rw, rh, 0, c);
-  stbi_image_free(pixels);
-  if (!ok) {
-    *error = "resize failed";
-    return false;
-  }
-  const int y0 = (rh - h) / 2, x0 = (rw - w) / 2;
-  out->resize(static_cast<size_t>(h) * w * c);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      for (int k = 0; k < c; ++k)
-        (*out)[(static_cast<size_t>(y) * w + x) * c + k] =
-            resized[(static_cast<size_t>(y + y0) * rw + x + x0) * c + (bgr && c == 3 ? 2 - k : k)];
+  if (!image::load_image_hwc(file, h, w, c, image::SameSize::kResample, out, error)) return false;
+  if (bgr && c == 3)
+    for (size_t p = 0; p < out->size(); p += 3) std::swap((*out)[p], (*out)[p + 2]);
   return true;
 }
 
@@ -114,8 +92,7 @@ void SampleSource::drop_unreadable() {
   if (!raw_.empty()) return;
   std::vector<std::string> good;
   for (const auto& f : files_) {
-    int x, y, n;
-    if (stbi_info(f.c_str(), &x, &y, &n)) good.push_back(f);
+    if (image::is_image_file(f)) good.push_back(f);
     else std::fprintf(stderr, "warning: skipping %s: not a readable image\n", f.c_str());
   }
   files_ = std::move(good);

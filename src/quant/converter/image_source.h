@@ -1,6 +1,6 @@
-// Calibration / evaluation samples: an image folder (JPEG, PNG, ... through stb_image; resized so the
-// shorter side fits, centre-cropped to H x W, RGB or BGR) or a raw tensor file (float32 samples in
-// the model's NCHW input layout, already normalized, back to back).
+// Calibration / evaluation samples: an image folder (JPEG, PNG, ... through image/image_file.h;
+// resized so the shorter side fits, centre-cropped to H x W, RGB or BGR) or a raw tensor file
+// (float32 samples in the model's NCHW input layout, already normalized, back to back).
 #pragma once
 #include <cstdint>
 #include <string>

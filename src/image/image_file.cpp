@@ -1,4 +1,4 @@
-#include "image_file.h"
+#include "image/image_file.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,13 +21,13 @@
 #pragma GCC diagnostic pop
 #endif
 
-namespace octet::tools {
+namespace octet::image {
 
-bool load_image_hwc(const std::string& path, int height, int width, int channels,
+bool load_image_hwc(const std::string& path, int height, int width, int channels, SameSize same_size,
                     std::vector<uint8_t>* out, std::string* error) {
   if (height < 1 || width < 1 || channels < 1 || channels > 4) {
-    *error = "model input " + std::to_string(height) + "x" + std::to_string(width) + "x" +
-             std::to_string(channels) + " is not an image (need H x W x 1, 3 or 4)";
+    *error = "no image size " + std::to_string(height) + "x" + std::to_string(width) + "x" +
+             std::to_string(channels);
     return false;
   }
   int iw = 0, ih = 0, file_channels = 0;
@@ -35,20 +35,20 @@ bool load_image_hwc(const std::string& path, int height, int width, int channels
       stbi_load(path.c_str(), &iw, &ih, &file_channels, channels), stbi_image_free);
   if (!pixels) {
     const char* why = stbi_failure_reason();
-    *error = "cannot read image '" + path + "': " + (why ? why : "unknown error");
+    *error = why ? why : "cannot decode";
     return false;
   }
-  if (iw == width && ih == height) {
+  if (iw == width && ih == height && same_size == SameSize::kCopy) {
     out->assign(pixels.get(), pixels.get() + static_cast<size_t>(iw) * ih * channels);
     return true;
   }
-  // Shorter side to the crop's matching side, then the centre H x W.
+  // Shorter side to the crop's matching side (aspect ratio kept), then the centre H x W.
   const double s = std::max(static_cast<double>(width) / iw, static_cast<double>(height) / ih);
   const int rw = std::max(width, static_cast<int>(std::lround(iw * s)));
   const int rh = std::max(height, static_cast<int>(std::lround(ih * s)));
   std::vector<uint8_t> resized(static_cast<size_t>(rw) * rh * channels);
   if (!stbir_resize_uint8(pixels.get(), iw, ih, 0, resized.data(), rw, rh, 0, channels)) {
-    *error = "cannot resize image '" + path + "'";
+    *error = "resize failed";
     return false;
   }
   const int x0 = (rw - width) / 2, y0 = (rh - height) / 2;
@@ -61,4 +61,9 @@ bool load_image_hwc(const std::string& path, int height, int width, int channels
   return true;
 }
 
-}  // namespace octet::tools
+bool is_image_file(const std::string& path) {
+  int x, y, n;
+  return stbi_info(path.c_str(), &x, &y, &n) != 0;
+}
+
+}  // namespace octet::image

@@ -1,0 +1,23 @@
+// Image files for the tools and the converter: decode (JPEG, PNG, BMP, ... through stb_image,
+// header-only and compiled privately so it cross-compiles), convert to the wanted channel count,
+// resize so the shorter side fits and centre-crop to H x W. Not part of the runtime library.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace octet::image {
+
+// What to do with a file that already is H x W. The converter has always resampled it (its
+// calibration, and so the files it writes, depend on that); octet-run copies the pixels.
+enum class SameSize { kResample, kCopy };
+
+// HWC pixels, channels 1 (gray), 3 (RGB) or 4 (RGBA). False with the reason (without the file
+// name) in *error when the file cannot be decoded.
+bool load_image_hwc(const std::string& path, int height, int width, int channels, SameSize same_size,
+                    std::vector<uint8_t>* out, std::string* error);
+
+// True when the file's header is that of an image stb_image can decode (nothing is decoded).
+bool is_image_file(const std::string& path);
+
+}  // namespace octet::image
