@@ -6,7 +6,8 @@
 # run counts 1 and 2 — ARMv8.0 path on the Cortex-A53 model, dotprod path costed on the Cortex-A55
 # and Neoverse-N1 models — and prints per inference = (count 2) - (count 1): that removes loading,
 # weight repacking and process start-up. Also prints, per model, the symbols that take the most
-# cycles per inference (the "where it loses" list). JSON files stay in $OUT for inspection.
+# cycles per inference (the "where it loses" list). JSON files and octet-bench logs stay in $OUT
+# for inspection.
 # Needs build/aarch64 (octet-bench, aarch64 toolchain build) and a host build with qconvert
 # (build/host-asan or build/host; OCTET_QCONVERT overrides).
 set -euo pipefail
@@ -43,14 +44,14 @@ for net in "${nets[@]}"; do
   model=$OUT/$net.octet
   "$QCONVERT" "$onnx" -o "$model" --calib "$OUT/calib" >"$OUT/perf/$net.qconvert.log" 2>&1 ||
     { echo "| $net | qconvert failed: see $OUT/perf/$net.qconvert.log |"; continue; }
-  macs=$("$ARMPERF" run --cpu neoverse-n1 -- "$BENCH" "$model" --runs 1 --warmup 0 --no-timings 2>/dev/null |
-         sed -n 's/^MACs per inference: //p')
   for r in 1 2; do
     "$ARMPERF" cycles --cpu cortex-a53 --model cortex-a53 --json "$OUT/perf/$net.a53.r$r.json" \
-      -- "$BENCH" "$model" --runs $r --warmup 0 --threads 1 --no-timings >/dev/null 2>&1
+      -- "$BENCH" "$model" --runs $r --warmup 0 --threads 1 --no-timings >"$OUT/perf/$net.a53.r$r.log" 2>&1
     "$ARMPERF" cycles --cpu neoverse-n1 --model cortex-a55,neoverse-n1 --json "$OUT/perf/$net.n1.r$r.json" \
-      -- "$BENCH" "$model" --runs $r --warmup 0 --threads 1 --no-timings >/dev/null 2>&1
+      -- "$BENCH" "$model" --runs $r --warmup 0 --threads 1 --no-timings >"$OUT/perf/$net.n1.r$r.log" 2>&1
   done
+  # octet-bench prints the model's MACs in every run: read them from one already made.
+  macs=$(sed -n 's/^MACs per inference: //p' "$OUT/perf/$net.a53.r1.log")
   /usr/bin/python3 - "$OUT/perf/$net" "$net" "$macs" <<'EOF'
 import json, sys
 base, net, macs = sys.argv[1], sys.argv[2], int(sys.argv[3])
