@@ -88,9 +88,17 @@ struct BlockRegs {
   Requant8<HasL> rq;
   int8x16_t zdup;
   DwConsts k;  // a copy: through a reference GCC would reload it after every (int8) store
+  // For the assembly loops, which load their constants themselves: the packed block, the
+  // multipliers and right shifts, and kc = output zero point (8 x int16), clamp low, clamp high (16 x int8).
+  const int8_t* blk;
+  const int32_t *mult, *rshift;
+  alignas(16) int8_t kc[48];
   BlockRegs(const DwArgs& a, const DwConsts& kk, int c0)
-      : bias(a.dot_bias + c0), rq(a, c0), zdup(vdupq_n_s8(static_cast<int8_t>(a.input_zero_point))), k(kk) {
-    const int8_t* blk = a.dot_blocks + static_cast<size_t>(c0 / 8) * kDwDotBlockBytes;
+      : bias(a.dot_bias + c0), rq(a, c0), zdup(vdupq_n_s8(static_cast<int8_t>(a.input_zero_point))), k(kk),
+        blk(a.dot_blocks + static_cast<size_t>(c0 / 8) * kDwDotBlockBytes), mult(a.mult + c0), rshift(a.rshift + c0) {
+    vst1q_s16(reinterpret_cast<int16_t*>(kc), k.zp);
+    vst1q_s8(kc + 16, vcombine_s8(k.lo, k.lo));
+    vst1q_s8(kc + 32, vcombine_s8(k.hi, k.hi));
     for (int kx = 0; kx < 3; ++kx)
       for (int q = 0; q < 2; ++q) {
         wa[kx][q] = vld1q_s8(blk + (kx * 2 + q) * 16);
@@ -102,6 +110,133 @@ struct BlockRegs {
     }
   }
 };
+
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+// The interior column loop of a stride-2 row pair (see dot_rows) in assembly: GCC keeps spare
+// register copies around the SDOT chains; this body has none (70 instructions: one qemu
+// translation block, so armperf costs it as one loop). Per output column: 10 loads, 14 ZIPs,
+// 24 SDOTs, requantization of 16 outputs, 2 stores. Accumulators s0, s1 (row o, channels 0-3 /
+// 4-7), t0, t1 (row o + 1) come in holding the first column's contribution and leave holding the
+// contribution of the last column read. Registers: v8-v13 Wa, v14-v15 Za, v24-v27 multipliers and
+// right shifts, v28 output zero point, v29/v30 clamp, v4-v7 / v20-v23 the two columns' lanes.
+#define OCTET_DW_S2_ZDOT(a, b, c, d, e, f, g, h) \
+  "sdot %[s0].4s, " a ".16b, v14.16b\n"         \
+  "sdot %[s1].4s, " b ".16b, v15.16b\n"         \
+  "sdot %[t0].4s, " c ".16b, v14.16b\n"         \
+  "sdot %[t1].4s, " d ".16b, v15.16b\n"
+#define OCTET_DW_S2_NOZ(a, b, c, d, e, f, g, h) ""
+#define OCTET_DW_S2_LOOP(ZDOT)                                                                       \
+  "ldr x16, [%[p]]\n"                                                                              \
+  "ldp q8, q9, [x16]\n"                                                                            \
+  "ldp q10, q11, [x16, #32]\n"                                                                     \
+  "ldp q12, q13, [x16, #64]\n"                                                                     \
+  "ldp q14, q15, [x16, #192]\n"                                                                    \
+  "ldr x16, [%[p], #8]\n"                                                                          \
+  "ldp q24, q25, [x16]\n"                                                                          \
+  "ldr x16, [%[p], #16]\n"                                                                         \
+  "ldp q26, q27, [x16]\n"                                                                          \
+  "ldr x16, [%[p], #24]\n"                                                                         \
+  "ldr q28, [x16]\n"                                                                               \
+  "ldp q29, q30, [x16, #16]\n"                                                                     \
+  "ldp x16, x17, [%[p], #32]\n"                                                                    \
+  "1:\n"                                                                                            \
+  "ld1 {v16.8b}, [%[q0]], %[d0]\n"                                                                  \
+  "ld1 {v17.8b}, [%[q1]], %[d1]\n"                                                                  \
+  "ld1 {v18.8b}, [%[q2]], %[d2]\n"                                                                  \
+  "ld1 {v19.8b}, [%[q3]], %[d3]\n"                                                                  \
+  "ld1 {v31.8b}, [%[q4]], %[d4]\n"                                                                  \
+  "zip1 v16.16b, v16.16b, v17.16b\n"                                                                \
+  "zip1 v18.16b, v18.16b, v19.16b\n"                                                                \
+  "zip1 v31.16b, v31.16b, v31.16b\n"                                                                \
+  "zip1 v4.8h, v16.8h, v18.8h\n"                                                                    \
+  "zip2 v5.8h, v16.8h, v18.8h\n"                                                                    \
+  "zip1 v6.8h, v18.8h, v31.8h\n"                                                                    \
+  "zip2 v7.8h, v18.8h, v31.8h\n"                                                                    \
+  "ld1 {v16.8b}, [%[q0]], %[d0]\n"                                                                  \
+  "ld1 {v17.8b}, [%[q1]], %[d1]\n"                                                                  \
+  "ld1 {v18.8b}, [%[q2]], %[d2]\n"                                                                  \
+  "ld1 {v19.8b}, [%[q3]], %[d3]\n"                                                                  \
+  "ld1 {v31.8b}, [%[q4]], %[d4]\n"                                                                  \
+  "zip1 v16.16b, v16.16b, v17.16b\n"                                                                \
+  "zip1 v18.16b, v18.16b, v19.16b\n"                                                                \
+  "zip1 v31.16b, v31.16b, v31.16b\n"                                                                \
+  "zip1 v20.8h, v16.8h, v18.8h\n"                                                                   \
+  "zip2 v21.8h, v16.8h, v18.8h\n"                                                                   \
+  "zip1 v22.8h, v18.8h, v31.8h\n"                                                                   \
+  "zip2 v23.8h, v18.8h, v31.8h\n"                                                                   \
+  "sdot %[s0].4s, v4.16b, v10.16b\n"                                                                \
+  "sdot %[s1].4s, v5.16b, v11.16b\n"                                                                \
+  "sdot %[t0].4s, v6.16b, v10.16b\n"                                                                \
+  "sdot %[t1].4s, v7.16b, v11.16b\n"                                                                \
+  ZDOT("v4", "v5", "v6", "v7", , , , )                                                              \
+  "sdot %[s0].4s, v20.16b, v12.16b\n"                                                               \
+  "sdot %[s1].4s, v21.16b, v13.16b\n"                                                               \
+  "sdot %[t0].4s, v22.16b, v12.16b\n"                                                               \
+  "sdot %[t1].4s, v23.16b, v13.16b\n"                                                               \
+  ZDOT("v20", "v21", "v22", "v23", , , , )                                                          \
+  "sqrdmulh v4.4s, %[s0].4s, v24.4s\n"                                                              \
+  "sqrdmulh v5.4s, %[s1].4s, v25.4s\n"                                                              \
+  "sqrdmulh v6.4s, %[t0].4s, v24.4s\n"                                                              \
+  "sqrdmulh v7.4s, %[t1].4s, v25.4s\n"                                                              \
+  "ldp %q[s0], %q[s1], [x16]\n"                                                                    \
+  "ldp %q[t0], %q[t1], [x16]\n"                                                                    \
+  "sdot %[s0].4s, v20.16b, v8.16b\n"                                                                \
+  "sdot %[s1].4s, v21.16b, v9.16b\n"                                                                \
+  "sdot %[t0].4s, v22.16b, v8.16b\n"                                                                \
+  "sdot %[t1].4s, v23.16b, v9.16b\n"                                                                \
+  ZDOT("v20", "v21", "v22", "v23", , , , )                                                          \
+  "srshl v4.4s, v4.4s, v26.4s\n"                                                                    \
+  "srshl v5.4s, v5.4s, v27.4s\n"                                                                    \
+  "srshl v6.4s, v6.4s, v26.4s\n"                                                                    \
+  "srshl v7.4s, v7.4s, v27.4s\n"                                                                    \
+  "sqxtn v4.4h, v4.4s\n"                                                                            \
+  "sqxtn2 v4.8h, v5.4s\n"                                                                           \
+  "sqxtn v6.4h, v6.4s\n"                                                                            \
+  "sqxtn2 v6.8h, v7.4s\n"                                                                           \
+  "sqadd v4.8h, v4.8h, v28.8h\n"                                                                    \
+  "sqadd v6.8h, v6.8h, v28.8h\n"                                                                    \
+  "sqxtn v4.8b, v4.8h\n"                                                                            \
+  "sqxtn2 v4.16b, v6.8h\n"                                                                          \
+  "smax v4.16b, v4.16b, v29.16b\n"                                                                  \
+  "smin v4.16b, v4.16b, v30.16b\n"                                                                  \
+  "add x15, %[oa], %[dob]\n"                                                                       \
+  "st1 {v4.d}[0], [%[oa]], x17\n"                                                                       \
+  "st1 {v4.d}[1], [x15]\n"                                                                              \
+  "subs %[n], %[n], #1\n"                                                                           \
+  "b.ne 1b\n"
+
+// Constants of the assembly loops (loaded once per call).
+struct DwAsmConsts {
+  const int8_t* blk;
+  const int32_t *mult, *rshift;
+  const int8_t* kc;
+  const int32_t* bias;
+  ptrdiff_t os;
+};
+
+template <bool HasZ>
+__attribute__((always_inline)) inline void dw_s2_pair_loop(int32x4_t& s0, int32x4_t& s1, int32x4_t& t0, int32x4_t& t1,
+                                                           const int8_t*& q0, const int8_t*& q1, const int8_t*& q2,
+                                                           const int8_t*& q3, const int8_t*& q4, ptrdiff_t d0,
+                                                           ptrdiff_t d1, ptrdiff_t d2, ptrdiff_t d3, ptrdiff_t d4,
+                                                           int8_t*& oa, ptrdiff_t dob, const DwAsmConsts* p, long& n) {
+#define OCTET_DW_S2_OPERANDS                                                                          \
+  : [s0] "+w"(s0), [s1] "+w"(s1), [t0] "+w"(t0), [t1] "+w"(t1), [q0] "+r"(q0), [q1] "+r"(q1),         \
+    [q2] "+r"(q2), [q3] "+r"(q3), [q4] "+r"(q4), [oa] "+r"(oa), [n] "+r"(n)                           \
+  : [d0] "r"(d0), [d1] "r"(d1), [d2] "r"(d2), [d3] "r"(d3), [d4] "r"(d4), [dob] "r"(dob), [p] "r"(p)  \
+  : "cc", "memory", "x15", "x16", "x17", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12",     \
+    "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", \
+    "v27", "v28", "v29", "v30", "v31"
+  if (HasZ)
+    __asm__ volatile(OCTET_DW_S2_LOOP(OCTET_DW_S2_ZDOT) OCTET_DW_S2_OPERANDS);
+  else
+    __asm__ volatile(OCTET_DW_S2_LOOP(OCTET_DW_S2_NOZ) OCTET_DW_S2_OPERANDS);
+#undef OCTET_DW_S2_OPERANDS
+}
+#undef OCTET_DW_S2_LOOP
+#undef OCTET_DW_S2_ZDOT
+#undef OCTET_DW_S2_NOZ
+#endif
 
 // Output rows o (and o + 1 when Two) of one block of 8 channels. p / st: the input rows' column-0
 // pointers and pixel strides (stride 0 for padded rows, which point at a z_a row): 4 rows for
@@ -249,7 +384,78 @@ __attribute__((always_inline)) inline void dot_rows(const BlockRegs<S, HasL>& R,
       A = B;
       B = C;
     }
-  } else {
+  } else if constexpr (S == 2 && Two) {
+    // Output ox reads columns 2 ox - pl + {0, 1, 2}. The accumulators carry the contribution of
+    // the first column (kx = 0, the previous output's third): each step adds the two new columns,
+    // requantizes, and restarts the accumulators (in place) from the third column. Nothing rotates
+    // through registers, so the loop needs no register moves.
+    struct Acc {
+      int32x4_t s0, s1, t0, t1;
+    };
+    auto start = [&](const Col& c) __attribute__((always_inline)) {
+      const int32_t* b = opaque(bias);
+      const int32_t* bb = opaque(bias);
+      Acc r{vld1q_s32(b), vld1q_s32(b + 4), vld1q_s32(bb), vld1q_s32(bb + 4)};
+      r.s0 = vdotq_s32(r.s0, c.a0, wa[0][0]);
+      r.s1 = vdotq_s32(r.s1, c.a1, wa[0][1]);
+      r.t0 = vdotq_s32(r.t0, c.b0, wa[0][0]);
+      r.t1 = vdotq_s32(r.t1, c.b1, wa[0][1]);
+      if (HasZ) {
+        r.s0 = vdotq_s32(r.s0, c.a0, za[0]);
+        r.s1 = vdotq_s32(r.s1, c.a1, za[1]);
+        r.t0 = vdotq_s32(r.t0, c.b0, za[0]);
+        r.t1 = vdotq_s32(r.t1, c.b1, za[1]);
+      }
+      return r;
+    };
+    auto finish = [&](Acc& r, const Col& x, const Col& y, int ox) __attribute__((always_inline)) {
+      r.s0 = vdotq_s32(vdotq_s32(r.s0, x.a0, wa[1][0]), y.a0, wa[2][0]);
+      r.s1 = vdotq_s32(vdotq_s32(r.s1, x.a1, wa[1][1]), y.a1, wa[2][1]);
+      r.t0 = vdotq_s32(vdotq_s32(r.t0, x.b0, wa[1][0]), y.b0, wa[2][0]);
+      r.t1 = vdotq_s32(vdotq_s32(r.t1, x.b1, wa[1][1]), y.b1, wa[2][1]);
+      if (HasZ) {
+        r.s0 = vdotq_s32(vdotq_s32(r.s0, x.a0, za[0]), y.a0, za[0]);
+        r.s1 = vdotq_s32(vdotq_s32(r.s1, x.a1, za[1]), y.a1, za[1]);
+        r.t0 = vdotq_s32(vdotq_s32(r.t0, x.b0, za[0]), y.b0, za[0]);
+        r.t1 = vdotq_s32(vdotq_s32(r.t1, x.b1, za[1]), y.b1, za[1]);
+      }
+      const int8x16_t o = rq.two(r.s0, r.s1, r.t0, r.t1, kl);
+      vst1_s8(out_a + ox * os, vget_low_s8(o));
+      vst1_s8(out_b + ox * os, vget_high_s8(o));
+    };
+    const int lo = std::min(out_w, pl / 2);
+    const int hi = std::min(out_w, W - 3 + pl >= 0 ? (W - 3 + pl) / 2 + 1 : 0);
+    Acc acc = start(load_checked());
+    for (; ox < lo; ++ox) {
+      const Col B = load_checked();
+      const Col C = load_checked();
+      finish(acc, B, C, ox);
+      acc = start(C);
+    }
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+    if (!HasL && hi > ox) {
+      long n = hi - ox;
+      int8_t* oa = out_a + ox * os;
+      const DwAsmConsts c{R.blk, R.mult, R.rshift, R.kc, bias, os};
+      next += 2 * static_cast<int>(n);
+      dw_s2_pair_loop<HasZ>(acc.s0, acc.s1, acc.t0, acc.t1, q0, q1, q2, q3, q4, d0, d1, d2, d3, d4, oa,
+                            out_b - out_a, &c, n);
+      ox = hi;
+    }
+#endif
+    for (; ox < hi; ++ox) {
+      const Col B = load();
+      const Col C = load();
+      finish(acc, B, C, ox);
+      acc = start(C);
+    }
+    for (; ox < out_w; ++ox) {
+      const Col B = load_checked();
+      const Col C = load_checked();
+      finish(acc, B, C, ox);
+      acc = start(C);
+    }
+  } else {  // stride 2, one row
     // Output ox reads columns 2 ox - pl + {0, 1, 2}; A holds the first (the previous third).
     const int lo = std::min(out_w, pl / 2);
     const int hi = std::min(out_w, W - 3 + pl >= 0 ? (W - 3 + pl) / 2 + 1 : 0);
