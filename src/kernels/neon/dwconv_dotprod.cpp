@@ -515,16 +515,17 @@ __attribute__((optimize("no-schedule-insns"))) void dot_band(const DwArgs& a, co
   }
 }
 
-// Input bytes of a band of output rows (rows * S + 2 input rows): within a 64 KiB L1 data cache;
-// at least 4 output rows, so that small images (14x14, 7x7) set up each block at most twice.
-constexpr ptrdiff_t kBandBytes = 48 * 1024;
-
+// A band of output rows runs channel block by channel block; the blocks sharing a 64-byte cache
+// line reread the band's lines of that channel slice, so the slice (input rows x width x 64 bytes)
+// is what must stay in L1: up to 32 KiB (half of a 64 KiB L1 data cache), at least 4 output rows.
+// Small images (14x14, 7x7) run as one band: each block sets up its registers once per image.
+constexpr ptrdiff_t kBandBytes = 32 * 1024;
 template <int S>
 void dot_3x3(const DwArgs& a) {
   const ConvGeometry& g = *a.g;
   const DwConsts k(a);
   const int C = g.out_c, full = C / 8 * 8, os = a.out_stride;
-  const ptrdiff_t in_row_bytes = std::max<ptrdiff_t>(1, static_cast<ptrdiff_t>(g.in_w) * a.in_stride);
+  const ptrdiff_t in_row_bytes = std::max<ptrdiff_t>(1, static_cast<ptrdiff_t>(g.in_w) * std::min(a.in_stride, 64));
   const int band = static_cast<int>(std::max<ptrdiff_t>(4, (kBandBytes / in_row_bytes - 2) / S) / 2 * 2);
   int8_t zrow[8];
   std::memset(zrow, static_cast<int8_t>(a.input_zero_point), sizeof zrow);
