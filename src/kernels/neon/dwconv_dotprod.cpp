@@ -20,6 +20,10 @@
 #include <cstring>
 
 #include "kernels/neon/dwconv_impl.h"
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+#include "kernels/neon/dwconv_dotprod_rows.h"
+#define OCTET_DW_ROWS_ASM 1
+#endif
 
 namespace octet::neon::dotprod {
 namespace {
@@ -111,132 +115,6 @@ struct BlockRegs {
   }
 };
 
-#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-// The interior column loop of a stride-2 row pair (see dot_rows) in assembly: GCC keeps spare
-// register copies around the SDOT chains; this body has none (70 instructions: one qemu
-// translation block, so armperf costs it as one loop). Per output column: 10 loads, 14 ZIPs,
-// 24 SDOTs, requantization of 16 outputs, 2 stores. Accumulators s0, s1 (row o, channels 0-3 /
-// 4-7), t0, t1 (row o + 1) come in holding the first column's contribution and leave holding the
-// contribution of the last column read. Registers: v8-v13 Wa, v14-v15 Za, v24-v27 multipliers and
-// right shifts, v28 output zero point, v29/v30 clamp, v4-v7 / v20-v23 the two columns' lanes.
-#define OCTET_DW_S2_ZDOT(a, b, c, d, e, f, g, h) \
-  "sdot %[s0].4s, " a ".16b, v14.16b\n"         \
-  "sdot %[s1].4s, " b ".16b, v15.16b\n"         \
-  "sdot %[t0].4s, " c ".16b, v14.16b\n"         \
-  "sdot %[t1].4s, " d ".16b, v15.16b\n"
-#define OCTET_DW_S2_NOZ(a, b, c, d, e, f, g, h) ""
-#define OCTET_DW_S2_LOOP(ZDOT)                                                                       \
-  "ldr x16, [%[p]]\n"                                                                              \
-  "ldp q8, q9, [x16]\n"                                                                            \
-  "ldp q10, q11, [x16, #32]\n"                                                                     \
-  "ldp q12, q13, [x16, #64]\n"                                                                     \
-  "ldp q14, q15, [x16, #192]\n"                                                                    \
-  "ldr x16, [%[p], #8]\n"                                                                          \
-  "ldp q24, q25, [x16]\n"                                                                          \
-  "ldr x16, [%[p], #16]\n"                                                                         \
-  "ldp q26, q27, [x16]\n"                                                                          \
-  "ldr x16, [%[p], #24]\n"                                                                         \
-  "ldr q28, [x16]\n"                                                                               \
-  "ldp q29, q30, [x16, #16]\n"                                                                     \
-  "ldp x16, x17, [%[p], #32]\n"                                                                    \
-  "1:\n"                                                                                            \
-  "ld1 {v16.8b}, [%[q0]], %[d0]\n"                                                                  \
-  "ld1 {v17.8b}, [%[q1]], %[d1]\n"                                                                  \
-  "ld1 {v18.8b}, [%[q2]], %[d2]\n"                                                                  \
-  "ld1 {v19.8b}, [%[q3]], %[d3]\n"                                                                  \
-  "ld1 {v31.8b}, [%[q4]], %[d4]\n"                                                                  \
-  "zip1 v16.16b, v16.16b, v17.16b\n"                                                                \
-  "zip1 v18.16b, v18.16b, v19.16b\n"                                                                \
-  "zip1 v31.16b, v31.16b, v31.16b\n"                                                                \
-  "zip1 v4.8h, v16.8h, v18.8h\n"                                                                    \
-  "zip2 v5.8h, v16.8h, v18.8h\n"                                                                    \
-  "zip1 v6.8h, v18.8h, v31.8h\n"                                                                    \
-  "zip2 v7.8h, v18.8h, v31.8h\n"                                                                    \
-  "ld1 {v16.8b}, [%[q0]], %[d0]\n"                                                                  \
-  "ld1 {v17.8b}, [%[q1]], %[d1]\n"                                                                  \
-  "ld1 {v18.8b}, [%[q2]], %[d2]\n"                                                                  \
-  "ld1 {v19.8b}, [%[q3]], %[d3]\n"                                                                  \
-  "ld1 {v31.8b}, [%[q4]], %[d4]\n"                                                                  \
-  "zip1 v16.16b, v16.16b, v17.16b\n"                                                                \
-  "zip1 v18.16b, v18.16b, v19.16b\n"                                                                \
-  "zip1 v31.16b, v31.16b, v31.16b\n"                                                                \
-  "zip1 v20.8h, v16.8h, v18.8h\n"                                                                   \
-  "zip2 v21.8h, v16.8h, v18.8h\n"                                                                   \
-  "zip1 v22.8h, v18.8h, v31.8h\n"                                                                   \
-  "zip2 v23.8h, v18.8h, v31.8h\n"                                                                   \
-  "sdot %[s0].4s, v4.16b, v10.16b\n"                                                                \
-  "sdot %[s1].4s, v5.16b, v11.16b\n"                                                                \
-  "sdot %[t0].4s, v6.16b, v10.16b\n"                                                                \
-  "sdot %[t1].4s, v7.16b, v11.16b\n"                                                                \
-  ZDOT("v4", "v5", "v6", "v7", , , , )                                                              \
-  "sdot %[s0].4s, v20.16b, v12.16b\n"                                                               \
-  "sdot %[s1].4s, v21.16b, v13.16b\n"                                                               \
-  "sdot %[t0].4s, v22.16b, v12.16b\n"                                                               \
-  "sdot %[t1].4s, v23.16b, v13.16b\n"                                                               \
-  ZDOT("v20", "v21", "v22", "v23", , , , )                                                          \
-  "sqrdmulh v4.4s, %[s0].4s, v24.4s\n"                                                              \
-  "sqrdmulh v5.4s, %[s1].4s, v25.4s\n"                                                              \
-  "sqrdmulh v6.4s, %[t0].4s, v24.4s\n"                                                              \
-  "sqrdmulh v7.4s, %[t1].4s, v25.4s\n"                                                              \
-  "ldp %q[s0], %q[s1], [x16]\n"                                                                    \
-  "ldp %q[t0], %q[t1], [x16]\n"                                                                    \
-  "sdot %[s0].4s, v20.16b, v8.16b\n"                                                                \
-  "sdot %[s1].4s, v21.16b, v9.16b\n"                                                                \
-  "sdot %[t0].4s, v22.16b, v8.16b\n"                                                                \
-  "sdot %[t1].4s, v23.16b, v9.16b\n"                                                                \
-  ZDOT("v20", "v21", "v22", "v23", , , , )                                                          \
-  "srshl v4.4s, v4.4s, v26.4s\n"                                                                    \
-  "srshl v5.4s, v5.4s, v27.4s\n"                                                                    \
-  "srshl v6.4s, v6.4s, v26.4s\n"                                                                    \
-  "srshl v7.4s, v7.4s, v27.4s\n"                                                                    \
-  "sqxtn v4.4h, v4.4s\n"                                                                            \
-  "sqxtn2 v4.8h, v5.4s\n"                                                                           \
-  "sqxtn v6.4h, v6.4s\n"                                                                            \
-  "sqxtn2 v6.8h, v7.4s\n"                                                                           \
-  "sqadd v4.8h, v4.8h, v28.8h\n"                                                                    \
-  "sqadd v6.8h, v6.8h, v28.8h\n"                                                                    \
-  "sqxtn v4.8b, v4.8h\n"                                                                            \
-  "sqxtn2 v4.16b, v6.8h\n"                                                                          \
-  "smax v4.16b, v4.16b, v29.16b\n"                                                                  \
-  "smin v4.16b, v4.16b, v30.16b\n"                                                                  \
-  "add x15, %[oa], %[dob]\n"                                                                       \
-  "st1 {v4.d}[0], [%[oa]], x17\n"                                                                       \
-  "st1 {v4.d}[1], [x15]\n"                                                                              \
-  "subs %[n], %[n], #1\n"                                                                           \
-  "b.ne 1b\n"
-
-// Constants of the assembly loops (loaded once per call).
-struct DwAsmConsts {
-  const int8_t* blk;
-  const int32_t *mult, *rshift;
-  const int8_t* kc;
-  const int32_t* bias;
-  ptrdiff_t os;
-};
-
-template <bool HasZ>
-__attribute__((always_inline)) inline void dw_s2_pair_loop(int32x4_t& s0, int32x4_t& s1, int32x4_t& t0, int32x4_t& t1,
-                                                           const int8_t*& q0, const int8_t*& q1, const int8_t*& q2,
-                                                           const int8_t*& q3, const int8_t*& q4, ptrdiff_t d0,
-                                                           ptrdiff_t d1, ptrdiff_t d2, ptrdiff_t d3, ptrdiff_t d4,
-                                                           int8_t*& oa, ptrdiff_t dob, const DwAsmConsts* p, long& n) {
-#define OCTET_DW_S2_OPERANDS                                                                          \
-  : [s0] "+w"(s0), [s1] "+w"(s1), [t0] "+w"(t0), [t1] "+w"(t1), [q0] "+r"(q0), [q1] "+r"(q1),         \
-    [q2] "+r"(q2), [q3] "+r"(q3), [q4] "+r"(q4), [oa] "+r"(oa), [n] "+r"(n)                           \
-  : [d0] "r"(d0), [d1] "r"(d1), [d2] "r"(d2), [d3] "r"(d3), [d4] "r"(d4), [dob] "r"(dob), [p] "r"(p)  \
-  : "cc", "memory", "x15", "x16", "x17", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12",     \
-    "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", \
-    "v27", "v28", "v29", "v30", "v31"
-  if (HasZ)
-    __asm__ volatile(OCTET_DW_S2_LOOP(OCTET_DW_S2_ZDOT) OCTET_DW_S2_OPERANDS);
-  else
-    __asm__ volatile(OCTET_DW_S2_LOOP(OCTET_DW_S2_NOZ) OCTET_DW_S2_OPERANDS);
-#undef OCTET_DW_S2_OPERANDS
-}
-#undef OCTET_DW_S2_LOOP
-#undef OCTET_DW_S2_ZDOT
-#undef OCTET_DW_S2_NOZ
-#endif
 
 // Output rows o (and o + 1 when Two) of one block of 8 channels. p / st: the input rows' column-0
 // pointers and pixel strides (stride 0 for padded rows, which point at a z_a row): 4 rows for
@@ -432,17 +310,6 @@ __attribute__((always_inline)) inline void dot_rows(const BlockRegs<S, HasL>& R,
       finish(acc, B, C, ox);
       acc = start(C);
     }
-#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-    if (!HasL && hi > ox) {
-      long n = hi - ox;
-      int8_t* oa = out_a + ox * os;
-      const DwAsmConsts c{R.blk, R.mult, R.rshift, R.kc, bias, os};
-      next += 2 * static_cast<int>(n);
-      dw_s2_pair_loop<HasZ>(acc.s0, acc.s1, acc.t0, acc.t1, q0, q1, q2, q3, q4, d0, d1, d2, d3, d4, oa,
-                            out_b - out_a, &c, n);
-      ox = hi;
-    }
-#endif
     for (; ox < hi; ++ox) {
       const Col B = load();
       const Col C = load();
@@ -515,6 +382,76 @@ __attribute__((optimize("no-schedule-insns"))) void dot_band(const DwArgs& a, co
   }
 }
 
+#if defined(OCTET_DW_ROWS_ASM)
+// The assembly row kernels (dwconv_dotprod_rows.h) for the whole call, when the borders allow it
+// (left padding <= 1, at most one padded column on the right) and no channel needs a positive
+// shift; false otherwise. Row pairs outside, channel blocks inside: a pair's input rows (4 or 5
+// rows x width x channels) stay in L1 while every block reads them; channels go in groups when
+// those rows exceed ~40 KiB.
+template <int S>
+bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int full) {
+  const ConvGeometry& g = *a.g;
+  const int W = g.in_w, pl = g.pad_left, out_w = g.out_w;
+  const int rpad = std::max(0, S == 1 ? out_w + 2 - pl - W : 2 * out_w + 1 - pl - W);
+  if (pl > 1 || rpad > 1 || full == 0) return false;
+  bool any_z = false;
+  for (int c = 0; c < full; ++c)
+    if (a.lshift[c] != 0) return false;
+  for (int b = 0; b < full / 8; ++b) any_z |= a.dot_has_z[b] != 0;
+  alignas(16) int8_t kc[64];
+  vst1q_s16(reinterpret_cast<int16_t*>(kc), k.zp);
+  vst1q_s8(kc + 16, vcombine_s8(k.lo, k.lo));
+  vst1q_s8(kc + 32, vcombine_s8(k.hi, k.hi));
+  vst1q_s8(kc + 48, vdupq_n_s8(static_cast<int8_t>(a.input_zero_point)));
+  const ptrdiff_t is = a.in_stride, os = a.out_stride;
+  const ptrdiff_t row_step = static_cast<ptrdiff_t>(W) * is;
+  const int in_rows = S == 1 ? 4 : 5;
+  const int group = std::max(8, static_cast<int>(std::max<ptrdiff_t>(64, 40 * 1024 / (in_rows * W))) / 8 * 8);
+  DwRowJob job;
+  job.os = os;
+  job.kc = kc;
+  job.n = out_w - rpad;
+  job.lpad = pl;
+  job.rpad = rpad;
+  for (int cg = 0; cg < full; cg += group) {
+    const int cg_end = std::min(full, cg + group);
+    for (int r = a.row_begin; r < a.row_end;) {
+      const int b = r / g.out_h, oy = r % g.out_h;
+      const bool two = r + 1 < std::min(a.row_end, (b + 1) * g.out_h);
+      const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * row_step;
+      const int rows = S == 1 ? 4 : (two ? 5 : 3);
+      const int iy0 = oy * S - g.pad_top;
+      const int8_t* p[5];
+      for (int j = 0; j < 5; ++j) {
+        const int iy = iy0 + j;
+        const bool inside = j < rows && iy >= 0 && iy < g.in_h;
+        p[j] = inside ? img + iy * row_step : zrow;
+        job.d[j] = inside ? is : 0;
+      }
+      int8_t* out_a = a.output + static_cast<ptrdiff_t>(r) * out_w * os;
+      int8_t* out_b = two ? out_a + static_cast<ptrdiff_t>(out_w) * os : out_a;
+      for (int c0 = cg; c0 < cg_end; c0 += 8) {
+        for (int j = 0; j < 5; ++j) job.q[j] = job.d[j] != 0 ? p[j] + c0 : zrow;
+        job.oa = out_a + c0;
+        job.ob = out_b + c0;
+        job.blk = a.dot_blocks + static_cast<size_t>(c0 / 8) * kDwDotBlockBytes;
+        job.bias = a.dot_bias + c0;
+        job.mult = a.mult + c0;
+        job.rsh = a.rshift + c0;
+        if (S == 1)
+          two ? (any_z ? dw_rows_s1<true, true>(&job) : dw_rows_s1<true, false>(&job))
+              : (any_z ? dw_rows_s1<false, true>(&job) : dw_rows_s1<false, false>(&job));
+        else
+          two ? (any_z ? dw_rows_s2<true, true>(&job) : dw_rows_s2<true, false>(&job))
+              : (any_z ? dw_rows_s2<false, true>(&job) : dw_rows_s2<false, false>(&job));
+      }
+      r += two ? 2 : 1;
+    }
+  }
+  return true;
+}
+#endif
+
 // A band of output rows runs channel block by channel block; the blocks sharing a 64-byte cache
 // line reread the band's lines of that channel slice, so the slice (input rows x width x 64 bytes)
 // is what must stay in L1: up to 32 KiB (half of a 64 KiB L1 data cache), at least 4 output rows.
@@ -529,10 +466,15 @@ void dot_3x3(const DwArgs& a) {
   const int band = static_cast<int>(std::max<ptrdiff_t>(4, (kBandBytes / in_row_bytes - 2) / S) / 2 * 2);
   int8_t zrow[8];
   std::memset(zrow, static_cast<int8_t>(a.input_zero_point), sizeof zrow);
+#if defined(OCTET_DW_ROWS_ASM)
+  const bool blocks_done = dot_3x3_asm<S>(a, k, zrow, full);
+#else
+  const bool blocks_done = false;
+#endif
   for (int r = a.row_begin; r < a.row_end;) {
     const int b = r / g.out_h;
     const int r_end = std::min({a.row_end, (b + 1) * g.out_h, r + band});
-    for (int c0 = 0; c0 < full; c0 += 8) {
+    for (int c0 = 0; c0 < (blocks_done ? 0 : full); c0 += 8) {
       bool has_l = false;
       for (int c = c0; c < c0 + 8; ++c) has_l |= a.lshift[c] != 0;
       const bool has_z = a.dot_has_z[c0 / 8] != 0;
