@@ -394,10 +394,13 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int ful
   const int W = g.in_w, pl = g.pad_left, out_w = g.out_w;
   const int rpad = std::max(0, S == 1 ? out_w + 2 - pl - W : 2 * out_w + 1 - pl - W);
   if (pl > 1 || rpad > 1 || full == 0) return false;
-  bool any_z = false;
-  for (int c = 0; c < full; ++c)
-    if (a.lshift[c] != 0) return false;
-  for (int b = 0; b < full / 8; ++b) any_z |= a.dot_has_z[b] != 0;
+  int32x4_t l_or = vdupq_n_s32(0), z_or = vdupq_n_s32(0);  // vector ORs: one call per layer, up to 1024 channels
+  for (int c = 0; c < full; c += 8) l_or = vorrq_s32(l_or, vorrq_s32(vld1q_s32(a.lshift + c), vld1q_s32(a.lshift + c + 4)));
+  if (vmaxvq_u32(vreinterpretq_u32_s32(l_or)) != 0) return false;
+  int b8 = 0;
+  for (; b8 + 4 <= full / 8; b8 += 4) z_or = vorrq_s32(z_or, vld1q_s32(a.dot_has_z + b8));
+  bool any_z = vmaxvq_u32(vreinterpretq_u32_s32(z_or)) != 0;
+  for (; b8 < full / 8; ++b8) any_z |= a.dot_has_z[b8] != 0;
   alignas(16) int8_t kc[64];
   vst1q_s16(reinterpret_cast<int16_t*>(kc), k.zp);
   vst1q_s8(kc + 16, vcombine_s8(k.lo, k.lo));
@@ -421,29 +424,34 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int ful
       const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * row_step;
       const int rows = S == 1 ? 4 : (two ? 5 : 3);
       const int iy0 = oy * S - g.pad_top;
-      const int8_t* p[5];
+      ptrdiff_t step[5];  // per block: 8 bytes on for an image row, 0 for the z_a row
       for (int j = 0; j < 5; ++j) {
         const int iy = iy0 + j;
         const bool inside = j < rows && iy >= 0 && iy < g.in_h;
-        p[j] = inside ? img + iy * row_step : zrow;
+        job.q[j] = inside ? img + iy * row_step + cg : zrow;
         job.d[j] = inside ? is : 0;
+        step[j] = inside ? 8 : 0;
       }
-      int8_t* out_a = a.output + static_cast<ptrdiff_t>(r) * out_w * os;
-      int8_t* out_b = two ? out_a + static_cast<ptrdiff_t>(out_w) * os : out_a;
+      job.oa = a.output + static_cast<ptrdiff_t>(r) * out_w * os + cg;
+      job.ob = two ? job.oa + static_cast<ptrdiff_t>(out_w) * os : job.oa;
+      job.blk = a.dot_blocks + static_cast<size_t>(cg / 8) * kDwDotBlockBytes;
+      job.bias = a.dot_bias + cg;
+      job.mult = a.mult + cg;
+      job.rsh = a.rshift + cg;
       for (int c0 = cg; c0 < cg_end; c0 += 8) {
-        for (int j = 0; j < 5; ++j) job.q[j] = job.d[j] != 0 ? p[j] + c0 : zrow;
-        job.oa = out_a + c0;
-        job.ob = out_b + c0;
-        job.blk = a.dot_blocks + static_cast<size_t>(c0 / 8) * kDwDotBlockBytes;
-        job.bias = a.dot_bias + c0;
-        job.mult = a.mult + c0;
-        job.rsh = a.rshift + c0;
         if (S == 1)
           two ? (any_z ? dw_rows_s1<true, true>(&job) : dw_rows_s1<true, false>(&job))
               : (any_z ? dw_rows_s1<false, true>(&job) : dw_rows_s1<false, false>(&job));
         else
           two ? (any_z ? dw_rows_s2<true, true>(&job) : dw_rows_s2<true, false>(&job))
               : (any_z ? dw_rows_s2<false, true>(&job) : dw_rows_s2<false, false>(&job));
+        for (int j = 0; j < 5; ++j) job.q[j] += step[j];
+        job.oa += 8;
+        job.ob += 8;
+        job.blk += kDwDotBlockBytes;
+        job.bias += 8;
+        job.mult += 8;
+        job.rsh += 8;
       }
       r += two ? 2 : 1;
     }
