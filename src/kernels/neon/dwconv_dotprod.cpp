@@ -388,8 +388,9 @@ __attribute__((optimize("no-schedule-insns"))) void dot_band(const DwArgs& a, co
 // shift; false otherwise. Row pairs outside, channel blocks inside: a pair's input rows (4 or 5
 // rows x width x channels) stay in L1 while every block reads them; channels go in groups when
 // those rows exceed ~40 KiB.
+constexpr int kZbuf = 1024;
 template <int S>
-bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int full) {
+bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, int full) {
   const ConvGeometry& g = *a.g;
   const int W = g.in_w, pl = g.pad_left, out_w = g.out_w;
   const int rpad = std::max(0, S == 1 ? out_w + 2 - pl - W : 2 * out_w + 1 - pl - W);
@@ -409,7 +410,10 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int ful
   const ptrdiff_t is = a.in_stride, os = a.out_stride;
   const ptrdiff_t row_step = static_cast<ptrdiff_t>(W) * is;
   const int in_rows = S == 1 ? 4 : 5;
-  const int group = std::max(8, static_cast<int>(std::max<ptrdiff_t>(64, 40 * 1024 / (in_rows * W))) / 8 * 8);
+  const int group = static_cast<int>(std::min<ptrdiff_t>(kZbuf, std::max<ptrdiff_t>(64, 40 * 1024 / (in_rows * W)))) / 8 * 8;
+  // Padded rows read this z_a buffer (one byte per channel of a group, every block advances 8).
+  alignas(16) int8_t zbuf[kZbuf];
+  std::memset(zbuf, static_cast<int8_t>(a.input_zero_point), static_cast<size_t>(std::min(full, group)));
   DwRowJob job;
   job.os = os;
   job.kc = kc;
@@ -424,13 +428,11 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int ful
       const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * row_step;
       const int rows = S == 1 ? 4 : (two ? 5 : 3);
       const int iy0 = oy * S - g.pad_top;
-      ptrdiff_t step[5];  // per block: 8 bytes on for an image row, 0 for the z_a row
       for (int j = 0; j < 5; ++j) {
         const int iy = iy0 + j;
         const bool inside = j < rows && iy >= 0 && iy < g.in_h;
-        job.q[j] = inside ? img + iy * row_step + cg : zrow;
+        job.q[j] = inside ? img + iy * row_step + cg : zbuf;
         job.d[j] = inside ? is : 0;
-        step[j] = inside ? 8 : 0;
       }
       job.oa = a.output + static_cast<ptrdiff_t>(r) * out_w * os + cg;
       job.ob = two ? job.oa + static_cast<ptrdiff_t>(out_w) * os : job.oa;
@@ -438,21 +440,13 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, const int8_t* zrow, int ful
       job.bias = a.dot_bias + cg;
       job.mult = a.mult + cg;
       job.rsh = a.rshift + cg;
-      for (int c0 = cg; c0 < cg_end; c0 += 8) {
-        if (S == 1)
-          two ? (any_z ? dw_rows_s1<true, true>(&job) : dw_rows_s1<true, false>(&job))
-              : (any_z ? dw_rows_s1<false, true>(&job) : dw_rows_s1<false, false>(&job));
-        else
-          two ? (any_z ? dw_rows_s2<true, true>(&job) : dw_rows_s2<true, false>(&job))
-              : (any_z ? dw_rows_s2<false, true>(&job) : dw_rows_s2<false, false>(&job));
-        for (int j = 0; j < 5; ++j) job.q[j] += step[j];
-        job.oa += 8;
-        job.ob += 8;
-        job.blk += kDwDotBlockBytes;
-        job.bias += 8;
-        job.mult += 8;
-        job.rsh += 8;
-      }
+      job.blocks = (cg_end - cg) / 8;
+      if (S == 1)
+        two ? (any_z ? dw_rows_s1<true, true>(&job) : dw_rows_s1<true, false>(&job))
+            : (any_z ? dw_rows_s1<false, true>(&job) : dw_rows_s1<false, false>(&job));
+      else
+        two ? (any_z ? dw_rows_s2<true, true>(&job) : dw_rows_s2<true, false>(&job))
+            : (any_z ? dw_rows_s2<false, true>(&job) : dw_rows_s2<false, false>(&job));
       r += two ? 2 : 1;
     }
   }
@@ -475,7 +469,7 @@ void dot_3x3(const DwArgs& a) {
   int8_t zrow[8];
   std::memset(zrow, static_cast<int8_t>(a.input_zero_point), sizeof zrow);
 #if defined(OCTET_DW_ROWS_ASM)
-  const bool blocks_done = dot_3x3_asm<S>(a, k, zrow, full);
+  const bool blocks_done = dot_3x3_asm<S>(a, k, full);
 #else
   const bool blocks_done = false;
 #endif

@@ -9,9 +9,11 @@
 //
 // Supported borders (the caller checks, everything else takes the intrinsics kernel): left padding
 // 0 or 1 column, at most one padded column on the right, no positive requantization shift.
+// One call runs `blocks` consecutive blocks (per-call set-up once, per block only the weights).
 // Registers: x0-x4 row cursors, x5-x9 their pixel strides (0 for a z_a row), x10/x11 output
 // cursors of rows o / o + 1, x12 output pixel stride, x13 bias, x14 multipliers, x15 right shifts,
-// x16 kc, x17 counter; v0-v3 accumulators (row o channels 0-3 / 4-7, row o + 1 channels 0-3 / 4-7).
+// x16 kc, x17 counter, x19-x26/x28 per-block starts and count; v0-v3 accumulators (row o
+// channels 0-3 / 4-7, row o + 1 channels 0-3 / 4-7).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -31,28 +33,57 @@ struct DwRowJob {
   const int8_t* kc;     // 136: output zero point (8 x int16), clamp low, clamp high, z_a (16 x int8 each)
   long n;               // 144: interior iterations (output columns minus the padded last one)
   long lpad, rpad;      // 152, 160: the first / last column read is padding
+  long blocks;          // 168: consecutive blocks of 8 channels (every pointer above advances per block)
 };
 static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && offsetof(DwRowJob, blk) == 104 &&
-                  offsetof(DwRowJob, kc) == 136 && offsetof(DwRowJob, n) == 144 && offsetof(DwRowJob, rpad) == 160,
+                  offsetof(DwRowJob, kc) == 136 && offsetof(DwRowJob, n) == 144 && offsetof(DwRowJob, rpad) == 160 && offsetof(DwRowJob, blocks) == 168,
               "offsets used by the assembly");
 
 #define OCTET_DW_CLOBBERS                                                                           \
   "cc", "memory", "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",  \
-      "x13", "x14", "x15", "x16", "x17", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", \
+      "x13", "x14", "x15", "x16", "x17", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x28", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", \
       "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",     \
       "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31"
 
-#define OCTET_DW_ENTRY                        \
-  "ldp x0, x1, [%[j]]\n"                      \
-  "ldp x2, x3, [%[j], #16]\n"                 \
-  "ldr x4, [%[j], #32]\n"                     \
-  "ldp x5, x6, [%[j], #40]\n"                 \
-  "ldp x7, x8, [%[j], #56]\n"                 \
-  "ldr x9, [%[j], #72]\n"                     \
-  "ldp x10, x11, [%[j], #80]\n"               \
-  "ldp x12, x17, [%[j], #96]\n" /* os, blk */ \
-  "ldp x13, x14, [%[j], #112]\n"              \
-  "ldp x15, x16, [%[j], #128]\n"
+// Once per call: x19-x23 row starts, x24/x25 output starts, x26 block, x28 block count.
+#define OCTET_DW_ENTRY                           \
+  "ldp x19, x20, [%[j]]\n"                      \
+  "ldp x21, x22, [%[j], #16]\n"                 \
+  "ldr x23, [%[j], #32]\n"                      \
+  "ldp x5, x6, [%[j], #40]\n"                   \
+  "ldp x7, x8, [%[j], #56]\n"                   \
+  "ldr x9, [%[j], #72]\n"                       \
+  "ldp x24, x25, [%[j], #80]\n"                 \
+  "ldp x12, x26, [%[j], #96]\n"                 \
+  "ldp x13, x14, [%[j], #112]\n"                \
+  "ldp x15, x16, [%[j], #128]\n"                \
+  "ldr x28, [%[j], #168]\n"
+// Per block: cursors from the starts.
+#define OCTET_DW_BLOCK_START \
+  "6:\n"                     \
+  "mov x0, x19\n"            \
+  "mov x1, x20\n"            \
+  "mov x2, x21\n"            \
+  "mov x3, x22\n"            \
+  "mov x4, x23\n"            \
+  "mov x10, x24\n"           \
+  "mov x11, x25\n"
+// Next block: every row advances 8 bytes (a padded row reads a z_a buffer as long as the
+// channels), outputs 8 bytes, the packed block 256, bias / multipliers / shifts 8 int32.
+#define OCTET_DW_BLOCK_END \
+  "add x19, x19, #8\n"     \
+  "add x20, x20, #8\n"     \
+  "add x21, x21, #8\n"     \
+  "add x22, x22, #8\n"     \
+  "add x23, x23, #8\n"     \
+  "add x24, x24, #8\n"     \
+  "add x25, x25, #8\n"     \
+  "add x26, x26, #256\n"   \
+  "add x13, x13, #32\n"    \
+  "add x14, x14, #32\n"    \
+  "add x15, x15, #32\n"    \
+  "subs x28, x28, #1\n"    \
+  "b.ne 6b\n"
 
 // ---------------------------------------------------------------------------------------------
 // Stride 1. Columns rotate through A = v24/v25, B = v26/v27, C = v28/v29 (lanes r0..r3, channels
@@ -139,15 +170,16 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 
 #define OCTET_DW_S1_ROWS(OUT)                                      \
   OCTET_DW_ENTRY                                                   \
-  "ldp q8, q9, [x17]\n"                                            \
-  "ldp q10, q11, [x17, #32]\n"                                     \
-  "ldp q12, q13, [x17, #64]\n"                                     \
-  "ldp q14, q15, [x17, #96]\n"                                     \
-  "ldp q16, q17, [x17, #128]\n"                                    \
-  "ldp q18, q19, [x17, #160]\n"                                    \
-  "ldp q20, q21, [x17, #192]\n"                                    \
-  "ldp q22, q23, [x17, #224]\n"                                    \
   "ldp q30, q31, [x16, #16]\n"                                     \
+  OCTET_DW_BLOCK_START                                             \
+  "ldp q8, q9, [x26]\n"                                            \
+  "ldp q10, q11, [x26, #32]\n"                                     \
+  "ldp q12, q13, [x26, #64]\n"                                     \
+  "ldp q14, q15, [x26, #96]\n"                                     \
+  "ldp q16, q17, [x26, #128]\n"                                    \
+  "ldp q18, q19, [x26, #160]\n"                                    \
+  "ldp q20, q21, [x26, #192]\n"                                    \
+  "ldp q22, q23, [x26, #224]\n"                                    \
   "ldr x17, [%[j], #152]\n"                                        \
   "cbz x17, 3f\n"                                                  \
   "ldr q24, [x16, #48]\n" /* padded first column: z_a lanes */     \
@@ -168,7 +200,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "ldr x17, [%[j], #160]\n"                                        \
   "cbz x17, 5f\n"                                                  \
   "ldr q28, [x16, #48]\n" /* padded last column */                 \
-  "mov v29.16b, v28.16b\n" OUT "5:\n"
+  "mov v29.16b, v28.16b\n" OUT "5:\n" OCTET_DW_BLOCK_END
 
 template <bool Two, bool HasZ>
 __attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
@@ -276,14 +308,15 @@ __attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
 
 #define OCTET_DW_S2_ROWS(LOAD, START, FINISH)                            \
   OCTET_DW_ENTRY                                                         \
-  "ldp q8, q9, [x17]\n"                                                  \
-  "ldp q10, q11, [x17, #32]\n"                                           \
-  "ldp q12, q13, [x17, #64]\n"                                           \
-  "ldp q14, q15, [x17, #192]\n"                                          \
-  "ldp q24, q25, [x14]\n"                                                \
-  "ldp q26, q27, [x15]\n"                                                \
   "ldr q28, [x16]\n"                                                     \
   "ldp q29, q30, [x16, #16]\n"                                           \
+  OCTET_DW_BLOCK_START                                                   \
+  "ldp q8, q9, [x26]\n"                                                  \
+  "ldp q10, q11, [x26, #32]\n"                                           \
+  "ldp q12, q13, [x26, #64]\n"                                           \
+  "ldp q14, q15, [x26, #192]\n"                                          \
+  "ldp q24, q25, [x14]\n"                                                \
+  "ldp q26, q27, [x15]\n"                                                \
   "ldr x17, [%[j], #152]\n"                                              \
   "cbz x17, 3f\n"                                                        \
   "ldr q20, [x16, #48]\n" /* padded first column: z_a lanes */           \
@@ -306,7 +339,7 @@ __attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
   "ldr q20, [x16, #48]\n" /* padded last column */                       \
   "mov v21.16b, v20.16b\n"                                               \
   "mov v22.16b, v20.16b\n"                                               \
-  "mov v23.16b, v20.16b\n" FINISH("") "5:\n"
+  "mov v23.16b, v20.16b\n" FINISH("") "5:\n" OCTET_DW_BLOCK_END
 
 #define OCTET_DW_S2_FIN2Z(RESTART) OCTET_DW_S2_FINISH2(OCTET_DW_S2_Z2, RESTART)
 #define OCTET_DW_S2_FIN2N(RESTART) OCTET_DW_S2_FINISH2(OCTET_DW_NOZ4, RESTART)
