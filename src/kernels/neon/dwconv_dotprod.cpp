@@ -8,12 +8,15 @@
 // Stride 2: a pair of output rows reads five input rows r0..r4; ZIP the byte pairs (r0,r1), (r2,r3),
 // (r4,r4) once and combine them into lanes (r0,r1,r2,r3) for row o and (r2,r3,r4,r4) for row o + 1,
 // both against Wa (7 ZIPs per column for two rows instead of 8); even columns serve two outputs.
-// Columns are loaded once and rotated through unrolled loops (no register moves); only the first
-// and last columns check the image border. Padded rows read a z_a-filled row, padded columns are
-// z_a vectors: exactly the ref's padding. Accumulators start from a load of the bias (a load
-// instead of a V-pipe register copy). Rows run in bands of about 32 KiB of input, channel blocks
-// inside a band, so a block's weights are set up once per band (small images) while the band
-// stays in L1.
+// Stride 2 carries the accumulators instead of a column: each step adds the two new columns,
+// requantizes, and restarts the accumulators from the third (no register rotation).
+// Two implementations: on aarch64 the assembly row kernels of dwconv_dotprod_rows.h (row pairs
+// outside, channel blocks inside, each call a whole row pair of all blocks with its borders) for
+// left padding <= 1, at most one padded column on the right and no positive shift; the intrinsics
+// kernels below for everything else and for SIMDe: rows in bands of the 64-byte channel slice,
+// channel blocks inside a band, borders checked on the first and last columns. Padded rows read a
+// z_a-filled row, padded columns are z_a vectors: exactly the ref's padding. Accumulators start
+// from a load of the bias (a load instead of a V-pipe register copy).
 // Everything else (general geometry, channel tails, a packed buffer without the SDOT section) runs
 // the SMLAL kernels of dwconv_impl.h, compiled here too.
 #include <algorithm>
