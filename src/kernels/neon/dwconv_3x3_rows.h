@@ -13,6 +13,9 @@
 //   accumulator chains for the in-order cores' SMLAL latency.
 #pragma once
 #include "kernels/neon/dwconv_impl.h"
+#if defined(__aarch64__)
+#include "kernels/neon/dw3_schedule_aarch64.inc"
+#endif
 
 namespace octet::neon::detail {
 namespace {
@@ -97,6 +100,75 @@ inline void dw3_interior(const Dw3Block& B, const DwConsts& k, const int8_t* p0,
   }
 }
 
+
+#if defined(__aarch64__)
+// Everything the assembly interior loop reads for one block of 8 channels (offsets are in the asm).
+struct alignas(16) Dw3AsmConsts {
+  int16_t w[9][8];      // 0: masked weights, tap-major
+  int32_t bias[8];      // 144
+  int32_t mult[8];      // 176
+  int32_t rshift[8];    // 208 (only used when no channel has a positive shift)
+  int8_t za[16];        // 240
+  int16_t zp[8];        // 256
+  int8_t lo[16], hi[16];  // 272, 288
+};
+
+// npairs >= 1 pairs of interior pixels (the generated schedule, software-pipelined: each iteration
+// requantizes and stores the previous pair while accumulating the current one). Registers: v0-v8
+// weights, v9 z_a, v10-v13 multiplier / right shift, v14 output zero point, v15 / v29 clamp bounds,
+// v16-v19 accumulators (lo/hi of the two pixels), v20-v23 requantization, v24-v28 / v30-v31 input
+// columns. o<ky><c>: byte offset of kernel row ky, input column c from p.
+template <int S>
+inline void dw3_interior_asm(const Dw3AsmConsts& c, const int8_t*& p, ptrdiff_t d1, ptrdiff_t d2,
+                             ptrdiff_t is, int8_t*& out, ptrdiff_t os, int npairs) {
+  const ptrdiff_t o01 = is, o02 = 2 * is, o03 = 3 * is, o04 = 4 * is;
+  const ptrdiff_t o10 = d1, o11 = d1 + is, o12 = d1 + 2 * is, o13 = d1 + 3 * is, o14 = d1 + 4 * is;
+  const ptrdiff_t o20 = d2, o21 = d2 + is, o22 = d2 + 2 * is, o23 = d2 + 3 * is, o24 = d2 + 4 * is;
+  int64_t n = npairs;
+  int8_t* tmp;
+#define OCTET_DW3_ASM(PRO, BODY, EPI)                                                            \
+  "ldp q0, q1, [%[cst]]\n"                                                                       \
+  "ldp q2, q3, [%[cst], #32]\n"                                                                  \
+  "ldp q4, q5, [%[cst], #64]\n"                                                                  \
+  "ldp q6, q7, [%[cst], #96]\n"                                                                  \
+  "ldr q8, [%[cst], #128]\n"                                                                     \
+  "ldp q10, q11, [%[cst], #176]\n"                                                               \
+  "ldp q12, q13, [%[cst], #208]\n"                                                               \
+  "ldr q9, [%[cst], #240]\n"                                                                     \
+  "ldr q14, [%[cst], #256]\n"                                                                    \
+  "ldr q15, [%[cst], #272]\n"                                                                    \
+  "ldr q29, [%[cst], #288]\n" PRO                                                                \
+  "subs %[n], %[n], #1\n"                                                                        \
+  "b.eq 2f\n"                                                                                    \
+  "1:\n" BODY                                                                                    \
+  "subs %[n], %[n], #1\n"                                                                        \
+  "b.ne 1b\n"                                                                                    \
+  "2:\n" EPI
+#define OCTET_DW3_CLOBBERS                                                                       \
+  "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", \
+      "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25",   \
+      "v26", "v27", "v28", "v29", "v30", "v31"
+  if (S == 1) {
+    asm volatile(OCTET_DW3_ASM(OCTET_DW3_S1_PROLOGUE, OCTET_DW3_S1_BODY, OCTET_DW3_S1_EPILOGUE)
+                 : [p] "+r"(p), [out] "+r"(out), [n] "+r"(n), [tmp] "=&r"(tmp)
+                 : [cst] "r"(&c), [os] "r"(os), [o01] "r"(o01), [o02] "r"(o02), [o03] "r"(o03),
+                   [o10] "r"(o10), [o11] "r"(o11), [o12] "r"(o12), [o13] "r"(o13), [o20] "r"(o20),
+                   [o21] "r"(o21), [o22] "r"(o22), [o23] "r"(o23)
+                 : OCTET_DW3_CLOBBERS);
+  } else {
+    asm volatile(OCTET_DW3_ASM(OCTET_DW3_S2_PROLOGUE, OCTET_DW3_S2_BODY, OCTET_DW3_S2_EPILOGUE)
+                 : [p] "+r"(p), [out] "+r"(out), [n] "+r"(n), [tmp] "=&r"(tmp)
+                 : [cst] "r"(&c), [os] "r"(os), [o01] "r"(o01), [o02] "r"(o02), [o03] "r"(o03),
+                   [o04] "r"(o04), [o10] "r"(o10), [o11] "r"(o11), [o12] "r"(o12), [o13] "r"(o13),
+                   [o14] "r"(o14), [o20] "r"(o20), [o21] "r"(o21), [o22] "r"(o22), [o23] "r"(o23),
+                   [o24] "r"(o24)
+                 : OCTET_DW3_CLOBBERS);
+  }
+#undef OCTET_DW3_ASM
+#undef OCTET_DW3_CLOBBERS
+}
+#endif
+
 template <int S, bool HasL>
 inline void dw3_row_block(const DwArgs& a, const DwConsts& k, const int8_t* const rows_in[3],
                           const bool row_ok[3], int ox_lo, int ox_hi, int o0, int8_t* orow) {
@@ -126,8 +198,25 @@ inline void dw3_row_block(const DwArgs& a, const DwConsts& k, const int8_t* cons
   for (int ox = 0; ox < ox_lo; ++ox) edge(ox);
   if (ox_hi > ox_lo) {
     const ptrdiff_t c0 = static_cast<ptrdiff_t>(ox_lo * S - g.pad_left) * is;
-    dw3_interior<S, HasL>(B, k, rows[0] + c0, rows[1] - rows[0], rows[2] - rows[0], is,
-                          orow + static_cast<ptrdiff_t>(ox_lo) * os + o0, os, ox_hi - ox_lo);
+    const int8_t* p = rows[0] + c0;
+    int8_t* out = orow + static_cast<ptrdiff_t>(ox_lo) * os + o0;
+    int count = ox_hi - ox_lo;
+#if defined(__aarch64__)
+    if (!HasL && count >= 2) {
+      alignas(16) Dw3AsmConsts c;
+      for (int t = 0; t < 9; ++t) vst1q_s16(c.w[t], B.w[t]);
+      vst1q_s32(c.bias, B.b_lo), vst1q_s32(c.bias + 4, B.b_hi);
+      vst1q_s32(c.mult, B.m_lo), vst1q_s32(c.mult + 4, B.m_hi);
+      vst1q_s32(c.rshift, B.r_lo), vst1q_s32(c.rshift + 4, B.r_hi);
+      vst1q_s8(c.za, vcombine_s8(k.za, k.za));
+      vst1q_s16(c.zp, k.zp);
+      vst1q_s8(c.lo, vcombine_s8(k.lo, k.lo));
+      vst1q_s8(c.hi, vcombine_s8(k.hi, k.hi));
+      dw3_interior_asm<S>(c, p, rows[1] - rows[0], rows[2] - rows[0], is, out, os, count / 2);
+      count &= 1;
+    }
+#endif
+    if (count > 0) dw3_interior<S, HasL>(B, k, p, rows[1] - rows[0], rows[2] - rows[0], is, out, os, count);
   }
   for (int ox = ox_hi > ox_lo ? ox_hi : ox_lo; ox < g.out_w; ++ox) edge(ox);
 }
