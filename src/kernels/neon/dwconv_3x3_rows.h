@@ -25,6 +25,17 @@ struct Dw3Block {
   int32x4_t b_lo, b_hi, m_lo, m_hi, l_lo, l_hi, r_lo, r_hi;
 };
 
+// Everything the assembly interior loop reads for one block of 8 channels (offsets are in the asm).
+struct alignas(16) Dw3AsmConsts {
+  int16_t w[9][8];      // 0: masked weights, tap-major
+  int32_t bias[8];      // 144
+  int32_t mult[8];      // 176
+  int32_t rshift[8];    // 208 (only used when no channel has a positive shift)
+  int8_t za[16];        // 240
+  int16_t zp[8];        // 256
+  int8_t lo[16], hi[16];  // 272, 288
+};
+
 template <bool HasL>
 inline int8x8_t dw3_requant(const Dw3Block& B, const DwConsts& k, int32x4_t lo, int32x4_t hi) {
 #if defined(OCTET_ARCH_simde)
@@ -102,28 +113,18 @@ inline void dw3_interior(const Dw3Block& B, const DwConsts& k, const int8_t* p0,
 
 
 #if defined(__aarch64__)
-// Everything the assembly interior loop reads for one block of 8 channels (offsets are in the asm).
-struct alignas(16) Dw3AsmConsts {
-  int16_t w[9][8];      // 0: masked weights, tap-major
-  int32_t bias[8];      // 144
-  int32_t mult[8];      // 176
-  int32_t rshift[8];    // 208 (only used when no channel has a positive shift)
-  int8_t za[16];        // 240
-  int16_t zp[8];        // 256
-  int8_t lo[16], hi[16];  // 272, 288
-};
-
-// npairs >= 1 pairs of interior pixels (the generated schedule, software-pipelined: each iteration
-// requantizes and stores the previous pair while accumulating the current one). Registers: v0-v8
-// weights, v9 z_a, v10-v13 multiplier / right shift, v14 output zero point, v15 / v29 clamp bounds,
-// v16-v19 accumulators (lo/hi of the two pixels), v20-v23 requantization, v24-v28 / v30-v31 input
-// columns. o<ky><c>: byte offset of kernel row ky, input column c from p.
+// npairs >= 1 pairs of output pixels from row buffers (input column j of kernel row ky at
+// p + d_ky + 8 * j; d0 = 0), the generated schedule: each iteration requantizes and stores the
+// previous pair while accumulating the current one. Registers: v0-v8 weights, v9 z_a, v10-v13
+// multiplier / right shift, v14 output zero point, v15 / v29 clamp bounds, v16-v19 accumulators
+// (lo/hi of the two pixels), v20-v23 requantization, v24-v28 / v30-v31 input columns.
+// o<ky><c>: byte offset of kernel row ky, buffer column c from p.
 template <int S>
 inline void dw3_interior_asm(const Dw3AsmConsts& c, const int8_t*& p, ptrdiff_t d1, ptrdiff_t d2,
-                             ptrdiff_t is, int8_t*& out, ptrdiff_t os, int npairs) {
-  const ptrdiff_t o01 = is, o02 = 2 * is, o03 = 3 * is, o04 = 4 * is;
-  const ptrdiff_t o10 = d1, o11 = d1 + is, o12 = d1 + 2 * is, o13 = d1 + 3 * is, o14 = d1 + 4 * is;
-  const ptrdiff_t o20 = d2, o21 = d2 + is, o22 = d2 + 2 * is, o23 = d2 + 3 * is, o24 = d2 + 4 * is;
+                             int8_t*& out, ptrdiff_t os, int npairs) {
+  const ptrdiff_t o02 = 16, o04 = 32;
+  const ptrdiff_t o10 = d1, o12 = d1 + 16, o14 = d1 + 32;
+  const ptrdiff_t o20 = d2, o22 = d2 + 16, o24 = d2 + 32;
   int64_t n = npairs;
   int8_t* tmp;
 #define OCTET_DW3_ASM(PRO, BODY, EPI)                                                            \
@@ -151,23 +152,47 @@ inline void dw3_interior_asm(const Dw3AsmConsts& c, const int8_t*& p, ptrdiff_t 
   if (S == 1) {
     asm volatile(OCTET_DW3_ASM(OCTET_DW3_S1_PROLOGUE, OCTET_DW3_S1_BODY, OCTET_DW3_S1_EPILOGUE)
                  : [p] "+r"(p), [out] "+r"(out), [n] "+r"(n), [tmp] "=&r"(tmp)
-                 : [cst] "r"(&c), [os] "r"(os), [o01] "r"(o01), [o02] "r"(o02), [o03] "r"(o03),
-                   [o10] "r"(o10), [o11] "r"(o11), [o12] "r"(o12), [o13] "r"(o13), [o20] "r"(o20),
-                   [o21] "r"(o21), [o22] "r"(o22), [o23] "r"(o23)
+                 : [cst] "r"(&c), [os] "r"(os), [o02] "r"(o02), [o10] "r"(o10), [o12] "r"(o12),
+                   [o20] "r"(o20), [o22] "r"(o22)
                  : OCTET_DW3_CLOBBERS);
   } else {
     asm volatile(OCTET_DW3_ASM(OCTET_DW3_S2_PROLOGUE, OCTET_DW3_S2_BODY, OCTET_DW3_S2_EPILOGUE)
                  : [p] "+r"(p), [out] "+r"(out), [n] "+r"(n), [tmp] "=&r"(tmp)
-                 : [cst] "r"(&c), [os] "r"(os), [o01] "r"(o01), [o02] "r"(o02), [o03] "r"(o03),
-                   [o04] "r"(o04), [o10] "r"(o10), [o11] "r"(o11), [o12] "r"(o12), [o13] "r"(o13),
-                   [o14] "r"(o14), [o20] "r"(o20), [o21] "r"(o21), [o22] "r"(o22), [o23] "r"(o23),
-                   [o24] "r"(o24)
+                 : [cst] "r"(&c), [os] "r"(os), [o02] "r"(o02), [o04] "r"(o04), [o10] "r"(o10),
+                   [o12] "r"(o12), [o14] "r"(o14), [o20] "r"(o20), [o22] "r"(o22), [o24] "r"(o24)
                  : OCTET_DW3_CLOBBERS);
   }
 #undef OCTET_DW3_ASM
 #undef OCTET_DW3_CLOBBERS
 }
 #endif
+
+inline void dw3_asm_consts(const Dw3Block& B, const DwConsts& k, Dw3AsmConsts* c) {
+  for (int t = 0; t < 9; ++t) vst1q_s16(c->w[t], B.w[t]);
+  vst1q_s32(c->bias, B.b_lo), vst1q_s32(c->bias + 4, B.b_hi);
+  vst1q_s32(c->mult, B.m_lo), vst1q_s32(c->mult + 4, B.m_hi);
+  vst1q_s32(c->rshift, B.r_lo), vst1q_s32(c->rshift + 4, B.r_hi);
+  vst1q_s8(c->za, vcombine_s8(k.za, k.za));
+  vst1q_s16(c->zp, k.zp);
+  vst1q_s8(c->lo, vcombine_s8(k.lo, k.lo));
+  vst1q_s8(c->hi, vcombine_s8(k.hi, k.hi));
+}
+
+// Interior pixels [0, count) of one output row for one block: p at the top-left tap of pixel 0.
+// c: B and k in the assembly loop's layout (aarch64, !HasL).
+template <int S, bool HasL>
+inline void dw3_run(const Dw3Block& B, const Dw3AsmConsts& c, const DwConsts& k, const int8_t* p,
+                    ptrdiff_t d1, ptrdiff_t d2, ptrdiff_t is, int8_t* out, ptrdiff_t os, int count) {
+#if defined(__aarch64__)
+  if (!HasL && is == 8 && count >= 2) {  // columns contiguous (row buffers)
+    dw3_interior_asm<S>(c, p, d1, d2, out, os, count / 2);
+    count &= 1;
+  }
+#else
+  (void)c;
+#endif
+  if (count > 0) dw3_interior<S, HasL>(B, k, p, d1, d2, is, out, os, count);
+}
 
 template <int S, bool HasL>
 inline void dw3_row_block(const DwArgs& a, const DwConsts& k, const int8_t* const rows_in[3],
@@ -198,31 +223,16 @@ inline void dw3_row_block(const DwArgs& a, const DwConsts& k, const int8_t* cons
   for (int ox = 0; ox < ox_lo; ++ox) edge(ox);
   if (ox_hi > ox_lo) {
     const ptrdiff_t c0 = static_cast<ptrdiff_t>(ox_lo * S - g.pad_left) * is;
-    const int8_t* p = rows[0] + c0;
-    int8_t* out = orow + static_cast<ptrdiff_t>(ox_lo) * os + o0;
-    int count = ox_hi - ox_lo;
-#if defined(__aarch64__)
-    if (!HasL && count >= 2) {
-      alignas(16) Dw3AsmConsts c;
-      for (int t = 0; t < 9; ++t) vst1q_s16(c.w[t], B.w[t]);
-      vst1q_s32(c.bias, B.b_lo), vst1q_s32(c.bias + 4, B.b_hi);
-      vst1q_s32(c.mult, B.m_lo), vst1q_s32(c.mult + 4, B.m_hi);
-      vst1q_s32(c.rshift, B.r_lo), vst1q_s32(c.rshift + 4, B.r_hi);
-      vst1q_s8(c.za, vcombine_s8(k.za, k.za));
-      vst1q_s16(c.zp, k.zp);
-      vst1q_s8(c.lo, vcombine_s8(k.lo, k.lo));
-      vst1q_s8(c.hi, vcombine_s8(k.hi, k.hi));
-      dw3_interior_asm<S>(c, p, rows[1] - rows[0], rows[2] - rows[0], is, out, os, count / 2);
-      count &= 1;
-    }
-#endif
-    if (count > 0) dw3_interior<S, HasL>(B, k, p, rows[1] - rows[0], rows[2] - rows[0], is, out, os, count);
+    alignas(16) Dw3AsmConsts c;
+    if (!HasL) dw3_asm_consts(B, k, &c);
+    dw3_run<S, HasL>(B, c, k, rows[0] + c0, rows[1] - rows[0], rows[2] - rows[0], is,
+                     orow + static_cast<ptrdiff_t>(ox_lo) * os + o0, os, ox_hi - ox_lo);
   }
   for (int ox = ox_hi > ox_lo ? ox_hi : ox_lo; ox < g.out_w; ++ox) edge(ox);
 }
 
 template <int S>
-inline void dw3_rows_impl(const DwArgs& a) {
+inline void dw3_rows_direct(const DwArgs& a) {
   const ConvGeometry& g = *a.g;
   const DwConsts k(a);
   const int C = g.out_c, W = g.in_w, H = g.in_h;
@@ -264,6 +274,122 @@ inline void dw3_rows_impl(const DwArgs& a) {
         dw_tap_range(ix0, 1, 3, W, &kx0, &kx1);
         dw_pixel_block(a, k, img, iy0, ix0, ky0, ky1, kx0, kx1, o0, C - o0, 1,
                        orow + static_cast<ptrdiff_t>(ox) * os + o0);
+      }
+    }
+  }
+}
+
+
+// Widest padded row the buffered path takes: 4 row buffers of 8 channels on the stack (7.4 KiB).
+constexpr int kDw3MaxBufCols = 232;
+
+// Buffer columns [0, lo) and [hi, cols) get z_a, [lo, hi) the input pixels src[(j - lo) * is].
+inline void dw3_fill_row(int8_t* dst, const int8_t* src, ptrdiff_t is, int8x8_t za, int lo, int hi,
+                         int cols) {
+  int8_t* d = dst;
+  int8_t* const d_lo = dst + 8 * lo;
+  int8_t* const d_hi = dst + 8 * hi;
+  int8_t* const d_end = dst + 8 * cols;
+  for (; d < d_lo; d += 8) vst1_s8(d, za);
+  for (; d + 16 <= d_hi; d += 16, src += 2 * is) {
+    const int8x8_t v0 = vld1_s8(src), v1 = vld1_s8(src + is);
+    vst1_s8(d, v0);
+    vst1_s8(d + 8, v1);
+  }
+  if (d < d_hi) {
+    vst1_s8(d, vld1_s8(src));
+    d += 8;
+  }
+  for (; d < d_end; d += 8) vst1_s8(d, za);
+}
+
+// One block of 8 channels at a time, its input rows copied into zero-point-padded row buffers
+// (8 bytes per column, columns outside the input and rows outside it hold z_a, which SSUBL turns
+// into 0): every output pixel, borders included, then runs the interior loop, and the block's
+// weights and constants are set up once per call instead of once per row.
+template <int S, bool HasL>
+inline void dw3_buffered_block(const DwArgs& a, const DwConsts& k, int o0, int cols,
+                               int8_t (*bufs)[kDw3MaxBufCols * 8], const int8_t* zrow) {
+  const ConvGeometry& g = *a.g;
+  const int W = g.in_w, H = g.in_h;
+  const ptrdiff_t is = a.in_stride, os = a.out_stride;
+  Dw3Block B;
+  const int16_t* wp = a.w + o0;
+  for (int t = 0; t < 9; ++t) B.w[t] = vld1q_s16(wp + static_cast<ptrdiff_t>(t) * a.cp);
+  B.b_lo = vld1q_s32(a.bias + o0), B.b_hi = vld1q_s32(a.bias + o0 + 4);
+  B.m_lo = vld1q_s32(a.mult + o0), B.m_hi = vld1q_s32(a.mult + o0 + 4);
+  B.l_lo = vld1q_s32(a.lshift + o0), B.l_hi = vld1q_s32(a.lshift + o0 + 4);
+  B.r_lo = vld1q_s32(a.rshift + o0), B.r_hi = vld1q_s32(a.rshift + o0 + 4);
+  alignas(16) Dw3AsmConsts c;
+  if (!HasL) dw3_asm_consts(B, k, &c);
+  const int pad_l = g.pad_left < cols ? g.pad_left : cols;
+  long tag[3] = {-1, -1, -1};  // image row (batch * H + iy) held by each buffer
+  const int8x8_t za = k.za;
+  for (int r = a.row_begin; r < a.row_end; ++r) {
+    const int b = r / g.out_h, oy = r % g.out_h;
+    const int8_t* rows[3];
+    long want[3];
+    for (int ky = 0; ky < 3; ++ky) {
+      const int iy = oy * S - g.pad_top + ky;
+      want[ky] = iy >= 0 && iy < H ? static_cast<long>(b) * H + iy : -1;
+    }
+    for (int ky = 0; ky < 3; ++ky) {
+      if (want[ky] < 0) {
+        rows[ky] = zrow;
+        continue;
+      }
+      int slot = -1;
+      for (int i = 0; i < 3; ++i)
+        if (tag[i] == want[ky]) slot = i;
+      if (slot < 0) {  // fill a buffer no kernel row of this output row needs
+        for (int i = 0; i < 3 && slot < 0; ++i)
+          if (tag[i] < 0 || (tag[i] != want[0] && tag[i] != want[1] && tag[i] != want[2])) slot = i;
+        tag[slot] = want[ky];
+        dw3_fill_row(bufs[slot], a.input + (static_cast<ptrdiff_t>(want[ky]) * W) * is + o0, is, za,
+                     pad_l, pad_l + W < cols ? pad_l + W : cols, cols);
+      }
+      rows[ky] = bufs[slot];
+    }
+    int8_t* out = a.output + static_cast<ptrdiff_t>(r) * g.out_w * os + o0;
+    dw3_run<S, HasL>(B, c, k, rows[0], rows[1] - rows[0], rows[2] - rows[0], 8, out, os, g.out_w);
+  }
+}
+
+template <int S>
+inline void dw3_rows_impl(const DwArgs& a) {
+  const ConvGeometry& g = *a.g;
+  const int cols = (g.out_w - 1) * S + 3;  // buffer columns read, starting at input column -pad_left
+  if (cols > kDw3MaxBufCols || g.out_c < 8) {
+    dw3_rows_direct<S>(a);
+    return;
+  }
+  const DwConsts k(a);
+  alignas(16) int8_t bufs[4][kDw3MaxBufCols * 8];
+  for (int j = 0; j < cols; ++j) vst1_s8(bufs[3] + 8 * j, k.za);
+  const int C = g.out_c;
+  int o0 = 0;
+  for (; o0 + 8 <= C; o0 += 8) {
+    bool has_l = false;
+    for (int c = o0; c < o0 + 8; ++c) has_l |= a.lshift[c] != 0;
+    if (has_l)
+      dw3_buffered_block<S, true>(a, k, o0, cols, bufs, bufs[3]);
+    else
+      dw3_buffered_block<S, false>(a, k, o0, cols, bufs, bufs[3]);
+  }
+  if (o0 < C) {  // channel tail (fewer than 8): the generic per-tap loop
+    for (int r = a.row_begin; r < a.row_end; ++r) {
+      const int b = r / g.out_h, oy = r % g.out_h;
+      const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * g.in_w * a.in_stride;
+      int8_t* orow = a.output + static_cast<ptrdiff_t>(r) * g.out_w * a.out_stride;
+      const int iy0 = oy * S - g.pad_top;
+      int ky0, ky1;
+      dw_tap_range(iy0, 1, 3, g.in_h, &ky0, &ky1);
+      for (int ox = 0; ox < g.out_w; ++ox) {
+        const int ix0 = ox * S - g.pad_left;
+        int kx0, kx1;
+        dw_tap_range(ix0, 1, 3, g.in_w, &kx0, &kx1);
+        dw_pixel_block(a, k, img, iy0, ix0, ky0, ky1, kx0, kx1, o0, C - o0, 1,
+                       orow + static_cast<ptrdiff_t>(ox) * a.out_stride + o0);
       }
     }
   }
