@@ -119,13 +119,15 @@ inline void dw3_interior(const Dw3Block& B, const DwConsts& k, const int8_t* p0,
 // multiplier / right shift, v14 output zero point, v15 / v29 clamp bounds, v16-v19 accumulators
 // (lo/hi of the two pixels), v20-v23 requantization, v24-v28 / v30-v31 input columns.
 // o<ky><c>: byte offset of kernel row ky, buffer column c from p.
+// nrows rows of ppr pairs: after each row p moves on by `jump`, out continues contiguously.
 template <int S>
 inline void dw3_interior_asm(const Dw3AsmConsts& c, const int8_t*& p, ptrdiff_t d1, ptrdiff_t d2,
-                             int8_t*& out, ptrdiff_t os, int npairs) {
+                             int8_t*& out, ptrdiff_t os, int ppr, int nrows, ptrdiff_t jump) {
   const ptrdiff_t o02 = 16, o04 = 32;
   const ptrdiff_t o10 = d1, o12 = d1 + 16, o14 = d1 + 32;
   const ptrdiff_t o20 = d2, o22 = d2 + 16, o24 = d2 + 32;
-  int64_t n = npairs;
+  int64_t n = ppr, rows = nrows;
+  const int64_t pairs = ppr;
   int8_t* tmp;
 #define OCTET_DW3_ASM(PRO, BODY, EPI)                                                            \
   "ldp q0, q1, [%[cst]]\n"                                                                       \
@@ -140,9 +142,17 @@ inline void dw3_interior_asm(const Dw3AsmConsts& c, const int8_t*& p, ptrdiff_t 
   "ldr q15, [%[cst], #272]\n"                                                                    \
   "ldr q29, [%[cst], #288]\n" PRO                                                                \
   "subs %[n], %[n], #1\n"                                                                        \
+  "b.ne 1f\n"                                                                                    \
+  "add %[p], %[p], %[jump]\n"                                                                    \
+  "mov %[n], %[pairs]\n"                                                                         \
+  "subs %[rows], %[rows], #1\n"                                                                  \
   "b.eq 2f\n"                                                                                    \
   "1:\n" BODY                                                                                    \
   "subs %[n], %[n], #1\n"                                                                        \
+  "b.ne 1b\n"                                                                                    \
+  "add %[p], %[p], %[jump]\n"                                                                    \
+  "mov %[n], %[pairs]\n"                                                                         \
+  "subs %[rows], %[rows], #1\n"                                                                  \
   "b.ne 1b\n"                                                                                    \
   "2:\n" EPI
 #define OCTET_DW3_CLOBBERS                                                                       \
@@ -151,14 +161,14 @@ inline void dw3_interior_asm(const Dw3AsmConsts& c, const int8_t*& p, ptrdiff_t 
       "v26", "v27", "v28", "v29", "v30", "v31"
   if (S == 1) {
     asm volatile(OCTET_DW3_ASM(OCTET_DW3_S1_PROLOGUE, OCTET_DW3_S1_BODY, OCTET_DW3_S1_EPILOGUE)
-                 : [p] "+r"(p), [out] "+r"(out), [n] "+r"(n), [tmp] "=&r"(tmp)
-                 : [cst] "r"(&c), [os] "r"(os), [o02] "r"(o02), [o10] "r"(o10), [o12] "r"(o12),
+                 : [p] "+&r"(p), [out] "+&r"(out), [n] "+&r"(n), [rows] "+&r"(rows), [tmp] "=&r"(tmp)
+                 : [cst] "r"(&c), [os] "r"(os), [pairs] "r"(pairs), [jump] "r"(jump), [o02] "r"(o02), [o10] "r"(o10), [o12] "r"(o12),
                    [o20] "r"(o20), [o22] "r"(o22)
                  : OCTET_DW3_CLOBBERS);
   } else {
     asm volatile(OCTET_DW3_ASM(OCTET_DW3_S2_PROLOGUE, OCTET_DW3_S2_BODY, OCTET_DW3_S2_EPILOGUE)
-                 : [p] "+r"(p), [out] "+r"(out), [n] "+r"(n), [tmp] "=&r"(tmp)
-                 : [cst] "r"(&c), [os] "r"(os), [o02] "r"(o02), [o04] "r"(o04), [o10] "r"(o10),
+                 : [p] "+&r"(p), [out] "+&r"(out), [n] "+&r"(n), [rows] "+&r"(rows), [tmp] "=&r"(tmp)
+                 : [cst] "r"(&c), [os] "r"(os), [pairs] "r"(pairs), [jump] "r"(jump), [o02] "r"(o02), [o04] "r"(o04), [o10] "r"(o10),
                    [o12] "r"(o12), [o14] "r"(o14), [o20] "r"(o20), [o22] "r"(o22), [o24] "r"(o24)
                  : OCTET_DW3_CLOBBERS);
   }
@@ -185,7 +195,7 @@ inline void dw3_run(const Dw3Block& B, const Dw3AsmConsts& c, const DwConsts& k,
                     ptrdiff_t d1, ptrdiff_t d2, ptrdiff_t is, int8_t* out, ptrdiff_t os, int count) {
 #if defined(__aarch64__)
   if (!HasL && is == 8 && count >= 2) {  // columns contiguous (row buffers)
-    dw3_interior_asm<S>(c, p, d1, d2, out, os, count / 2);
+    dw3_interior_asm<S>(c, p, d1, d2, out, os, count / 2, 1, 0);
     count &= 1;
   }
 #else
@@ -280,8 +290,8 @@ inline void dw3_rows_direct(const DwArgs& a) {
 }
 
 
-// Widest padded row the buffered path takes: 4 row buffers of 8 channels on the stack (7.4 KiB).
-constexpr int kDw3MaxBufCols = 232;
+// Row band buffers on the stack: input rows of one block of 8 channels, 8 bytes per column.
+constexpr int kDw3BandBytes = 16384;
 
 // Buffer columns [0, lo) and [hi, cols) get z_a, [lo, hi) the input pixels src[(j - lo) * is].
 inline void dw3_fill_row(int8_t* dst, const int8_t* src, ptrdiff_t is, int8x8_t za, int lo, int hi,
@@ -291,28 +301,27 @@ inline void dw3_fill_row(int8_t* dst, const int8_t* src, ptrdiff_t is, int8x8_t 
   int8_t* const d_hi = dst + 8 * hi;
   int8_t* const d_end = dst + 8 * cols;
   for (; d < d_lo; d += 8) vst1_s8(d, za);
-  for (; d + 16 <= d_hi; d += 16, src += 2 * is) {
+  for (; d + 32 <= d_hi; d += 32, src += 4 * is) {
     const int8x8_t v0 = vld1_s8(src), v1 = vld1_s8(src + is);
-    vst1_s8(d, v0);
-    vst1_s8(d + 8, v1);
+    const int8x8_t v2 = vld1_s8(src + 2 * is), v3 = vld1_s8(src + 3 * is);
+    vst1q_s8(d, vcombine_s8(v0, v1));
+    vst1q_s8(d + 16, vcombine_s8(v2, v3));
   }
-  if (d < d_hi) {
-    vst1_s8(d, vld1_s8(src));
-    d += 8;
-  }
+  for (; d < d_hi; d += 8, src += is) vst1_s8(d, vld1_s8(src));
   for (; d < d_end; d += 8) vst1_s8(d, za);
 }
 
-// One block of 8 channels at a time, its input rows copied into zero-point-padded row buffers
-// (8 bytes per column, columns outside the input and rows outside it hold z_a, which SSUBL turns
-// into 0): every output pixel, borders included, then runs the interior loop, and the block's
-// weights and constants are set up once per call instead of once per row.
+// One block of 8 channels, output rows in bands: the band's input rows are copied into a
+// zero-point-padded buffer (columns and rows outside the input hold z_a, which SSUBL turns into 0),
+// so every output pixel, borders included, runs the interior loop; a band with an even row width
+// is one assembly call (the software pipeline runs through the row ends: output rows are
+// contiguous). Weights and constants are set up once per block.
 template <int S, bool HasL>
-inline void dw3_buffered_block(const DwArgs& a, const DwConsts& k, int o0, int cols,
-                               int8_t (*bufs)[kDw3MaxBufCols * 8], const int8_t* zrow) {
+inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols, int band_rows,
+                           int8_t* buf) {
   const ConvGeometry& g = *a.g;
   const int W = g.in_w, H = g.in_h;
-  const ptrdiff_t is = a.in_stride, os = a.out_stride;
+  const ptrdiff_t is = a.in_stride, os = a.out_stride, pitch = static_cast<ptrdiff_t>(cols) * 8;
   Dw3Block B;
   const int16_t* wp = a.w + o0;
   for (int t = 0; t < 9; ++t) B.w[t] = vld1q_s16(wp + static_cast<ptrdiff_t>(t) * a.cp);
@@ -323,35 +332,36 @@ inline void dw3_buffered_block(const DwArgs& a, const DwConsts& k, int o0, int c
   alignas(16) Dw3AsmConsts c;
   if (!HasL) dw3_asm_consts(B, k, &c);
   const int pad_l = g.pad_left < cols ? g.pad_left : cols;
-  long tag[3] = {-1, -1, -1};  // image row (batch * H + iy) held by each buffer
-  const int8x8_t za = k.za;
-  for (int r = a.row_begin; r < a.row_end; ++r) {
-    const int b = r / g.out_h, oy = r % g.out_h;
-    const int8_t* rows[3];
-    long want[3];
-    for (int ky = 0; ky < 3; ++ky) {
-      const int iy = oy * S - g.pad_top + ky;
-      want[ky] = iy >= 0 && iy < H ? static_cast<long>(b) * H + iy : -1;
+  const int hi_col = pad_l + W < cols ? pad_l + W : cols;
+  for (int r0 = a.row_begin; r0 < a.row_end;) {
+    const int b = r0 / g.out_h, oy0 = r0 % g.out_h;
+    int n = a.row_end - r0;
+    if (n > g.out_h - oy0) n = g.out_h - oy0;  // a band stays inside one image
+    if (n > band_rows) n = band_rows;
+    const int in_rows = (n - 1) * S + 3, iy0 = oy0 * S - g.pad_top;
+    const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * H * W * is + o0;
+    for (int i = 0; i < in_rows; ++i) {
+      const int iy = iy0 + i;
+      int8_t* dst = buf + i * pitch;
+      if (iy >= 0 && iy < H)
+        dw3_fill_row(dst, img + static_cast<ptrdiff_t>(iy) * W * is, is, k.za, pad_l, hi_col, cols);
+      else
+        dw3_fill_row(dst, nullptr, is, k.za, cols, cols, cols);
     }
-    for (int ky = 0; ky < 3; ++ky) {
-      if (want[ky] < 0) {
-        rows[ky] = zrow;
-        continue;
-      }
-      int slot = -1;
-      for (int i = 0; i < 3; ++i)
-        if (tag[i] == want[ky]) slot = i;
-      if (slot < 0) {  // fill a buffer no kernel row of this output row needs
-        for (int i = 0; i < 3 && slot < 0; ++i)
-          if (tag[i] < 0 || (tag[i] != want[0] && tag[i] != want[1] && tag[i] != want[2])) slot = i;
-        tag[slot] = want[ky];
-        dw3_fill_row(bufs[slot], a.input + (static_cast<ptrdiff_t>(want[ky]) * W) * is + o0, is, za,
-                     pad_l, pad_l + W < cols ? pad_l + W : cols, cols);
-      }
-      rows[ky] = bufs[slot];
+    int8_t* out = a.output + static_cast<ptrdiff_t>(r0) * g.out_w * os + o0;
+#if defined(__aarch64__)
+    if (!HasL && g.out_w % 2 == 0) {
+      const int8_t* p = buf;
+      dw3_interior_asm<S>(c, p, pitch, 2 * pitch, out, os, g.out_w / 2, n,
+                          S * pitch - static_cast<ptrdiff_t>(g.out_w) * S * 8);
+      r0 += n;
+      continue;
     }
-    int8_t* out = a.output + static_cast<ptrdiff_t>(r) * g.out_w * os + o0;
-    dw3_run<S, HasL>(B, c, k, rows[0], rows[1] - rows[0], rows[2] - rows[0], 8, out, os, g.out_w);
+#endif
+    for (int i = 0; i < n; ++i)
+      dw3_run<S, HasL>(B, c, k, buf + i * S * pitch, pitch, 2 * pitch, 8,
+                       out + static_cast<ptrdiff_t>(i) * g.out_w * os, os, g.out_w);
+    r0 += n;
   }
 }
 
@@ -359,22 +369,23 @@ template <int S>
 inline void dw3_rows_impl(const DwArgs& a) {
   const ConvGeometry& g = *a.g;
   const int cols = (g.out_w - 1) * S + 3;  // buffer columns read, starting at input column -pad_left
-  if (cols > kDw3MaxBufCols || g.out_c < 8) {
+  // Output rows per band: (rows - 1) * S + 3 input rows fit the buffer (at least one output row).
+  const int band_rows = (kDw3BandBytes / (cols * 8) - 3) / S + 1;
+  if (band_rows < 1 || g.out_c < 8) {
     dw3_rows_direct<S>(a);
     return;
   }
   const DwConsts k(a);
-  alignas(16) int8_t bufs[4][kDw3MaxBufCols * 8];
-  for (int j = 0; j < cols; ++j) vst1_s8(bufs[3] + 8 * j, k.za);
+  alignas(16) int8_t buf[kDw3BandBytes];
   const int C = g.out_c;
   int o0 = 0;
   for (; o0 + 8 <= C; o0 += 8) {
     bool has_l = false;
     for (int c = o0; c < o0 + 8; ++c) has_l |= a.lshift[c] != 0;
     if (has_l)
-      dw3_buffered_block<S, true>(a, k, o0, cols, bufs, bufs[3]);
+      dw3_band_block<S, true>(a, k, o0, cols, band_rows, buf);
     else
-      dw3_buffered_block<S, false>(a, k, o0, cols, bufs, bufs[3]);
+      dw3_band_block<S, false>(a, k, o0, cols, band_rows, buf);
   }
   if (o0 < C) {  // channel tail (fewer than 8): the generic per-tap loop
     for (int r = a.row_begin; r < a.row_end; ++r) {
