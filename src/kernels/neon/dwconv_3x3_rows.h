@@ -292,6 +292,8 @@ inline void dw3_rows_direct(const DwArgs& a) {
 
 // Row band buffers on the stack: input rows of one block of 8 channels, 8 bytes per column.
 constexpr int kDw3BandBytes = 16384;
+// Output buffer for odd row widths (rows of out_w + 1 pixels, 8 bytes each).
+constexpr int kDw3OutBytes = 4096;
 
 // Buffer columns [0, lo) and [hi, cols) get z_a, [lo, hi) the input pixels src[(j - lo) * is].
 inline void dw3_fill_row(int8_t* dst, const int8_t* src, ptrdiff_t is, int8x8_t za, int lo, int hi,
@@ -318,7 +320,7 @@ inline void dw3_fill_row(int8_t* dst, const int8_t* src, ptrdiff_t is, int8x8_t 
 // contiguous). Weights and constants are set up once per block.
 template <int S, bool HasL>
 inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols, int band_rows,
-                           int8_t* buf) {
+                           int8_t* buf, int8_t* obuf) {
   const ConvGeometry& g = *a.g;
   const int W = g.in_w, H = g.in_h;
   const ptrdiff_t is = a.in_stride, os = a.out_stride, pitch = static_cast<ptrdiff_t>(cols) * 8;
@@ -331,13 +333,19 @@ inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols,
   B.r_lo = vld1q_s32(a.rshift + o0), B.r_hi = vld1q_s32(a.rshift + o0 + 4);
   alignas(16) Dw3AsmConsts c;
   if (!HasL) dw3_asm_consts(B, k, &c);
+  int max_rows = band_rows;
+#if defined(__aarch64__)
+  // Odd widths go through the output buffer: bands no taller than it holds.
+  const int out_fit = kDw3OutBytes / ((g.out_w + 1) * 8);
+  if (!HasL && g.out_w % 2 != 0 && out_fit >= 1 && out_fit < max_rows) max_rows = out_fit;
+#endif
   const int pad_l = g.pad_left < cols ? g.pad_left : cols;
   const int hi_col = pad_l + W < cols ? pad_l + W : cols;
   for (int r0 = a.row_begin; r0 < a.row_end;) {
     const int b = r0 / g.out_h, oy0 = r0 % g.out_h;
     int n = a.row_end - r0;
     if (n > g.out_h - oy0) n = g.out_h - oy0;  // a band stays inside one image
-    if (n > band_rows) n = band_rows;
+    if (n > max_rows) n = max_rows;
     const int in_rows = (n - 1) * S + 3, iy0 = oy0 * S - g.pad_top;
     const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * H * W * is + o0;
     for (int i = 0; i < in_rows; ++i) {
@@ -350,12 +358,29 @@ inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols,
     }
     int8_t* out = a.output + static_cast<ptrdiff_t>(r0) * g.out_w * os + o0;
 #if defined(__aarch64__)
-    if (!HasL && g.out_w % 2 == 0) {
+    if (!HasL) {
       const int8_t* p = buf;
-      dw3_interior_asm<S>(c, p, pitch, 2 * pitch, out, os, g.out_w / 2, n,
-                          S * pitch - static_cast<ptrdiff_t>(g.out_w) * S * 8);
-      r0 += n;
-      continue;
+      if (g.out_w % 2 == 0) {
+        dw3_interior_asm<S>(c, p, pitch, 2 * pitch, out, os, g.out_w / 2, n,
+                            S * pitch - static_cast<ptrdiff_t>(g.out_w) * S * 8);
+        r0 += n;
+        continue;
+      }
+      // Odd width: out_w + 1 pixels per row (the last one reads the buffer's spare columns) into
+      // an even-width output buffer, then copied out.
+      const int ow = g.out_w + 1;
+      if (n * ow * 8 <= kDw3OutBytes) {
+        int8_t* ob = obuf;
+        dw3_interior_asm<S>(c, p, pitch, 2 * pitch, ob, 8, ow / 2, n,
+                            S * pitch - static_cast<ptrdiff_t>(ow) * S * 8);
+        for (int i = 0; i < n; ++i) {
+          const int8_t* src = obuf + i * ow * 8;
+          int8_t* dst = out + static_cast<ptrdiff_t>(i) * g.out_w * os;
+          for (int x = 0; x < g.out_w; ++x) vst1_s8(dst + x * os, vld1_s8(src + 8 * x));
+        }
+        r0 += n;
+        continue;
+      }
     }
 #endif
     for (int i = 0; i < n; ++i)
@@ -368,24 +393,28 @@ inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols,
 template <int S>
 inline void dw3_rows_impl(const DwArgs& a) {
   const ConvGeometry& g = *a.g;
-  const int cols = (g.out_w - 1) * S + 3;  // buffer columns read, starting at input column -pad_left
+  // Buffer columns read, starting at input column -pad_left (odd widths: S spare columns for the
+  // extra pixel that makes the row width even).
+  const int cols = (g.out_w - 1) * S + 3 + (g.out_w % 2 ? S : 0);
   // Output rows per band: (rows - 1) * S + 3 input rows fit the buffer (at least one output row).
-  const int band_rows = (kDw3BandBytes / (cols * 8) - 3) / S + 1;
+  const int fit = kDw3BandBytes / (cols * 8);
+  const int band_rows = fit < 3 ? 0 : (fit - 3) / S + 1;
   if (band_rows < 1 || g.out_c < 8) {
     dw3_rows_direct<S>(a);
     return;
   }
   const DwConsts k(a);
   alignas(16) int8_t buf[kDw3BandBytes];
+  alignas(16) int8_t obuf[kDw3OutBytes];
   const int C = g.out_c;
   int o0 = 0;
   for (; o0 + 8 <= C; o0 += 8) {
     bool has_l = false;
     for (int c = o0; c < o0 + 8; ++c) has_l |= a.lshift[c] != 0;
     if (has_l)
-      dw3_band_block<S, true>(a, k, o0, cols, band_rows, buf);
+      dw3_band_block<S, true>(a, k, o0, cols, band_rows, buf, obuf);
     else
-      dw3_band_block<S, false>(a, k, o0, cols, band_rows, buf);
+      dw3_band_block<S, false>(a, k, o0, cols, band_rows, buf, obuf);
   }
   if (o0 < C) {  // channel tail (fewer than 8): the generic per-tap loop
     for (int r = a.row_begin; r < a.row_end; ++r) {
