@@ -295,22 +295,23 @@ constexpr int kDw3BandBytes = 16384;
 // Output buffer for odd row widths (rows of out_w + 1 pixels, 8 bytes each).
 constexpr int kDw3OutBytes = 4096;
 
-// Buffer columns [0, lo) and [hi, cols) get z_a, [lo, hi) the input pixels src[(j - lo) * is].
-inline void dw3_fill_row(int8_t* dst, const int8_t* src, ptrdiff_t is, int8x8_t za, int lo, int hi,
-                         int cols) {
-  int8_t* d = dst;
-  int8_t* const d_lo = dst + 8 * lo;
+// Buffer columns [lo, hi) of one row: the input pixels src[(j - lo) * is].
+inline void dw3_copy_row(int8_t* dst, const int8_t* src, ptrdiff_t is, int lo, int hi) {
+  int8_t* d = dst + 8 * lo;
   int8_t* const d_hi = dst + 8 * hi;
-  int8_t* const d_end = dst + 8 * cols;
-  for (; d < d_lo; d += 8) vst1_s8(d, za);
   for (; d + 32 <= d_hi; d += 32, src += 4 * is) {
     const int8x8_t v0 = vld1_s8(src), v1 = vld1_s8(src + is);
     const int8x8_t v2 = vld1_s8(src + 2 * is), v3 = vld1_s8(src + 3 * is);
-    vst1q_s8(d, vcombine_s8(v0, v1));
-    vst1q_s8(d + 16, vcombine_s8(v2, v3));
+    vst1_s8(d, v0);
+    vst1_s8(d + 8, v1);
+    vst1_s8(d + 16, v2);
+    vst1_s8(d + 24, v3);
   }
   for (; d < d_hi; d += 8, src += is) vst1_s8(d, vld1_s8(src));
-  for (; d < d_end; d += 8) vst1_s8(d, za);
+}
+
+inline void dw3_fill_za(int8_t* dst, int8x8_t za, int lo, int hi) {
+  for (int j = lo; j < hi; ++j) vst1_s8(dst + 8 * j, za);
 }
 
 // One block of 8 channels, output rows in bands: the band's input rows are copied into a
@@ -320,7 +321,7 @@ inline void dw3_fill_row(int8_t* dst, const int8_t* src, ptrdiff_t is, int8x8_t 
 // contiguous). Weights and constants are set up once per block.
 template <int S, bool HasL>
 inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols, int band_rows,
-                           int8_t* buf, int8_t* obuf) {
+                           int8_t* buf, bool* zero_row, int8_t* obuf) {
   const ConvGeometry& g = *a.g;
   const int W = g.in_w, H = g.in_h;
   const ptrdiff_t is = a.in_stride, os = a.out_stride, pitch = static_cast<ptrdiff_t>(cols) * 8;
@@ -340,7 +341,7 @@ inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols,
   if (!HasL && g.out_w % 2 != 0 && out_fit >= 1 && out_fit < max_rows) max_rows = out_fit;
 #endif
   const int pad_l = g.pad_left < cols ? g.pad_left : cols;
-  const int hi_col = pad_l + W < cols ? pad_l + W : cols;
+  const int hi_col = pad_l + W < cols ? pad_l + W : cols;  // see dw3_rows_impl
   for (int r0 = a.row_begin; r0 < a.row_end;) {
     const int b = r0 / g.out_h, oy0 = r0 % g.out_h;
     int n = a.row_end - r0;
@@ -351,10 +352,17 @@ inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols,
     for (int i = 0; i < in_rows; ++i) {
       const int iy = iy0 + i;
       int8_t* dst = buf + i * pitch;
-      if (iy >= 0 && iy < H)
-        dw3_fill_row(dst, img + static_cast<ptrdiff_t>(iy) * W * is, is, k.za, pad_l, hi_col, cols);
-      else
-        dw3_fill_row(dst, nullptr, is, k.za, cols, cols, cols);
+      if (iy >= 0 && iy < H) {
+        if (zero_row[i]) {  // held a row outside the input: restore the padding columns
+          dw3_fill_za(dst, k.za, 0, pad_l);
+          dw3_fill_za(dst, k.za, hi_col, cols);
+          zero_row[i] = false;
+        }
+        dw3_copy_row(dst, img + static_cast<ptrdiff_t>(iy) * W * is, is, pad_l, hi_col);
+      } else if (!zero_row[i]) {
+        dw3_fill_za(dst, k.za, 0, cols);
+        zero_row[i] = true;
+      }
     }
     int8_t* out = a.output + static_cast<ptrdiff_t>(r0) * g.out_w * os + o0;
 #if defined(__aarch64__)
@@ -374,9 +382,15 @@ inline void dw3_band_block(const DwArgs& a, const DwConsts& k, int o0, int cols,
         dw3_interior_asm<S>(c, p, pitch, 2 * pitch, ob, 8, ow / 2, n,
                             S * pitch - static_cast<ptrdiff_t>(ow) * S * 8);
         for (int i = 0; i < n; ++i) {
-          const int8_t* src = obuf + i * ow * 8;
+          const int8_t* src = obuf + static_cast<ptrdiff_t>(i) * ow * 8;
           int8_t* dst = out + static_cast<ptrdiff_t>(i) * g.out_w * os;
-          for (int x = 0; x < g.out_w; ++x) vst1_s8(dst + x * os, vld1_s8(src + 8 * x));
+          int x = 0;
+          for (; x + 2 <= g.out_w; x += 2, src += 16, dst += 2 * os) {
+            const int8x8_t v0 = vld1_s8(src), v1 = vld1_s8(src + 8);
+            vst1_s8(dst, v0);
+            vst1_s8(dst + os, v1);
+          }
+          if (x < g.out_w) vst1_s8(dst, vld1_s8(src));
         }
         r0 += n;
         continue;
@@ -406,15 +420,26 @@ inline void dw3_rows_impl(const DwArgs& a) {
   const DwConsts k(a);
   alignas(16) int8_t buf[kDw3BandBytes];
   alignas(16) int8_t obuf[kDw3OutBytes];
+  // The padding columns of every buffer row hold z_a for the whole call (set here, never
+  // overwritten); zero_row[i]: buffer row i is all z_a (a row outside the input).
+  bool zero_row[kDw3BandBytes / 24];
+  const ptrdiff_t pitch = static_cast<ptrdiff_t>(cols) * 8;
+  const int pad_l = g.pad_left < cols ? g.pad_left : cols;
+  const int hi_col = pad_l + g.in_w < cols ? pad_l + g.in_w : cols;
+  for (int i = 0; i < (band_rows - 1) * S + 3; ++i) {
+    dw3_fill_za(buf + i * pitch, k.za, 0, pad_l);
+    dw3_fill_za(buf + i * pitch, k.za, hi_col, cols);
+    zero_row[i] = false;
+  }
   const int C = g.out_c;
   int o0 = 0;
   for (; o0 + 8 <= C; o0 += 8) {
     bool has_l = false;
     for (int c = o0; c < o0 + 8; ++c) has_l |= a.lshift[c] != 0;
     if (has_l)
-      dw3_band_block<S, true>(a, k, o0, cols, band_rows, buf, obuf);
+      dw3_band_block<S, true>(a, k, o0, cols, band_rows, buf, zero_row, obuf);
     else
-      dw3_band_block<S, false>(a, k, o0, cols, band_rows, buf, obuf);
+      dw3_band_block<S, false>(a, k, o0, cols, band_rows, buf, zero_row, obuf);
   }
   if (o0 < C) {  // channel tail (fewer than 8): the generic per-tap loop
     for (int r = a.row_begin; r < a.row_end; ++r) {
