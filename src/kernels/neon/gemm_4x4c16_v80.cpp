@@ -46,14 +46,14 @@ void gemm_1x4c16(const GemmTile& t) {
     if (t.row_sums) s = vmlsq_n_s32(s, load_s32(blk + 16), t.row_sums[0]);
     if (!t.no_left_shift) s = left_shift_s32x4(s, load_s32(blk + 48));
     s = mul_right_shift_s32x4(s, load_s32(blk + 32), load_s32(blk + 64));
-    int8_t tmp[8];
-    vst1_s8(tmp, narrow_s32x8(s, s, zp, qmin, qmax));
+    int8_t res[8];
+    vst1_s8(res, narrow_s32x8(s, s, zp, qmin, qmax));
     const int lo = c0 < t.n_begin ? t.n_begin : c0;
     const int hi = c0 + 4 > t.n_end ? t.n_end : c0 + 4;
     if (lo == c0 && hi == c0 + 4)
-      std::memcpy(t.out + c0, tmp, 4);
+      std::memcpy(t.out + c0, res, 4);
     else
-      std::memcpy(t.out + lo, tmp + (lo - c0), hi - lo);
+      std::memcpy(t.out + lo, res + (lo - c0), hi - lo);
   }
 }
 
@@ -71,21 +71,32 @@ void gemm_4x4c16_v80(const GemmTile& t) {
   const int8_t* a3 = rows > 3 ? a2 + t.a_stride : a2;
   const int kp = t.kp;
   const size_t block_bytes = 80 + 4 * static_cast<size_t>(kp);
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+  // Branch-free epilogue: no z_c correction is a subtraction of zero sums, no left shift is SQSHL
+  // by the packed zero shifts (a branch would split the block and cost more than it saves).
+  static const int32_t kZeroSums[kV80Mr] = {0, 0, 0, 0};
+  const int32_t* sums = t.row_sums ? t.row_sums : kZeroSums;
+#else
   const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
   const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
   const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
+#endif
   const uint8_t* blk = t.blocks;
   for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 4, blk += block_bytes) {
-    int32x4_t s0, s1, s2, s3;  // row sums of the 4 channels, before bias
+    alignas(16) int8_t res[16];  // the tile's output, row after row
     const int8_t* w = reinterpret_cast<const int8_t*>(blk + 80);
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
     // The intrinsics loop spills accumulators under GCC: one asm block keeps 16 accumulators in
     // v16-v31, A in v0-v3, weights in v4-v7 and 8 int16 products in v8-v15, so eight
-    // SMULL -> SMLAL2 -> SADALP chains interleave (the first 16 k initialise with SADDLP) (in-order A53: no result is read the cycle
-    // after it is produced). The four rows are reduced (ADDP) in the asm and go to `acc` for the epilogue.
+    // SMULL -> SMLAL2 -> SADALP chains interleave (the first 16 k initialise with SADDLP; in-order
+    // A53: no result is read the cycle after it is produced). The rows are reduced with ADDP and
+    // requantized in the same block: a C epilogue stored and reloaded the accumulators and cost
+    // ~10 cycles per output on the A53 model, as much as the whole loop for K = 32.
     {
-      alignas(16) int32_t acc[16];
       size_t n = static_cast<size_t>(kp / 16), k = 0;
+      // A whole 4x4 tile goes straight to the four output rows, a partial one to `res`.
+      const bool full = rows == 4 && c0 >= t.n_begin && c0 + 4 <= t.n_end;
+      int8_t *o1, *o2, *o3;
       asm volatile(
       "ldr q0, [%[a0], %[k]]\n"
       "ldr q4, [%[w]]\n"
@@ -209,29 +220,87 @@ void gemm_4x4c16_v80(const GemmTile& t) {
       "sadalp v31.4s, v15.8h\n"
       "b.ne 1b\n"
       "2:\n"
+      // Epilogue on the accumulators in place, ordered for the in-order A53 (each NEON result is
+      // 6 cycles away: four independent rows per step, loads and address arithmetic in the gaps).
+      // ADDP reduces 4 partial lanes per (row, channel); then + bias, - z_c * sum(a), SQSHL,
+      // SQRDMULH, SRSHL, + output zero point and clamp in
+      // int32 (the same bytes as saturating to int16, adding, saturating to int8 and clamping:
+      // the clamp bounds lie inside int8), then UZP1 keeps the low bytes.
       "addp v16.4s, v16.4s, v17.4s\n"
       "addp v20.4s, v20.4s, v21.4s\n"
       "addp v24.4s, v24.4s, v25.4s\n"
       "addp v28.4s, v28.4s, v29.4s\n"
+      "ldr q0, [%[blk]]\n"
       "addp v18.4s, v18.4s, v19.4s\n"
       "addp v22.4s, v22.4s, v23.4s\n"
       "addp v26.4s, v26.4s, v27.4s\n"
       "addp v30.4s, v30.4s, v31.4s\n"
+      "ldr q1, [%[sums]]\n"
+      "ldr q2, [%[blk], #16]\n"
+      "mov v6.16b, v0.16b\n"  // bias - z_c * sum(a) per row, off the accumulators' chain
+      "mov v7.16b, v0.16b\n"
+      "mov v8.16b, v0.16b\n"
+      "mov v9.16b, v0.16b\n"
       "addp v16.4s, v16.4s, v18.4s\n"
       "addp v20.4s, v20.4s, v22.4s\n"
       "addp v24.4s, v24.4s, v26.4s\n"
       "addp v28.4s, v28.4s, v30.4s\n"
-      "stp q16, q20, [%[acc]]\n"
-      "stp q24, q28, [%[acc], #32]\n"
-      : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k)
-      : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [acc] "r"(acc)
+      "mls v6.4s, v2.4s, v1.s[0]\n"
+      "mls v7.4s, v2.4s, v1.s[1]\n"
+      "mls v8.4s, v2.4s, v1.s[2]\n"
+      "mls v9.4s, v2.4s, v1.s[3]\n"
+      "ldr q3, [%[blk], #48]\n"
+      "ldr q4, [%[blk], #32]\n"
+      "ldr q5, [%[blk], #64]\n"
+      "add v16.4s, v16.4s, v6.4s\n"
+      "add v20.4s, v20.4s, v7.4s\n"
+      "add v24.4s, v24.4s, v8.4s\n"
+      "add v28.4s, v28.4s, v9.4s\n"
+      "dup v12.4s, %w[zp]\n"
+      "dup v13.4s, %w[qmin]\n"
+      "sqshl v16.4s, v16.4s, v3.4s\n"
+      "sqshl v20.4s, v20.4s, v3.4s\n"
+      "sqshl v24.4s, v24.4s, v3.4s\n"
+      "sqshl v28.4s, v28.4s, v3.4s\n"
+      "dup v14.4s, %w[qmax]\n"
+      "sqrdmulh v16.4s, v16.4s, v4.4s\n"
+      "sqrdmulh v20.4s, v20.4s, v4.4s\n"
+      "sqrdmulh v24.4s, v24.4s, v4.4s\n"
+      "sqrdmulh v28.4s, v28.4s, v4.4s\n"
+      "add %[o1], %[o0], %[os]\n"
+      "srshl v16.4s, v16.4s, v5.4s\n"
+      "srshl v20.4s, v20.4s, v5.4s\n"
+      "srshl v24.4s, v24.4s, v5.4s\n"
+      "srshl v28.4s, v28.4s, v5.4s\n"
+      "add %[o2], %[o1], %[os]\n"
+      "sqadd v16.4s, v16.4s, v12.4s\n"
+      "sqadd v20.4s, v20.4s, v12.4s\n"
+      "sqadd v24.4s, v24.4s, v12.4s\n"
+      "sqadd v28.4s, v28.4s, v12.4s\n"
+      "add %[o3], %[o2], %[os]\n"
+      "smax v16.4s, v16.4s, v13.4s\n"
+      "smax v20.4s, v20.4s, v13.4s\n"
+      "smax v24.4s, v24.4s, v13.4s\n"
+      "smax v28.4s, v28.4s, v13.4s\n"
+      "smin v16.4s, v16.4s, v14.4s\n"
+      "smin v20.4s, v20.4s, v14.4s\n"
+      "smin v24.4s, v24.4s, v14.4s\n"
+      "smin v28.4s, v28.4s, v14.4s\n"
+      "uzp1 v0.8h, v16.8h, v20.8h\n"
+      "uzp1 v1.8h, v24.8h, v28.8h\n"
+      "uzp1 v0.16b, v0.16b, v1.16b\n"
+      "st1 {v0.s}[0], [%[o0]]\n"
+      "st1 {v0.s}[1], [%[o1]]\n"
+      "st1 {v0.s}[2], [%[o2]]\n"
+      "st1 {v0.s}[3], [%[o3]]\n"
+      : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k), [o1] "=&r"(o1), [o2] "=&r"(o2), [o3] "=&r"(o3)
+      : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [blk] "r"(blk),
+        [sums] "r"(sums), [zp] "r"(t.out_zero_point), [qmin] "r"(t.qmin), [qmax] "r"(t.qmax),
+        [o0] "r"(full ? t.out + c0 : res), [os] "r"(full ? t.out_stride : size_t{4})
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
         "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23",
         "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
-      s0 = vld1q_s32(acc);
-      s1 = vld1q_s32(acc + 4);
-      s2 = vld1q_s32(acc + 8);
-      s3 = vld1q_s32(acc + 12);
+      if (full) continue;
     }
 #else
     int32x4_t c00 = vdupq_n_s32(0), c01 = c00, c02 = c00, c03 = c00;
@@ -249,11 +318,10 @@ void gemm_4x4c16_v80(const GemmTile& t) {
       c20 = mac16(c20, va2, w0); c21 = mac16(c21, va2, w1); c22 = mac16(c22, va2, w2); c23 = mac16(c23, va2, w3);
       c30 = mac16(c30, va3, w0); c31 = mac16(c31, va3, w1); c32 = mac16(c32, va3, w2); c33 = mac16(c33, va3, w3);
     }
-    s0 = reduce4(c00, c01, c02, c03);
-    s1 = reduce4(c10, c11, c12, c13);
-    s2 = reduce4(c20, c21, c22, c23);
-    s3 = reduce4(c30, c31, c32, c33);
-#endif
+    int32x4_t s0 = reduce4(c00, c01, c02, c03);
+    int32x4_t s1 = reduce4(c10, c11, c12, c13);
+    int32x4_t s2 = reduce4(c20, c21, c22, c23);
+    int32x4_t s3 = reduce4(c30, c31, c32, c33);
     const int32x4_t bias = load_s32(blk);
     s0 = vaddq_s32(bias, s0);
     s1 = vaddq_s32(bias, s1);
@@ -276,19 +344,19 @@ void gemm_4x4c16_v80(const GemmTile& t) {
     }
     const int8x8_t o01 = narrow_s32x8(mul_right_shift_s32x4(s0, m, r), mul_right_shift_s32x4(s1, m, r), zp, qmin, qmax);
     const int8x8_t o23 = narrow_s32x8(mul_right_shift_s32x4(s2, m, r), mul_right_shift_s32x4(s3, m, r), zp, qmin, qmax);
-    int8_t tmp[16];
-    vst1_s8(tmp, o01);
-    vst1_s8(tmp + 8, o23);
+    vst1_s8(res, o01);
+    vst1_s8(res + 8, o23);
+#endif
     const int lo = c0 < t.n_begin ? t.n_begin : c0;
     const int hi = c0 + 4 > t.n_end ? t.n_end : c0 + 4;
     if (rows == 4 && lo == c0 && hi == c0 + 4) {  // whole tile: four single stores
       int8_t* o = t.out + c0;
-      std::memcpy(o, tmp, 4);
-      std::memcpy(o + t.out_stride, tmp + 4, 4);
-      std::memcpy(o + 2 * t.out_stride, tmp + 8, 4);
-      std::memcpy(o + 3 * t.out_stride, tmp + 12, 4);
+      std::memcpy(o, res, 4);
+      std::memcpy(o + t.out_stride, res + 4, 4);
+      std::memcpy(o + 2 * t.out_stride, res + 8, 4);
+      std::memcpy(o + 3 * t.out_stride, res + 12, 4);
     } else {
-      for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * t.out_stride + lo, tmp + 4 * i + (lo - c0), hi - lo);
+      for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * t.out_stride + lo, res + 4 * i + (lo - c0), hi - lo);
     }
   }
 }
