@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ONNX Runtime suite: installs onnxruntime-node (pinned, into build/ort), then runs every default
-# zoo network (and the trained Fashion-MNIST model) through ORT and through tools/zoo/numpy_ref.py
+# zoo network (VGG-19 too with OCTET_ZOO_ALL=1; and the trained Fashion-MNIST model) through ORT and through tools/zoo/numpy_ref.py
 # on one seeded input and checks max|numpy - ort| / max|ort| <= 1e-4. An ORT that cannot be
 # installed (no network) is a failure, never a silent pass.
 set -uo pipefail
@@ -23,6 +23,12 @@ models=()
 for n in squeezenet1_0 squeezenet1_1 mobilenet_v1_0.25 mobilenet_v1_0.5 mobilenet_v1_0.75 mobilenet_v1_1.0 \
          mobilenet_v2 resnet50 googlenet; do models+=("$dir/$n.onnx"); done
 models+=(models/fashion_mnist/fmnist_dwsep.onnx)
+# VGG-19 (575 MB, generated on demand) only with OCTET_ZOO_ALL=1, like zoo-e2e.sh.
+if [ "${OCTET_ZOO_ALL:-0}" = 1 ]; then
+  extra=$BUILD/zoo-e2e/extra
+  [ -f "$extra/vgg19.onnx" ] || /usr/bin/python3 tools/zoo/make_zoo.py --out "$extra" --only vgg19 >/dev/null
+  models+=("$extra/vgg19.onnx")
+fi
 for m in "${models[@]}"; do
   if out=$(/usr/bin/python3 tools/ort/ort_check.py "$m" --numpy-ref --tol 1e-4 2>&1); then ok "$out"; else ko "$out"; fi
 done
@@ -31,9 +37,12 @@ done
 # reference) against ORT on GoogLeNet, the zoo network with LRN; the converter's small op graphs
 # are checked the same way by convert-ort.sh. Needs the host build (test-all.sh makes it).
 float_run=$BUILD/host-asan/tests/convert/convert_float_run
-for n in googlenet; do
+float_nets=(googlenet)
+[ "${OCTET_ZOO_ALL:-0}" = 1 ] && float_nets+=(vgg19)
+for n in "${float_nets[@]}"; do
+  [ "$n" = vgg19 ] && onnx=$BUILD/zoo-e2e/extra/vgg19.onnx || onnx=$dir/$n.onnx
   if [ ! -x "$float_run" ]; then ko "$n octet float executor: no $float_run (build host-asan first)"; continue; fi
-  if out=$(/usr/bin/python3 tools/ort/ort_check.py "$dir/$n.onnx" --tol 1e-4 \
+  if out=$(/usr/bin/python3 tools/ort/ort_check.py "$onnx" --tol 1e-4 \
       --engine "$float_run {model} {input} {output}" 2>&1)
   then ok "$n octet float executor vs ORT: $out"; else ko "$n octet float executor vs ORT: $out"; fi
 done

@@ -251,6 +251,51 @@ TEST(NeonDwconv, BandBuffersAndFallbacks) {
   }
 }
 
+// Every border the dotprod assembly row kernels take (left padding 0 / 1, 0 / 1 padded column on
+// the right, no interior column, a single last row) and the ones they leave to the intrinsics
+// kernel (left 2, right 2), each width 1-9, with and without the z_c correction; and channel
+// counts past the kernels' 1024-channel group (two groups plus a tail).
+TEST(NeonDwconv, RowKernelBorders) {
+  std::mt19937 rng(12);
+  for (int s : {1, 2})
+    for (int w = 1; w <= 9; ++w)
+      for (int pl = 0; pl <= 2; ++pl)
+        for (int pr = 0; pr <= 2; ++pr) {
+          DwCase c;
+          ConvGeometry& g = c.g;
+          g.in_h = 1 + (w + pl) % 5;
+          g.in_w = w;
+          g.in_c = g.out_c = g.groups = (w + pr) % 2 ? 16 : 11;
+          g.kernel_h = g.kernel_w = 3;
+          g.stride_h = g.stride_w = s;
+          g.pad_top = pr % 2;
+          g.pad_left = pl;
+          g.out_h = ConvGeometry::out_extent(g.in_h, 3, s, 1, g.pad_top + 1);
+          g.out_w = ConvGeometry::out_extent(g.in_w, 3, s, 1, pl + pr);
+          if (g.out_w < 1 || g.out_h < 1) continue;
+          c.symmetric = (w + pl + pr) % 3 == 0;
+          c.out_extra = pr == 1 ? 3 : 0;
+          SCOPED_TRACE(describe(g));
+          check_case(c, rng);
+          if (::testing::Test::HasFatalFailure()) return;
+        }
+  for (int s : {1, 2}) {
+    DwCase c;
+    ConvGeometry& g = c.g;
+    g.batch = 2;
+    g.in_h = 3;
+    g.in_w = 4;
+    g.in_c = g.out_c = g.groups = 2 * 1024 + 13;
+    g.kernel_h = g.kernel_w = 3;
+    g.stride_h = g.stride_w = s;
+    g.pad_top = g.pad_left = 1;
+    g.out_h = ConvGeometry::out_extent(g.in_h, 3, s, 1, 2);
+    g.out_w = ConvGeometry::out_extent(g.in_w, 3, s, 1, 2);
+    SCOPED_TRACE(describe(g));
+    check_case(c, rng);
+  }
+}
+
 TEST(NeonDwconv, WeightZeroPointMinus128) {
   std::mt19937 rng(10);
   for (int s : {1, 2})

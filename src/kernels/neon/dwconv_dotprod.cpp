@@ -8,18 +8,25 @@
 // Stride 2: a pair of output rows reads five input rows r0..r4; ZIP the byte pairs (r0,r1), (r2,r3),
 // (r4,r4) once and combine them into lanes (r0,r1,r2,r3) for row o and (r2,r3,r4,r4) for row o + 1,
 // both against Wa (7 ZIPs per column for two rows instead of 8); even columns serve two outputs.
-// Columns are loaded once and rotated through unrolled loops (no register moves); only the first
-// and last columns check the image border. Padded rows read a z_a-filled row, padded columns are
-// z_a vectors: exactly the ref's padding. Accumulators start from a load of the bias (a load
-// instead of a V-pipe register copy). Rows run in bands of about 32 KiB of input, channel blocks
-// inside a band, so a block's weights are set up once per band (small images) while the band
-// stays in L1.
+// Stride 2 carries the accumulators instead of a column: each step adds the two new columns,
+// requantizes, and restarts the accumulators from the third (no register rotation).
+// Two implementations: on aarch64 the assembly row kernels of dwconv_dotprod_rows.h (row pairs
+// outside, channel blocks inside, each call a whole row pair of all blocks with its borders) for
+// left padding <= 1, at most one padded column on the right and no positive shift; the intrinsics
+// kernels below for everything else and for SIMDe: rows in bands of the 64-byte channel slice,
+// channel blocks inside a band, borders checked on the first and last columns. Padded rows read a
+// z_a-filled row, padded columns are z_a vectors: exactly the ref's padding. Accumulators start
+// from a load of the bias (a load instead of a V-pipe register copy).
 // Everything else (general geometry, channel tails, a packed buffer without the SDOT section) runs
 // the SMLAL kernels of dwconv_impl.h, compiled here too.
 #include <algorithm>
 #include <cstring>
 
 #include "kernels/neon/dwconv_impl.h"
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+#include "kernels/neon/dwconv_dotprod_rows.h"
+#define OCTET_DW_ROWS_ASM 1
+#endif
 
 namespace octet::neon::dotprod {
 namespace {
@@ -88,9 +95,17 @@ struct BlockRegs {
   Requant8<HasL> rq;
   int8x16_t zdup;
   DwConsts k;  // a copy: through a reference GCC would reload it after every (int8) store
+  // For the assembly loops, which load their constants themselves: the packed block, the
+  // multipliers and right shifts, and kc = output zero point (8 x int16), clamp low, clamp high (16 x int8).
+  const int8_t* blk;
+  const int32_t *mult, *rshift;
+  alignas(16) int8_t kc[48];
   BlockRegs(const DwArgs& a, const DwConsts& kk, int c0)
-      : bias(a.dot_bias + c0), rq(a, c0), zdup(vdupq_n_s8(static_cast<int8_t>(a.input_zero_point))), k(kk) {
-    const int8_t* blk = a.dot_blocks + static_cast<size_t>(c0 / 8) * kDwDotBlockBytes;
+      : bias(a.dot_bias + c0), rq(a, c0), zdup(vdupq_n_s8(static_cast<int8_t>(a.input_zero_point))), k(kk),
+        blk(a.dot_blocks + static_cast<size_t>(c0 / 8) * kDwDotBlockBytes), mult(a.mult + c0), rshift(a.rshift + c0) {
+    vst1q_s16(reinterpret_cast<int16_t*>(kc), k.zp);
+    vst1q_s8(kc + 16, vcombine_s8(k.lo, k.lo));
+    vst1q_s8(kc + 32, vcombine_s8(k.hi, k.hi));
     for (int kx = 0; kx < 3; ++kx)
       for (int q = 0; q < 2; ++q) {
         wa[kx][q] = vld1q_s8(blk + (kx * 2 + q) * 16);
@@ -102,6 +117,7 @@ struct BlockRegs {
     }
   }
 };
+
 
 // Output rows o (and o + 1 when Two) of one block of 8 channels. p / st: the input rows' column-0
 // pointers and pixel strides (stride 0 for padded rows, which point at a z_a row): 4 rows for
@@ -249,7 +265,67 @@ __attribute__((always_inline)) inline void dot_rows(const BlockRegs<S, HasL>& R,
       A = B;
       B = C;
     }
-  } else {
+  } else if constexpr (S == 2 && Two) {
+    // Output ox reads columns 2 ox - pl + {0, 1, 2}. The accumulators carry the contribution of
+    // the first column (kx = 0, the previous output's third): each step adds the two new columns,
+    // requantizes, and restarts the accumulators (in place) from the third column. Nothing rotates
+    // through registers, so the loop needs no register moves.
+    struct Acc {
+      int32x4_t s0, s1, t0, t1;
+    };
+    auto start = [&](const Col& c) __attribute__((always_inline)) {
+      const int32_t* b = opaque(bias);
+      const int32_t* bb = opaque(bias);
+      Acc r{vld1q_s32(b), vld1q_s32(b + 4), vld1q_s32(bb), vld1q_s32(bb + 4)};
+      r.s0 = vdotq_s32(r.s0, c.a0, wa[0][0]);
+      r.s1 = vdotq_s32(r.s1, c.a1, wa[0][1]);
+      r.t0 = vdotq_s32(r.t0, c.b0, wa[0][0]);
+      r.t1 = vdotq_s32(r.t1, c.b1, wa[0][1]);
+      if (HasZ) {
+        r.s0 = vdotq_s32(r.s0, c.a0, za[0]);
+        r.s1 = vdotq_s32(r.s1, c.a1, za[1]);
+        r.t0 = vdotq_s32(r.t0, c.b0, za[0]);
+        r.t1 = vdotq_s32(r.t1, c.b1, za[1]);
+      }
+      return r;
+    };
+    auto finish = [&](Acc& r, const Col& x, const Col& y, int ox) __attribute__((always_inline)) {
+      r.s0 = vdotq_s32(vdotq_s32(r.s0, x.a0, wa[1][0]), y.a0, wa[2][0]);
+      r.s1 = vdotq_s32(vdotq_s32(r.s1, x.a1, wa[1][1]), y.a1, wa[2][1]);
+      r.t0 = vdotq_s32(vdotq_s32(r.t0, x.b0, wa[1][0]), y.b0, wa[2][0]);
+      r.t1 = vdotq_s32(vdotq_s32(r.t1, x.b1, wa[1][1]), y.b1, wa[2][1]);
+      if (HasZ) {
+        r.s0 = vdotq_s32(vdotq_s32(r.s0, x.a0, za[0]), y.a0, za[0]);
+        r.s1 = vdotq_s32(vdotq_s32(r.s1, x.a1, za[1]), y.a1, za[1]);
+        r.t0 = vdotq_s32(vdotq_s32(r.t0, x.b0, za[0]), y.b0, za[0]);
+        r.t1 = vdotq_s32(vdotq_s32(r.t1, x.b1, za[1]), y.b1, za[1]);
+      }
+      const int8x16_t o = rq.two(r.s0, r.s1, r.t0, r.t1, kl);
+      vst1_s8(out_a + ox * os, vget_low_s8(o));
+      vst1_s8(out_b + ox * os, vget_high_s8(o));
+    };
+    const int lo = std::min(out_w, pl / 2);
+    const int hi = std::min(out_w, W - 3 + pl >= 0 ? (W - 3 + pl) / 2 + 1 : 0);
+    Acc acc = start(load_checked());
+    for (; ox < lo; ++ox) {
+      const Col B = load_checked();
+      const Col C = load_checked();
+      finish(acc, B, C, ox);
+      acc = start(C);
+    }
+    for (; ox < hi; ++ox) {
+      const Col B = load();
+      const Col C = load();
+      finish(acc, B, C, ox);
+      acc = start(C);
+    }
+    for (; ox < out_w; ++ox) {
+      const Col B = load_checked();
+      const Col C = load_checked();
+      finish(acc, B, C, ox);
+      acc = start(C);
+    }
+  } else {  // stride 2, one row
     // Output ox reads columns 2 ox - pl + {0, 1, 2}; A holds the first (the previous third).
     const int lo = std::min(out_w, pl / 2);
     const int hi = std::min(out_w, W - 3 + pl >= 0 ? (W - 3 + pl) / 2 + 1 : 0);
@@ -309,23 +385,101 @@ __attribute__((optimize("no-schedule-insns"))) void dot_band(const DwArgs& a, co
   }
 }
 
-// Input bytes of a band of output rows (rows * S + 2 input rows): within a 64 KiB L1 data cache;
-// at least 4 output rows, so that small images (14x14, 7x7) set up each block at most twice.
-constexpr ptrdiff_t kBandBytes = 48 * 1024;
+#if defined(OCTET_DW_ROWS_ASM)
+// The assembly row kernels (dwconv_dotprod_rows.h) for the whole call, when the borders allow it
+// (left padding <= 1, at most one padded column on the right) and no channel needs a positive
+// shift; false otherwise. Row pairs outside, channel blocks inside: a pair's input rows (4 or 5
+// rows x width x channels) stay in L1 while every block reads them; channels go in groups when
+// those rows exceed ~40 KiB.
+constexpr int kZbuf = 1024;
+template <int S>
+bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, int full) {
+  const ConvGeometry& g = *a.g;
+  const int W = g.in_w, pl = g.pad_left, out_w = g.out_w;
+  const int rpad = std::max(0, S == 1 ? out_w + 2 - pl - W : 2 * out_w + 1 - pl - W);
+  if (pl > 1 || rpad > 1 || full == 0) return false;
+  int32x4_t l_or = vdupq_n_s32(0), z_or = vdupq_n_s32(0);  // vector ORs: one call per layer, up to 1024 channels
+  for (int c = 0; c < full; c += 8) l_or = vorrq_s32(l_or, vorrq_s32(vld1q_s32(a.lshift + c), vld1q_s32(a.lshift + c + 4)));
+  if (vmaxvq_u32(vreinterpretq_u32_s32(l_or)) != 0) return false;
+  int b8 = 0;
+  for (; b8 + 4 <= full / 8; b8 += 4) z_or = vorrq_s32(z_or, vld1q_s32(a.dot_has_z + b8));
+  bool any_z = vmaxvq_u32(vreinterpretq_u32_s32(z_or)) != 0;
+  for (; b8 < full / 8; ++b8) any_z |= a.dot_has_z[b8] != 0;
+  alignas(16) int8_t kc[64];
+  vst1q_s16(reinterpret_cast<int16_t*>(kc), k.zp);
+  vst1q_s8(kc + 16, vcombine_s8(k.lo, k.lo));
+  vst1q_s8(kc + 32, vcombine_s8(k.hi, k.hi));
+  vst1q_s8(kc + 48, vdupq_n_s8(static_cast<int8_t>(a.input_zero_point)));
+  const ptrdiff_t is = a.in_stride, os = a.out_stride;
+  const ptrdiff_t row_step = static_cast<ptrdiff_t>(W) * is;
+  const int in_rows = S == 1 ? 4 : 5;
+  const int group = static_cast<int>(std::min<ptrdiff_t>(kZbuf, std::max<ptrdiff_t>(64, 40 * 1024 / (in_rows * W)))) / 8 * 8;
+  // Padded rows read this z_a buffer (one byte per channel of a group, every block advances 8).
+  alignas(16) int8_t zbuf[kZbuf];
+  std::memset(zbuf, static_cast<int8_t>(a.input_zero_point), static_cast<size_t>(std::min(full, group)));
+  DwRowJob job;
+  job.os = os;
+  job.kc = kc;
+  job.n = out_w - rpad;
+  job.lpad = pl;
+  job.rpad = rpad;
+  for (int cg = 0; cg < full; cg += group) {
+    const int cg_end = std::min(full, cg + group);
+    for (int r = a.row_begin; r < a.row_end;) {
+      const int b = r / g.out_h, oy = r % g.out_h;
+      const bool two = r + 1 < std::min(a.row_end, (b + 1) * g.out_h);
+      const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * row_step;
+      const int rows = S == 1 ? 4 : (two ? 5 : 3);
+      const int iy0 = oy * S - g.pad_top;
+      for (int j = 0; j < 5; ++j) {
+        const int iy = iy0 + j;
+        const bool inside = j < rows && iy >= 0 && iy < g.in_h;
+        job.q[j] = inside ? img + iy * row_step + cg : zbuf;
+        job.d[j] = inside ? is : 0;
+      }
+      job.oa = a.output + static_cast<ptrdiff_t>(r) * out_w * os + cg;
+      job.ob = two ? job.oa + static_cast<ptrdiff_t>(out_w) * os : job.oa;
+      job.blk = a.dot_blocks + static_cast<size_t>(cg / 8) * kDwDotBlockBytes;
+      job.bias = a.dot_bias + cg;
+      job.mult = a.mult + cg;
+      job.rsh = a.rshift + cg;
+      job.blocks = (cg_end - cg) / 8;
+      if (S == 1)
+        two ? (any_z ? dw_rows_s1<true, true>(&job) : dw_rows_s1<true, false>(&job))
+            : (any_z ? dw_rows_s1<false, true>(&job) : dw_rows_s1<false, false>(&job));
+      else
+        two ? (any_z ? dw_rows_s2<true, true>(&job) : dw_rows_s2<true, false>(&job))
+            : (any_z ? dw_rows_s2<false, true>(&job) : dw_rows_s2<false, false>(&job));
+      r += two ? 2 : 1;
+    }
+  }
+  return true;
+}
+#endif
 
+// A band of output rows runs channel block by channel block; the blocks sharing a 64-byte cache
+// line reread the band's lines of that channel slice, so the slice (input rows x width x 64 bytes)
+// is what must stay in L1: up to 32 KiB (half of a 64 KiB L1 data cache), at least 4 output rows.
+// Small images (14x14, 7x7) run as one band: each block sets up its registers once per image.
+constexpr ptrdiff_t kBandBytes = 32 * 1024;
 template <int S>
 void dot_3x3(const DwArgs& a) {
   const ConvGeometry& g = *a.g;
   const DwConsts k(a);
   const int C = g.out_c, full = C / 8 * 8, os = a.out_stride;
-  const ptrdiff_t in_row_bytes = std::max<ptrdiff_t>(1, static_cast<ptrdiff_t>(g.in_w) * a.in_stride);
+  const ptrdiff_t in_row_bytes = std::max<ptrdiff_t>(1, static_cast<ptrdiff_t>(g.in_w) * std::min(a.in_stride, 64));
   const int band = static_cast<int>(std::max<ptrdiff_t>(4, (kBandBytes / in_row_bytes - 2) / S) / 2 * 2);
   int8_t zrow[8];
   std::memset(zrow, static_cast<int8_t>(a.input_zero_point), sizeof zrow);
+#if defined(OCTET_DW_ROWS_ASM)
+  const bool blocks_done = dot_3x3_asm<S>(a, k, full);
+#else
+  const bool blocks_done = false;
+#endif
   for (int r = a.row_begin; r < a.row_end;) {
     const int b = r / g.out_h;
     const int r_end = std::min({a.row_end, (b + 1) * g.out_h, r + band});
-    for (int c0 = 0; c0 < full; c0 += 8) {
+    for (int c0 = 0; c0 < (blocks_done ? 0 : full); c0 += 8) {
       bool has_l = false;
       for (int c = c0; c < c0 + 8; ++c) has_l |= a.lshift[c] != 0;
       const bool has_z = a.dot_has_z[c0 / 8] != 0;

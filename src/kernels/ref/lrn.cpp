@@ -6,8 +6,9 @@
 // difference in the float evaluation can flip an output by one LSB. The int8 output must be the
 // same bytes on x86 (host), aarch64 and armv7, so:
 //  - the window's sum of squares is an integer sum of (q - z)^2: exact;
-//  - the rest is double arithmetic with IEEE basic operations only (+ - * /, exact frexp/ldexp,
-//    exact nearbyint), each correctly rounded, hence identical on every IEEE target;
+//  - the rest is double arithmetic with IEEE basic operations only (+ - * /, exact frexp/ldexp
+//    by exponent bits, exact nearbyint), each correctly rounded, hence identical on every IEEE
+//    target;
 //  - pow() is our own log2/exp2 series below, never libm's (its last bit differs between libms);
 //  - this file is compiled with -ffp-contract=off (src/kernels/ref/CMakeLists.txt): GCC's default
 //    -ffp-contract=fast fuses a*b+c into one FMA (one rounding instead of two) where the target has
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/ref/ref_kernels.h"
 
@@ -25,33 +27,80 @@ constexpr double kLn2 = 0.693147180559945309417232121458176568;
 constexpr double kLog2e = 1.44269504088896340735992468100189214;
 constexpr double kSqrtHalf = 0.707106781186547524400844362104849039;
 
+// 1 / (2k + 1) and 1 / k as constants: the compiler's correctly rounded quotients, the same
+// bits a runtime division gives, without ~25 divisions per element (each 7-30 cycles on Arm).
+constexpr double kInvOdd[11] = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9, 1.0 / 11,
+                                1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21};
+constexpr double kInv[15] = {0.0,     1.0,      1.0 / 2,  1.0 / 3,  1.0 / 4,
+                             1.0 / 5, 1.0 / 6,  1.0 / 7,  1.0 / 8,  1.0 / 9,
+                             1.0 / 10, 1.0 / 11, 1.0 / 12, 1.0 / 13, 1.0 / 14};
+
+// frexp for d > 0 from the exponent bits (exact, as std::frexp; a libm call costs more than the
+// arithmetic). Subnormals and inf go to std::frexp.
+double frexp_positive(double d, int* e) {
+  uint64_t b;
+  std::memcpy(&b, &d, sizeof b);
+  const int biased = static_cast<int>(b >> 52) & 0x7ff;
+  if (biased == 0 || biased == 0x7ff) return std::frexp(d, e);
+  *e = biased - 1022;
+  b = (b & ((uint64_t{1} << 52) - 1)) | (uint64_t{1022} << 52);  // mantissa in [0.5, 1)
+  std::memcpy(&d, &b, sizeof d);
+  return d;
+}
+
+// ldexp(p, n): one multiplication by 2^n built from bits while 2^n is a normal double (then the
+// product is the correctly rounded p * 2^n, as ldexp's), std::ldexp beyond.
+double ldexp_fast(double p, int n) {
+  if (n < -1022 || n > 1023) return std::ldexp(p, n);
+  const uint64_t b = static_cast<uint64_t>(n + 1023) << 52;
+  double two_n;
+  std::memcpy(&two_n, &b, sizeof two_n);
+  return p * two_n;
+}
+
+// The factor is evaluated for kLanes window sums at once, lane by lane with the same operations
+// (so each lane's bits are those of a one-lane evaluation): independent chains that an in-order
+// core (and armperf, which costs a block by itself) can overlap. One lane alone is the chain's
+// latency: ~150 cycles.
+constexpr int kLanes = 4;
+
 // log2(d) for finite d > 0. d = m * 2^e exactly (frexp), m moved into [sqrt(1/2), sqrt(2));
 // ln(m) = 2 atanh(t), t = (m - 1) / (m + 1), |t| <= 0.1716, by the odd series up to t^21
 // (truncation below 1e-17 relative).
-double log2_positive(double d) {
-  int e = 0;
-  double m = std::frexp(d, &e);  // [0.5, 1)
-  if (m < kSqrtHalf) {
-    m *= 2.0;  // exact
-    --e;
+void log2_positive(const double* d, double* out) {
+  double t[kLanes], t2[kLanes], s[kLanes];
+  int e[kLanes];
+  for (int i = 0; i < kLanes; ++i) {
+    double m = frexp_positive(d[i], &e[i]);  // [0.5, 1)
+    if (m < kSqrtHalf) {
+      m *= 2.0;  // exact
+      --e[i];
+    }
+    t[i] = (m - 1.0) / (m + 1.0);
+    t2[i] = t[i] * t[i];
+    s[i] = kInvOdd[10];
   }
-  const double t = (m - 1.0) / (m + 1.0);
-  const double t2 = t * t;
-  double s = 1.0 / 21.0;
-  for (int k = 9; k >= 0; --k) s = s * t2 + 1.0 / (2 * k + 1);
-  return static_cast<double>(e) + 2.0 * t * s * kLog2e;
+  for (int k = 9; k >= 0; --k)
+    for (int i = 0; i < kLanes; ++i) s[i] = s[i] * t2[i] + kInvOdd[k];
+  for (int i = 0; i < kLanes; ++i) out[i] = static_cast<double>(e[i]) + 2.0 * t[i] * s[i] * kLog2e;
 }
 
 // 2^y. y = n + f with n an integer and |f| <= 1/2 (plus rounding); 2^f = e^(f ln2) by its Taylor
-// series to x^14 (|x| <= 0.35: truncation below 1e-18 relative), then scaled by 2^n exactly.
-// |y| is clamped to 1100, beyond which the result is 0 or inf anyway.
-double exp2_series(double y) {
-  y = std::min(std::max(y, -1100.0), 1100.0);
-  const int n = static_cast<int>(y < 0 ? y - 0.5 : y + 0.5);  // truncation toward zero
-  const double x = (y - static_cast<double>(n)) * kLn2;
-  double p = 1.0;
-  for (int k = 14; k >= 1; --k) p = 1.0 + x * p / static_cast<double>(k);
-  return std::ldexp(p, n);
+// series to x^14 in Horner form, p = 1 + (x (1/k)) p (|x| <= 0.35: truncation below 1e-18
+// relative), then scaled by 2^n exactly. |y| is clamped to 1100, beyond which the result is 0 or
+// inf anyway.
+void exp2_series(const double* y_in, double* out) {
+  double x[kLanes], p[kLanes];
+  int n[kLanes];
+  for (int i = 0; i < kLanes; ++i) {
+    const double y = std::min(std::max(y_in[i], -1100.0), 1100.0);
+    n[i] = static_cast<int>(y < 0 ? y - 0.5 : y + 0.5);  // truncation toward zero
+    x[i] = (y - static_cast<double>(n[i])) * kLn2;
+    p[i] = 1.0;
+  }
+  for (int k = 14; k >= 1; --k)
+    for (int i = 0; i < kLanes; ++i) p[i] = 1.0 + (x[i] * kInv[k]) * p[i];  // x / k off p's chain
+  for (int i = 0; i < kLanes; ++i) out[i] = ldexp_fast(p[i], n[i]);
 }
 
 // The per-call constants and the per-element factor: y - z_out = round(factor(S) * (q - z_in)).
@@ -63,18 +112,54 @@ struct LrnFactor {
         bias(p.bias),
         minus_beta(-static_cast<double>(p.beta)),
         ratio(static_cast<double>(p.input_scale) / static_cast<double>(p.output_scale)) {}
-  // s_in / s_out * d^-beta; 0 when d <= 0 (alpha < 0, refused by the converter).
-  double operator()(int64_t S) const {
-    const double d = bias + k * static_cast<double>(S);
-    if (!(d > 0)) return 0.0;
-    return ratio * exp2_series(minus_beta * log2_positive(d));
+  // f[i] = s_in / s_out * d^-beta for the window sum S[i]; 0 when d <= 0 (alpha < 0, refused by
+  // the converter).
+  void operator()(const int64_t* S, double* f) const {
+    double d[kLanes], y[kLanes];
+    bool positive[kLanes];
+    for (int i = 0; i < kLanes; ++i) {
+      d[i] = bias + k * static_cast<double>(S[i]);
+      positive[i] = d[i] > 0;
+      if (!positive[i]) d[i] = 1.0;  // any valid argument; the lane's result is replaced by 0
+    }
+    log2_positive(d, y);
+    for (int i = 0; i < kLanes; ++i) y[i] = minus_beta * y[i];
+    exp2_series(y, f);
+    for (int i = 0; i < kLanes; ++i) f[i] = positive[i] ? ratio * f[i] : 0.0;
   }
   double k, bias, minus_beta, ratio;
 };
 
+// Elements waiting for their factor: up to kLanes (window sum, q - z_in, where the output goes).
+struct PendingLanes {
+  int64_t S[kLanes] = {};
+  int32_t diff[kLanes] = {};
+  int8_t* out[kLanes] = {};
+  int count = 0;
+
+  void flush(const LrnFactor& factor, double zo) {
+    if (count == 0) return;
+    double f[kLanes];
+    factor(S, f);
+    for (int i = 0; i < count; ++i) {
+      double q = std::nearbyint(f[i] * static_cast<double>(diff[i])) + zo;
+      q = std::min(std::max(q, -128.0), 127.0);
+      *out[i] = static_cast<int8_t>(q);
+    }
+    count = 0;
+  }
+};
+
 }  // namespace
 
-double lrn_q8_factor(const LrnParams& p, int64_t sum_squares) { return LrnFactor(p)(sum_squares); }
+double lrn_q8_factor(const LrnParams& p, int64_t sum_squares) {
+  int64_t S[kLanes];
+  for (int64_t& s : S) s = sum_squares;
+  double f[kLanes];
+  const LrnFactor factor(p);
+  factor(S, f);
+  return f[0];
+}
 
 void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels, int channels) {
   const int C = channels;
@@ -82,6 +167,7 @@ void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels,
   const LrnFactor factor(p);
   const int32_t zi = p.input_zero_point;
   const double zo = static_cast<double>(p.output_zero_point);
+  PendingLanes pending;
   for (int px = 0; px < pixels; ++px) {
     const int8_t* x = input + static_cast<size_t>(px) * C;
     int8_t* y = output + static_cast<size_t>(px) * C;
@@ -104,12 +190,17 @@ void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels,
         }
       }
       const int32_t diff = x[c] - zi;
-      double q = zo;  // a zero input stays zero whatever the divisor (and never 0 * inf)
-      if (diff != 0) q = std::nearbyint(factor(S) * static_cast<double>(diff)) + zo;
-      q = std::min(std::max(q, -128.0), 127.0);
-      y[c] = static_cast<int8_t>(q);
+      if (diff == 0) {  // a zero input stays zero whatever the divisor (and never 0 * inf)
+        y[c] = static_cast<int8_t>(std::min(std::max(zo, -128.0), 127.0));
+        continue;
+      }
+      pending.S[pending.count] = S;
+      pending.diff[pending.count] = diff;
+      pending.out[pending.count] = y + c;
+      if (++pending.count == kLanes) pending.flush(factor, zo);
     }
   }
+  pending.flush(factor, zo);
 }
 
 void lrn_f32(int size, float alpha, float beta, float bias, const float* input, float* output,

@@ -1,0 +1,366 @@
+// Depthwise 3x3 dotprod: one output row pair (or single row) of one block of 8 channels, whole
+// width, borders included, in inline assembly (aarch64 only; include only from dwconv_dotprod.cpp).
+// Lanes and weights as described at the top of dwconv_dotprod.cpp. Why assembly: GCC's column
+// loops rotate registers (6-9 moves per column), reload spilled weights, and the first and last
+// columns ran through separate checked code costing as much as the loop itself on small images.
+// Here each call loads its constants, handles a padded first / last column with z_a vectors
+// (no per-column checks), and keeps each loop body under ~75 instructions: qemu cuts longer
+// bodies into several translation blocks, which armperf costs in isolation.
+//
+// Supported borders (the caller checks, everything else takes the intrinsics kernel): left padding
+// 0 or 1 column, at most one padded column on the right, no positive requantization shift.
+// One call runs `blocks` consecutive blocks (per-call set-up once, per block only the weights).
+// Registers: x0-x4 row cursors, x5-x9 their pixel strides (0 for a z_a row), x10/x11 output
+// cursors of rows o / o + 1, x12 output pixel stride, x13 bias, x14 multipliers, x15 right shifts,
+// x16 kc, x17 counter, x19-x26/x28 per-block starts and count; v0-v3 accumulators (row o
+// channels 0-3 / 4-7, row o + 1 channels 0-3 / 4-7).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace octet::neon::dotprod {
+namespace {
+
+struct DwRowJob {
+  const int8_t* q[5];   // 0: input rows at column 0 of the block (a z_a row when padded)
+  ptrdiff_t d[5];       // 40: their pixel strides (0 for a z_a row)
+  int8_t *oa, *ob;      // 80: output rows o and o + 1 at column 0
+  ptrdiff_t os;         // 96: output pixel stride
+  const int8_t* blk;    // 104: packed SDOT block
+  const int32_t* bias;  // 112
+  const int32_t* mult;  // 120
+  const int32_t* rsh;   // 128: right shifts (SRSHL amounts)
+  const int8_t* kc;     // 136: output zero point (8 x int16), clamp low, clamp high, z_a (16 x int8 each)
+  long n;               // 144: interior iterations (output columns minus the padded last one)
+  long lpad, rpad;      // 152, 160: the first / last column read is padding
+  long blocks;          // 168: consecutive blocks of 8 channels (every pointer above advances per block)
+};
+static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && offsetof(DwRowJob, blk) == 104 &&
+                  offsetof(DwRowJob, kc) == 136 && offsetof(DwRowJob, n) == 144 && offsetof(DwRowJob, rpad) == 160 && offsetof(DwRowJob, blocks) == 168,
+              "offsets used by the assembly");
+
+#define OCTET_DW_CLOBBERS                                                                           \
+  "cc", "memory", "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",  \
+      "x13", "x14", "x15", "x16", "x17", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x28", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", \
+      "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",     \
+      "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31"
+
+// Once per call: x19-x23 row starts, x24/x25 output starts, x26 block, x28 block count.
+#define OCTET_DW_ENTRY                           \
+  "ldp x19, x20, [%[j]]\n"                      \
+  "ldp x21, x22, [%[j], #16]\n"                 \
+  "ldr x23, [%[j], #32]\n"                      \
+  "ldp x5, x6, [%[j], #40]\n"                   \
+  "ldp x7, x8, [%[j], #56]\n"                   \
+  "ldr x9, [%[j], #72]\n"                       \
+  "ldp x24, x25, [%[j], #80]\n"                 \
+  "ldp x12, x26, [%[j], #96]\n"                 \
+  "ldp x13, x14, [%[j], #112]\n"                \
+  "ldp x15, x16, [%[j], #128]\n"                \
+  "ldr x28, [%[j], #168]\n"
+// Per block: cursors from the starts.
+#define OCTET_DW_BLOCK_START \
+  "6:\n"                     \
+  "mov x0, x19\n"            \
+  "mov x1, x20\n"            \
+  "mov x2, x21\n"            \
+  "mov x3, x22\n"            \
+  "mov x4, x23\n"            \
+  "mov x10, x24\n"           \
+  "mov x11, x25\n"
+// Next block: every row advances 8 bytes (a padded row reads a z_a buffer as long as the
+// channels), outputs 8 bytes, the packed block 256, bias / multipliers / shifts 8 int32.
+#define OCTET_DW_BLOCK_END \
+  "add x19, x19, #8\n"     \
+  "add x20, x20, #8\n"     \
+  "add x21, x21, #8\n"     \
+  "add x22, x22, #8\n"     \
+  "add x23, x23, #8\n"     \
+  "add x24, x24, #8\n"     \
+  "add x25, x25, #8\n"     \
+  "add x26, x26, #256\n"   \
+  "add x13, x13, #32\n"    \
+  "add x14, x14, #32\n"    \
+  "add x15, x15, #32\n"    \
+  "subs x28, x28, #1\n"    \
+  "b.ne 6b\n"
+
+// ---------------------------------------------------------------------------------------------
+// Stride 1. Columns rotate through A = v24/v25, B = v26/v27, C = v28/v29 (lanes r0..r3, channels
+// 0-3 / 4-7). Weights: v8-v13 Wa, v14-v19 Wb, v20/v21 Za, v22/v23 Zb; v30/v31 clamp; the
+// multipliers, shifts and zero point are reloaded per column into v4-v7 (load pipes; no register
+// is left for them).
+#define OCTET_DW_S1_LOAD(c0, c1)        \
+  "ld1 {v4.8b}, [x0], x5\n"             \
+  "ld1 {v5.8b}, [x1], x6\n"             \
+  "ld1 {v6.8b}, [x2], x7\n"             \
+  "ld1 {v7.8b}, [x3], x8\n"             \
+  "zip1 v4.16b, v4.16b, v5.16b\n"       \
+  "zip1 v6.16b, v6.16b, v7.16b\n"       \
+  "zip1 " c0 ".8h, v4.8h, v6.8h\n"      \
+  "zip2 " c1 ".8h, v4.8h, v6.8h\n"
+
+#define OCTET_DW_S1_TAP2(x0, x1, wa0, wa1, wb0, wb1) \
+  "sdot v0.4s, " x0 ".16b, " wa0 ".16b\n"            \
+  "sdot v1.4s, " x1 ".16b, " wa1 ".16b\n"            \
+  "sdot v2.4s, " x0 ".16b, " wb0 ".16b\n"            \
+  "sdot v3.4s, " x1 ".16b, " wb1 ".16b\n"
+#define OCTET_DW_S1_Z2(x0, x1) OCTET_DW_S1_TAP2(x0, x1, "v20", "v21", "v22", "v23")
+#define OCTET_DW_S1_TAP1(x0, x1, wa0, wa1) \
+  "sdot v0.4s, " x0 ".16b, " wa0 ".16b\n"  \
+  "sdot v1.4s, " x1 ".16b, " wa1 ".16b\n"
+#define OCTET_DW_S1_Z1(x0, x1) OCTET_DW_S1_TAP1(x0, x1, "v20", "v21")
+#define OCTET_DW_NOZ(x0, x1) ""
+
+#define OCTET_DW_S1_OUT2(Z)                                  \
+  "ldp q0, q1, [x13]\n"                                      \
+  "ldp q2, q3, [x13]\n"                                      \
+  OCTET_DW_S1_TAP2("v24", "v25", "v8", "v9", "v14", "v15")   \
+  Z("v24", "v25")                                            \
+  OCTET_DW_S1_TAP2("v26", "v27", "v10", "v11", "v16", "v17") \
+  Z("v26", "v27")                                            \
+  OCTET_DW_S1_TAP2("v28", "v29", "v12", "v13", "v18", "v19") \
+  Z("v28", "v29")                                            \
+  "ldp q4, q5, [x14]\n"                                      \
+  "sqrdmulh v0.4s, v0.4s, v4.4s\n"                           \
+  "sqrdmulh v1.4s, v1.4s, v5.4s\n"                           \
+  "sqrdmulh v2.4s, v2.4s, v4.4s\n"                           \
+  "sqrdmulh v3.4s, v3.4s, v5.4s\n"                           \
+  "ldp q6, q7, [x15]\n"                                      \
+  "srshl v0.4s, v0.4s, v6.4s\n"                              \
+  "srshl v1.4s, v1.4s, v7.4s\n"                              \
+  "srshl v2.4s, v2.4s, v6.4s\n"                              \
+  "srshl v3.4s, v3.4s, v7.4s\n"                              \
+  "ldr q4, [x16]\n"                                          \
+  "sqxtn v0.4h, v0.4s\n"                                     \
+  "sqxtn2 v0.8h, v1.4s\n"                                    \
+  "sqxtn v2.4h, v2.4s\n"                                     \
+  "sqxtn2 v2.8h, v3.4s\n"                                    \
+  "sqadd v0.8h, v0.8h, v4.8h\n"                              \
+  "sqadd v2.8h, v2.8h, v4.8h\n"                              \
+  "sqxtn v0.8b, v0.8h\n"                                     \
+  "sqxtn2 v0.16b, v2.8h\n"                                   \
+  "smax v0.16b, v0.16b, v30.16b\n"                           \
+  "smin v0.16b, v0.16b, v31.16b\n"                           \
+  "st1 {v0.d}[0], [x10], x12\n"                              \
+  "st1 {v0.d}[1], [x11], x12\n"
+
+#define OCTET_DW_S1_OUT1(Z)                    \
+  "ldp q0, q1, [x13]\n"                        \
+  OCTET_DW_S1_TAP1("v24", "v25", "v8", "v9")   \
+  Z("v24", "v25")                              \
+  OCTET_DW_S1_TAP1("v26", "v27", "v10", "v11") \
+  Z("v26", "v27")                              \
+  OCTET_DW_S1_TAP1("v28", "v29", "v12", "v13") \
+  Z("v28", "v29")                              \
+  "ldp q4, q5, [x14]\n"                        \
+  "sqrdmulh v0.4s, v0.4s, v4.4s\n"             \
+  "sqrdmulh v1.4s, v1.4s, v5.4s\n"             \
+  "ldp q6, q7, [x15]\n"                        \
+  "srshl v0.4s, v0.4s, v6.4s\n"                \
+  "srshl v1.4s, v1.4s, v7.4s\n"                \
+  "ldr q4, [x16]\n"                            \
+  "sqxtn v0.4h, v0.4s\n"                       \
+  "sqxtn2 v0.8h, v1.4s\n"                      \
+  "sqadd v0.8h, v0.8h, v4.8h\n"                \
+  "sqxtn v0.8b, v0.8h\n"                       \
+  "smax v0.8b, v0.8b, v30.8b\n"                \
+  "smin v0.8b, v0.8b, v31.8b\n"                \
+  "st1 {v0.8b}, [x10], x12\n"
+
+#define OCTET_DW_S1_ROWS(OUT)                                      \
+  OCTET_DW_ENTRY                                                   \
+  "ldp q30, q31, [x16, #16]\n"                                     \
+  OCTET_DW_BLOCK_START                                             \
+  "ldp q8, q9, [x26]\n"                                            \
+  "ldp q10, q11, [x26, #32]\n"                                     \
+  "ldp q12, q13, [x26, #64]\n"                                     \
+  "ldp q14, q15, [x26, #96]\n"                                     \
+  "ldp q16, q17, [x26, #128]\n"                                    \
+  "ldp q18, q19, [x26, #160]\n"                                    \
+  "ldp q20, q21, [x26, #192]\n"                                    \
+  "ldp q22, q23, [x26, #224]\n"                                    \
+  "ldr x17, [%[j], #152]\n"                                        \
+  "cbz x17, 3f\n"                                                  \
+  "ldr q24, [x16, #48]\n" /* padded first column: z_a lanes */     \
+  "mov v25.16b, v24.16b\n"                                         \
+  "b 4f\n"                                                         \
+  "3:\n" OCTET_DW_S1_LOAD("v24", "v25")                            \
+  "4:\n" OCTET_DW_S1_LOAD("v26", "v27")                            \
+  "ldr x17, [%[j], #144]\n"                                        \
+  "cbz x17, 2f\n"                                                  \
+  "1:\n" OCTET_DW_S1_LOAD("v28", "v29") OUT                        \
+  "mov v24.16b, v26.16b\n"                                         \
+  "mov v25.16b, v27.16b\n"                                         \
+  "mov v26.16b, v28.16b\n"                                         \
+  "mov v27.16b, v29.16b\n"                                         \
+  "subs x17, x17, #1\n"                                            \
+  "b.ne 1b\n"                                                      \
+  "2:\n"                                                           \
+  "ldr x17, [%[j], #160]\n"                                        \
+  "cbz x17, 5f\n"                                                  \
+  "ldr q28, [x16, #48]\n" /* padded last column */                 \
+  "mov v29.16b, v28.16b\n" OUT "5:\n" OCTET_DW_BLOCK_END
+
+template <bool Two, bool HasZ>
+__attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
+  if (Two && HasZ)
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2(OCTET_DW_S1_Z2)) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+  else if (Two)
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2(OCTET_DW_NOZ)) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+  else if (HasZ)
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1(OCTET_DW_S1_Z1)) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+  else
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1(OCTET_DW_NOZ)) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stride 2. The accumulators carry the first column's contribution (kx = 0, the previous output's
+// third column): each iteration loads the next two columns B (v4-v7) and C (v20-v23), adds them,
+// requantizes, and restarts the accumulators from C, so nothing rotates. Lanes: a0/a1 = rows
+// r0..r3 (row o), b0/b1 = r2, r3, r4, r4 (row o + 1), both against Wa (v8-v13) and Za (v14/v15).
+// v24/v25 multipliers, v26/v27 shifts, v28 zero point, v29/v30 clamp.
+#define OCTET_DW_S2_LOAD2(a0, a1, b0, b1) \
+  "ld1 {v16.8b}, [x0], x5\n"              \
+  "ld1 {v17.8b}, [x1], x6\n"              \
+  "ld1 {v18.8b}, [x2], x7\n"              \
+  "ld1 {v19.8b}, [x3], x8\n"              \
+  "ld1 {v31.8b}, [x4], x9\n"              \
+  "zip1 v16.16b, v16.16b, v17.16b\n"      \
+  "zip1 v18.16b, v18.16b, v19.16b\n"      \
+  "zip1 v31.16b, v31.16b, v31.16b\n"      \
+  "zip1 " a0 ".8h, v16.8h, v18.8h\n"      \
+  "zip2 " a1 ".8h, v16.8h, v18.8h\n"      \
+  "zip1 " b0 ".8h, v18.8h, v31.8h\n"      \
+  "zip2 " b1 ".8h, v18.8h, v31.8h\n"
+#define OCTET_DW_S2_TAP2(a0, a1, b0, b1, w0, w1) \
+  "sdot v0.4s, " a0 ".16b, " w0 ".16b\n"         \
+  "sdot v1.4s, " a1 ".16b, " w1 ".16b\n"         \
+  "sdot v2.4s, " b0 ".16b, " w0 ".16b\n"         \
+  "sdot v3.4s, " b1 ".16b, " w1 ".16b\n"
+#define OCTET_DW_S2_Z2(a0, a1, b0, b1) OCTET_DW_S2_TAP2(a0, a1, b0, b1, "v14", "v15")
+#define OCTET_DW_NOZ4(a0, a1, b0, b1) ""
+#define OCTET_DW_S2_START2(Z)     \
+  "ldp q0, q1, [x13]\n"           \
+  "ldp q2, q3, [x13]\n"           \
+  OCTET_DW_S2_TAP2("v20", "v21", "v22", "v23", "v8", "v9") Z("v20", "v21", "v22", "v23")
+// Adds B and C; multiplies into v4-v7; RESTART (or nothing) restarts the accumulators from C.
+#define OCTET_DW_S2_FINISH2(Z, RESTART)                               \
+  OCTET_DW_S2_TAP2("v4", "v5", "v6", "v7", "v10", "v11")              \
+  Z("v4", "v5", "v6", "v7")                                           \
+  OCTET_DW_S2_TAP2("v20", "v21", "v22", "v23", "v12", "v13")          \
+  Z("v20", "v21", "v22", "v23")                                       \
+  "sqrdmulh v4.4s, v0.4s, v24.4s\n"                                   \
+  "sqrdmulh v5.4s, v1.4s, v25.4s\n"                                   \
+  "sqrdmulh v6.4s, v2.4s, v24.4s\n"                                   \
+  "sqrdmulh v7.4s, v3.4s, v25.4s\n"                                   \
+  RESTART                                                             \
+  "srshl v4.4s, v4.4s, v26.4s\n"                                      \
+  "srshl v5.4s, v5.4s, v27.4s\n"                                      \
+  "srshl v6.4s, v6.4s, v26.4s\n"                                      \
+  "srshl v7.4s, v7.4s, v27.4s\n"                                      \
+  "sqxtn v4.4h, v4.4s\n"                                              \
+  "sqxtn2 v4.8h, v5.4s\n"                                             \
+  "sqxtn v6.4h, v6.4s\n"                                              \
+  "sqxtn2 v6.8h, v7.4s\n"                                             \
+  "sqadd v4.8h, v4.8h, v28.8h\n"                                      \
+  "sqadd v6.8h, v6.8h, v28.8h\n"                                      \
+  "sqxtn v4.8b, v4.8h\n"                                              \
+  "sqxtn2 v4.16b, v6.8h\n"                                            \
+  "smax v4.16b, v4.16b, v29.16b\n"                                    \
+  "smin v4.16b, v4.16b, v30.16b\n"                                    \
+  "st1 {v4.d}[0], [x10], x12\n"                                       \
+  "st1 {v4.d}[1], [x11], x12\n"
+
+// Single row: lanes r0, r1, r2, r2 (the 4th has weight 0) in a0/a1 only.
+#define OCTET_DW_S2_LOAD1(a0, a1, b0, b1) \
+  "ld1 {v16.8b}, [x0], x5\n"              \
+  "ld1 {v17.8b}, [x1], x6\n"              \
+  "ld1 {v18.8b}, [x2], x7\n"              \
+  "zip1 v16.16b, v16.16b, v17.16b\n"      \
+  "zip1 v18.16b, v18.16b, v18.16b\n"      \
+  "zip1 " a0 ".8h, v16.8h, v18.8h\n"      \
+  "zip2 " a1 ".8h, v16.8h, v18.8h\n"
+#define OCTET_DW_S2_TAP1(a0, a1, w0, w1) \
+  "sdot v0.4s, " a0 ".16b, " w0 ".16b\n" \
+  "sdot v1.4s, " a1 ".16b, " w1 ".16b\n"
+#define OCTET_DW_S2_Z1(a0, a1, b0, b1) OCTET_DW_S2_TAP1(a0, a1, "v14", "v15")
+#define OCTET_DW_S2_START1(Z) \
+  "ldp q0, q1, [x13]\n"       \
+  OCTET_DW_S2_TAP1("v20", "v21", "v8", "v9") Z("v20", "v21", , )
+#define OCTET_DW_S2_FINISH1(Z, RESTART)          \
+  OCTET_DW_S2_TAP1("v4", "v5", "v10", "v11")     \
+  Z("v4", "v5", , )                              \
+  OCTET_DW_S2_TAP1("v20", "v21", "v12", "v13")   \
+  Z("v20", "v21", , )                            \
+  "sqrdmulh v4.4s, v0.4s, v24.4s\n"              \
+  "sqrdmulh v5.4s, v1.4s, v25.4s\n"              \
+  RESTART                                        \
+  "srshl v4.4s, v4.4s, v26.4s\n"                 \
+  "srshl v5.4s, v5.4s, v27.4s\n"                 \
+  "sqxtn v4.4h, v4.4s\n"                         \
+  "sqxtn2 v4.8h, v5.4s\n"                        \
+  "sqadd v4.8h, v4.8h, v28.8h\n"                 \
+  "sqxtn v4.8b, v4.8h\n"                         \
+  "smax v4.8b, v4.8b, v29.8b\n"                  \
+  "smin v4.8b, v4.8b, v30.8b\n"                  \
+  "st1 {v4.8b}, [x10], x12\n"
+
+#define OCTET_DW_S2_ROWS(LOAD, START, FINISH)                            \
+  OCTET_DW_ENTRY                                                         \
+  "ldr q28, [x16]\n"                                                     \
+  "ldp q29, q30, [x16, #16]\n"                                           \
+  OCTET_DW_BLOCK_START                                                   \
+  "ldp q8, q9, [x26]\n"                                                  \
+  "ldp q10, q11, [x26, #32]\n"                                           \
+  "ldp q12, q13, [x26, #64]\n"                                           \
+  "ldp q14, q15, [x26, #192]\n"                                          \
+  "ldp q24, q25, [x14]\n"                                                \
+  "ldp q26, q27, [x15]\n"                                                \
+  "ldr x17, [%[j], #152]\n"                                              \
+  "cbz x17, 3f\n"                                                        \
+  "ldr q20, [x16, #48]\n" /* padded first column: z_a lanes */           \
+  "mov v21.16b, v20.16b\n"                                               \
+  "mov v22.16b, v20.16b\n"                                               \
+  "mov v23.16b, v20.16b\n"                                               \
+  "b 4f\n"                                                               \
+  "3:\n" LOAD("v20", "v21", "v22", "v23")                                \
+  "4:\n" START                                                           \
+  "ldr x17, [%[j], #144]\n"                                              \
+  "cbz x17, 2f\n"                                                        \
+  "1:\n" LOAD("v4", "v5", "v6", "v7") LOAD("v20", "v21", "v22", "v23")   \
+  FINISH(START)                                                          \
+  "subs x17, x17, #1\n"                                                  \
+  "b.ne 1b\n"                                                            \
+  "2:\n"                                                                 \
+  "ldr x17, [%[j], #160]\n"                                              \
+  "cbz x17, 5f\n"                                                        \
+  LOAD("v4", "v5", "v6", "v7")                                           \
+  "ldr q20, [x16, #48]\n" /* padded last column */                       \
+  "mov v21.16b, v20.16b\n"                                               \
+  "mov v22.16b, v20.16b\n"                                               \
+  "mov v23.16b, v20.16b\n" FINISH("") "5:\n" OCTET_DW_BLOCK_END
+
+#define OCTET_DW_S2_FIN2Z(RESTART) OCTET_DW_S2_FINISH2(OCTET_DW_S2_Z2, RESTART)
+#define OCTET_DW_S2_FIN2N(RESTART) OCTET_DW_S2_FINISH2(OCTET_DW_NOZ4, RESTART)
+#define OCTET_DW_S2_FIN1Z(RESTART) OCTET_DW_S2_FINISH1(OCTET_DW_S2_Z1, RESTART)
+#define OCTET_DW_S2_FIN1N(RESTART) OCTET_DW_S2_FINISH1(OCTET_DW_NOZ4, RESTART)
+
+template <bool Two, bool HasZ>
+__attribute__((always_inline)) inline void dw_rows_s2(const DwRowJob* job) {
+  if (Two && HasZ)
+    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD2, OCTET_DW_S2_START2(OCTET_DW_S2_Z2), OCTET_DW_S2_FIN2Z)
+                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+  else if (Two)
+    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD2, OCTET_DW_S2_START2(OCTET_DW_NOZ4), OCTET_DW_S2_FIN2N)
+                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+  else if (HasZ)
+    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD1, OCTET_DW_S2_START1(OCTET_DW_S2_Z1), OCTET_DW_S2_FIN1Z)
+                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+  else
+    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD1, OCTET_DW_S2_START1(OCTET_DW_NOZ4), OCTET_DW_S2_FIN1N)
+                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+}
+
+}  // namespace
+}  // namespace octet::neon::dotprod
