@@ -212,6 +212,45 @@ TEST(NeonDwconv, WideRowsRunInBands) {
     }
 }
 
+// The SMLAL 3x3 kernel (v80) copies each block's input rows into zero-point-padded band buffers
+// (16 KiB): several bands per image and bands ending at image boundaries (tall, wide rows, batch 2),
+// odd output widths (an extra pixel per row through an output buffer, itself limiting the band),
+// rows too wide for the buffer (the unbuffered fallback), padding wider than the kernel, widths 1-3.
+TEST(NeonDwconv, BandBuffersAndFallbacks) {
+  std::mt19937 rng(12);
+  struct Shape {
+    int h, w, ch, s, pt, pl, pb, pr;
+  };
+  const Shape shapes[] = {
+      {21, 200, 16, 1, 1, 1, 1, 1}, {21, 200, 16, 2, 1, 1, 1, 1}, {13, 201, 8, 1, 1, 1, 1, 1},
+      {13, 203, 17, 2, 0, 1, 1, 1}, {4, 700, 8, 1, 1, 1, 1, 1},   {4, 701, 9, 2, 1, 1, 1, 1},
+      {3, 690, 8, 2, 1, 0, 1, 0},   {5, 4, 8, 1, 3, 4, 3, 2},     {6, 3, 24, 2, 4, 3, 2, 4},
+      {7, 1, 8, 1, 1, 1, 1, 1},     {7, 2, 16, 2, 1, 1, 1, 1},    {9, 3, 8, 1, 0, 0, 0, 0},
+      {7, 7, 1024 / 64, 1, 1, 1, 1, 1}, {14, 14, 24, 2, 0, 0, 1, 1}};
+  int i = 0;
+  for (const Shape& sh : shapes) {
+    DwCase c;
+    ConvGeometry& g = c.g;
+    g.batch = 2;
+    g.in_h = sh.h;
+    g.in_w = sh.w;
+    g.in_c = g.out_c = g.groups = sh.ch;
+    g.kernel_h = g.kernel_w = 3;
+    g.stride_h = g.stride_w = sh.s;
+    g.pad_top = sh.pt;
+    g.pad_left = sh.pl;
+    g.out_h = ConvGeometry::out_extent(g.in_h, 3, sh.s, 1, sh.pt + sh.pb);
+    g.out_w = ConvGeometry::out_extent(g.in_w, 3, sh.s, 1, sh.pl + sh.pr);
+    c.saturate = i % 4 == 3;
+    c.in_extra = i % 3 == 1 ? 3 : 0;
+    c.out_extra = i % 3 == 2 ? 5 : 0;
+    ++i;
+    SCOPED_TRACE(describe(g));
+    check_case(c, rng);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
 // Every border the dotprod assembly row kernels take (left padding 0 / 1, 0 / 1 padded column on
 // the right, no interior column, a single last row) and the ones they leave to the intrinsics
 // kernel (left 2, right 2), each width 1-9, with and without the z_c correction; and channel
