@@ -23,7 +23,7 @@
 
 namespace octet::image {
 
-bool load_image_hwc(const std::string& path, int height, int width, int channels, SameSize same_size,
+bool load_image_hwc(const std::string& path, int height, int width, int channels,
                     std::vector<uint8_t>* out, std::string* error) {
   if (height < 1 || width < 1 || channels < 1 || channels > 4) {
     *error = "no image size " + std::to_string(height) + "x" + std::to_string(width) + "x" +
@@ -38,7 +38,7 @@ bool load_image_hwc(const std::string& path, int height, int width, int channels
     *error = why ? why : "cannot decode";
     return false;
   }
-  if (iw == width && ih == height && same_size == SameSize::kCopy) {
+  if (iw == width && ih == height) {
     out->assign(pixels.get(), pixels.get() + static_cast<size_t>(iw) * ih * channels);
     return true;
   }

@@ -8,13 +8,11 @@
 
 namespace octet::image {
 
-// What to do with a file that already is H x W. The converter has always resampled it (its
-// calibration, and so the files it writes, depend on that); octet-run copies the pixels.
-enum class SameSize { kResample, kCopy };
-
-// HWC pixels, channels 1 (gray), 3 (RGB) or 4 (RGBA). False with the reason (without the file
-// name) in *error when the file cannot be decoded.
-bool load_image_hwc(const std::string& path, int height, int width, int channels, SameSize same_size,
+// HWC pixels, channels 1 (gray), 3 (RGB) or 4 (RGBA). A file that already is H x W is copied
+// as is (a resampling filter at scale 1 is not the identity: calibration, evaluation and
+// octet-run all see the same pixels). False with the reason (without the file name) in *error
+// when the file cannot be decoded.
+bool load_image_hwc(const std::string& path, int height, int width, int channels,
                     std::vector<uint8_t>* out, std::string* error);
 
 // True when the file's header is that of an image stb_image can decode (nothing is decoded).

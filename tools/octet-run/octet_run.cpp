@@ -153,7 +153,7 @@ int octet_run_main(int argc, const char* const* argv) {
     return fail("model input " + std::to_string(H) + "x" + std::to_string(W) + "x" + std::to_string(C) +
                 " is not an image (need H x W x 1, 3 or 4)");
   std::vector<uint8_t> pixels;
-  if (!image::load_image_hwc(o.image, H, W, C, image::SameSize::kCopy, &pixels, &error))
+  if (!image::load_image_hwc(o.image, H, W, C, &pixels, &error))
     return fail("cannot read image '" + o.image + "': " + error);
 
   InterpreterOptions opts;

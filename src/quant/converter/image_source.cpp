@@ -20,7 +20,7 @@ bool load_image_u8(const std::string& file, int h, int w, int c, bool bgr, std::
     *error = "images can feed 1- or 3-channel inputs only";
     return false;
   }
-  if (!image::load_image_hwc(file, h, w, c, image::SameSize::kResample, out, error)) return false;
+  if (!image::load_image_hwc(file, h, w, c, out, error)) return false;
   if (bgr && c == 3)
     for (size_t p = 0; p < out->size(); p += 3) std::swap((*out)[p], (*out)[p + 2]);
   return true;
