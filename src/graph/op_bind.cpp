@@ -423,14 +423,7 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       const auto* p = o->options_as_Conv2DOptions();
       b->conv = conv_params(ctx, m, op, p->multiplier()->data(), p->shift()->data(), p->clamp_min(), p->clamp_max());
       ConvGeometry& g = b->conv.geom;
-      g.batch = in->shape[0];
-      g.in_h = in->shape[1]; g.in_w = in->shape[2]; g.in_c = in->shape[3];
-      g.out_h = out.shape[1]; g.out_w = out.shape[2]; g.out_c = out.shape[3];
-      g.kernel_h = p->kernel_h(); g.kernel_w = p->kernel_w();
-      g.stride_h = p->stride_h(); g.stride_w = p->stride_w();
-      g.dilation_h = p->dilation_h(); g.dilation_w = p->dilation_w();
-      g.pad_top = p->pad_top(); g.pad_left = p->pad_left();
-      g.groups = p->groups();
+      g = gemm_geometry(m, op);
       b->macs = out_elems * static_cast<uint64_t>(g.kernel_elements());
       b->cost = b->macs;
       b->weights = BoundOp::Weights::kFile;  // until a copy is made
@@ -448,7 +441,7 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       if (m.tensors[op.inputs[1]].layout == fb::Layout::DW_C8I16)
         return bind_packed_dwconv(ctx, op, dw, b, error);
       if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8 &&
-          !repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error))
+          !repack_file_weights(ctx, op, g, neon::WeightLayout::ohwi, b, error))
         return false;
       // Depthwise: the NEON kernel packs from the OHWI arrays b->conv now points at.
       if (g.is_depthwise() && dw != neon::Isa::ref && neon::dwconv_supported(g))
@@ -459,10 +452,7 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       const auto* p = o->options_as_FullyConnectedOptions();
       b->conv = conv_params(ctx, m, op, p->multiplier()->data(), p->shift()->data(), p->clamp_min(), p->clamp_max());
       ConvGeometry& g = b->conv.geom;
-      g.batch = in->shape[0];
-      g.in_h = g.in_w = g.out_h = g.out_w = 1;
-      g.in_c = static_cast<int>(in->elements / g.batch);
-      g.out_c = out.shape[1];
+      g = gemm_geometry(m, op);
       b->macs = static_cast<uint64_t>(g.batch) * g.out_c * g.in_c;
       b->cost = b->macs;
       b->weights = BoundOp::Weights::kFile;  // until a copy is made
@@ -477,7 +467,7 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->work = g.batch == 1 ? g.out_c : 1;
       b->kernel = "ref fully connected";
       if (m.tensors[op.inputs[1]].layout != fb::Layout::OHWI_I8)
-        return repack_file_weights(ctx, op, gemm_geometry(m, op), neon::WeightLayout::ohwi, b, error);
+        return repack_file_weights(ctx, op, g, neon::WeightLayout::ohwi, b, error);
       return true;
     }
     case fb::OpCode::MAX_POOL:
