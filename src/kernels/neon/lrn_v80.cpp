@@ -141,12 +141,12 @@ void flush(const ref::LrnParams& prm, const Constants& c, double zo, Pending& pd
     if (2 * j < lanes) output[pd.off[2 * j]] = static_cast<int8_t>(vgetq_lane_s64(q, 0));
     if (2 * j + 1 < lanes) output[pd.off[2 * j + 1]] = static_cast<int8_t>(vgetq_lane_s64(q, 1));
   }
+  // The upper half moves down whole (fixed-size copies, no memmove call): entries past the new
+  // n are stale, never stored.
   pd.n -= lanes;
-  for (int i = 0; i < pd.n; ++i) {
-    pd.S[i] = pd.S[kGroup + i];
-    pd.diff[i] = pd.diff[kGroup + i];
-    pd.off[i] = pd.off[kGroup + i];
-  }
+  std::memcpy(pd.S, pd.S + kGroup, sizeof(int32_t) * kGroup);
+  std::memcpy(pd.diff, pd.diff + kGroup, sizeof(int32_t) * kGroup);
+  std::memcpy(pd.off, pd.off + kGroup, sizeof(size_t) * kGroup);
 }
 
 }  // namespace
