@@ -179,6 +179,12 @@ std::vector<Case> conv_cases() {
   add(conv_geom(1, 2, 3, 7, 3, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2), false, false, 0, 0);  // mostly padding
   add(conv_geom(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 0);  // all 1
   add(conv_geom(1, 12, 12, 32, 24, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1), false, false, 0, 0);  // M > im2col block
+  // im2col's interior fast paths (runs of 8..16 and 16..32 bytes, 3 or 1 kernel rows, the interior
+  // of an output row split across im2col blocks and batches) next to their edge pixels.
+  add(conv_geom(1, 30, 31, 3, 32, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1), false, false, 0, 0);  // stem, TF pads
+  add(conv_geom(2, 10, 9, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);    // runs of 21
+  add(conv_geom(2, 7, 9, 24, 20, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 0);   // K = 24
+  add(conv_geom(1, 9, 40, 4, 6, 2, 3, 1, 2, 1, 1, 1, 0, 0, 2), true, false, 0, 3);     // runs of 12
   return cs;
 }
 
