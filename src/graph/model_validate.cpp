@@ -197,7 +197,7 @@ struct Checker {
     if (g.groups != 1) return fail(w + ": packed GEMM weights on a grouped convolution");
     if (!neon::conv_supported(g) || !neon::packed_valid(g, wt.data, wt.data_size) ||
         static_cast<int>(neon::packed_layout(wt.data)) != static_cast<int>(wt.layout))
-      return fail(w + ": weights '" + wt.name + "': packed weights do not match the layout id and geometry (bad header or size)");
+      return fail(w + ": weights '" + wt.name + "': packed weights do not match the layout id and geometry (bad header, size or per-channel requantization fields)");
     return true;
   }
   bool is_int8(int t) const { return m->tensors[t].dtype == DType::kInt8; }

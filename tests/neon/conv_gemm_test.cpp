@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <random>
 #include <string>
@@ -307,6 +308,52 @@ TEST(NeonPacking, RoundTripsAndValidation) {
   ConvGeometry grouped = c.g;
   grouped.groups = 7;
   EXPECT_EQ(packed_size(grouped, WeightLayout::n16k4), 0u);
+}
+
+// Header flags that disagree with the per-channel fields, or fields out of the rescale ranges,
+// are refused: the kernels trust the flags, so such a file would run with other bytes than ref.
+TEST(NeonPacking, RefusesInconsistentChannelFields) {
+  std::mt19937 rng(11);
+  Case c;
+  c.g = conv_geom(1, 3, 3, 16, 21, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+  Layer L = make_layer(c, rng);
+  const int n = c.g.out_c;
+  struct Offsets { WeightLayout layout; size_t mult, shift, right; };  // channel 0's fields
+  const size_t H = sizeof(PackedHeader);
+  const Offsets layouts[] = {{WeightLayout::ohwi, H + 8 * size_t(n), H + 12 * size_t(n), 0},
+                             {WeightLayout::n4k16, H + 32, H + 48, H + 64},
+                             {WeightLayout::n16k4, H + 128, H + 192, H + 256}};
+  auto put = [](std::vector<uint8_t>& b, size_t off, int32_t v) { std::memcpy(b.data() + off, &v, 4); };
+  for (const Offsets& o : layouts) {
+    std::vector<uint8_t> good(packed_size(c.g, o.layout));
+    ASSERT_TRUE(pack(c.g, o.layout, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(),
+                     L.shift.data(), good.data()));
+    ASSERT_TRUE(packed_valid(c.g, good.data(), good.size())) << layout_name(o.layout);
+    PackedHeader h;
+    std::memcpy(&h, good.data(), sizeof h);
+    std::vector<uint8_t> bad = good;
+    put(bad, offsetof(PackedHeader, any_zero_point), 1 - h.any_zero_point);
+    EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " zero-point flag";
+    bad = good;
+    put(bad, offsetof(PackedHeader, shifts_nonpositive), 1 - h.shifts_nonpositive);
+    EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " shift flag";
+    bad = good;
+    put(bad, o.mult, -5);
+    EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " multiplier";
+    bad = good;
+    put(bad, o.shift, 31);
+    EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " shift 31";
+    if (o.right) {
+      bad = good;
+      put(bad, o.right, 1);
+      EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " right shift > 0";
+      bad = good;
+      put(bad, o.shift, 2);
+      put(bad, o.right, -3);
+      put(bad, offsetof(PackedHeader, shifts_nonpositive), 0);
+      EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " both shifts";
+    }
+  }
 }
 
 TEST(NeonConvGemm, RefusesMismatchedCalls) {

@@ -88,7 +88,8 @@ bool pack(const ConvGeometry& g, WeightLayout layout, const int8_t* weights_ohwi
 bool repack(const ConvGeometry& g, const void* src, size_t src_size, WeightLayout dst_layout,
             void* out);
 
-// True if `buf` holds `size` bytes of a well-formed packed buffer for g (header, layout, sizes).
+// True if `buf` holds `size` bytes of a well-formed packed buffer for g (header, layout, sizes,
+// per-channel zero points and shifts agreeing with the header flags, rescale ranges).
 bool packed_valid(const ConvGeometry& g, const void* buf, size_t size);
 WeightLayout packed_layout(const void* buf);
 

@@ -268,8 +268,7 @@ inline void dw3_rows_direct(const DwArgs& a) {
     }
     int o0 = 0;
     for (; o0 + 8 <= C; o0 += 8) {
-      bool has_l = false;
-      for (int c = o0; c < o0 + 8; ++c) has_l |= a.lshift[c] != 0;
+      const bool has_l = dw_block_has_left_shift(a, o0);
       if (has_l)
         dw3_row_block<S, true>(a, k, rows, row_ok, ox_lo, ox_hi, o0, orow);
       else
@@ -434,8 +433,7 @@ inline void dw3_rows_impl(const DwArgs& a) {
   const int C = g.out_c;
   int o0 = 0;
   for (; o0 + 8 <= C; o0 += 8) {
-    bool has_l = false;
-    for (int c = o0; c < o0 + 8; ++c) has_l |= a.lshift[c] != 0;
+    const bool has_l = dw_block_has_left_shift(a, o0);
     if (has_l)
       dw3_band_block<S, true>(a, k, o0, cols, band_rows, buf, zero_row, obuf);
     else

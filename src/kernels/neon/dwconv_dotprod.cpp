@@ -480,8 +480,7 @@ void dot_3x3(const DwArgs& a) {
     const int b = r / g.out_h;
     const int r_end = std::min({a.row_end, (b + 1) * g.out_h, r + band});
     for (int c0 = 0; c0 < (blocks_done ? 0 : full); c0 += 8) {
-      bool has_l = false;
-      for (int c = c0; c < c0 + 8; ++c) has_l |= a.lshift[c] != 0;
+      const bool has_l = dw_block_has_left_shift(a, c0);
       const bool has_z = a.dot_has_z[c0 / 8] != 0;
       if (has_z)
         has_l ? dot_band<S, true, true>(a, k, zrow, c0, r, r_end)

@@ -210,8 +210,7 @@ inline void dw_3x3_impl(const DwArgs& a) {
         const int8_t* p = img + static_cast<ptrdiff_t>(iy0) * row_step +
                           static_cast<ptrdiff_t>(ox_lo * S - g.pad_left) * is + o0;
         int8_t* out = orow + static_cast<ptrdiff_t>(ox_lo) * os + o0;
-        bool has_l = false;
-        for (int c = o0; c < o0 + 8; ++c) has_l |= a.lshift[c] != 0;
+        const bool has_l = dw_block_has_left_shift(a, o0);
         if (has_l)
           dw_3x3_interior<S, true>(a, k, p, out, ox_hi - ox_lo, o0, row_step);
         else

@@ -29,6 +29,14 @@ struct DwArgs {
 };
 constexpr int kDwDotBlockBytes = 256;
 
+// True if a channel of the 8-channel block starting at c0 has a positive requant shift: the
+// kernels then run their variant with the SQSHL step.
+inline bool dw_block_has_left_shift(const DwArgs& a, int c0) {
+  bool any = false;
+  for (int c = c0; c < c0 + 8; ++c) any |= a.lshift[c] != 0;
+  return any;
+}
+
 #define OCTET_DW_DECLARE(ns)                  \
   namespace ns {                              \
   void dwconv_general(const DwArgs& a);       \

@@ -154,6 +154,34 @@ WeightLayout packed_layout(const void* buf) {
   return layout_known(l) ? l : WeightLayout::none;
 }
 
+namespace {
+
+// The per-channel fields agree with the header flags and lie in the ranges the kernels assume
+// (rescale.h): the kernels trust the flags (no activation sums without zero points; the dotprod
+// tile skips SQSHL without positive shifts), so a file whose flags lie would give other bytes
+// than ref instead of an error.
+bool channel_fields_valid(const Addressing& a, const PackedHeader& h, const void* buf) {
+  bool any_zero_point = false, any_left_shift = false;
+  for (int c = 0; c < a.n; ++c) {
+    if (get32(buf, a.field(c, kZeroPoint)) != 0) any_zero_point = true;
+    if (get32(buf, a.field(c, kMultiplier)) < 0) return false;
+    const int32_t shift = get32(buf, a.field(c, kLeftShift));
+    if (a.layout == WeightLayout::ohwi) {
+      if (shift < -31 || shift > 30) return false;
+      if (shift > 0) any_left_shift = true;
+      continue;
+    }
+    const int32_t right = get32(buf, a.field(c, kRightShift));
+    if (shift < 0 || shift > 30 || right < -31 || right > 0 || (shift != 0 && right != 0))
+      return false;
+    if (shift > 0) any_left_shift = true;
+  }
+  return h.any_zero_point == (any_zero_point ? 1 : 0) &&
+         h.shifts_nonpositive == (any_left_shift ? 0 : 1);
+}
+
+}  // namespace
+
 bool packed_valid(const ConvGeometry& g, const void* buf, size_t size) {
   if (buf == nullptr || size < sizeof(PackedHeader) || !conv_supported(g)) return false;
   PackedHeader h;
@@ -162,8 +190,7 @@ bool packed_valid(const ConvGeometry& g, const void* buf, size_t size) {
   if (l == WeightLayout::none) return false;
   const Addressing a(l, g.out_c, g.kernel_elements());
   return h.n == g.out_c && h.k == g.kernel_elements() && h.kp == a.kp && h.nr == a.nr &&
-         (h.any_zero_point == 0 || h.any_zero_point == 1) &&
-         (h.shifts_nonpositive == 0 || h.shifts_nonpositive == 1) && size == a.total();
+         size == a.total() && channel_fields_valid(a, h, buf);
 }
 
 bool repack(const ConvGeometry& g, const void* src, size_t src_size, WeightLayout dst_layout,
