@@ -10,6 +10,7 @@
 #include "kernels/neon/add.h"
 #include "kernels/neon/conv_gemm.h"
 #include "kernels/neon/dwconv.h"
+#include "kernels/neon/lrn.h"
 #include "kernels/neon/pool.h"
 #include "kernels/ref/ref_kernels.h"
 #include "quant/lrn_params.h"
@@ -114,6 +115,13 @@ void run_lrn_ref(const BoundOp& op, int begin, int end, uint8_t*) {
   const size_t C = static_cast<size_t>(op.channels);
   ref::lrn_q8(op.lrn, static_cast<const int8_t*>(op.in0) + begin * C, static_cast<int8_t*>(op.out) + begin * C,
               end - begin, op.channels);
+}
+
+// The same LRN with two elements per float64x2 instruction (aarch64 paths): ref's bytes.
+void run_lrn_neon(const BoundOp& op, int begin, int end, uint8_t*) {
+  const size_t C = static_cast<size_t>(op.channels);
+  neon::lrn_run(static_cast<neon::Isa>(op.isa), op.lrn, static_cast<const int8_t*>(op.in0) + begin * C,
+                static_cast<int8_t*>(op.out) + begin * C, end - begin, op.channels);
 }
 
 // ---- run functions (NEON GEMM over packed weights) ----
@@ -611,10 +619,18 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       const auto* p = o->options_as_LrnOptions();
       b->lrn = make_lrn_params(p->size(), p->alpha(), p->beta(), p->bias(),
                                {b->scale, b->zero_point}, {b->out_scale, b->out_zero_point});
-      b->run = run_lrn_ref;
       b->work = static_cast<int>(out.elements / out.shape.back());
       b->cost = out_elems * static_cast<uint64_t>(p->size()) * 4;
-      b->kernel = "ref lrn";
+      // Probe the path once: lrn_run on zero pixels says whether this build and CPU have it.
+      const neon::Isa path = simple_op_path(ctx.isa);
+      b->isa = static_cast<int>(path);
+      if (path != neon::Isa::ref && neon::lrn_run(path, b->lrn, nullptr, nullptr, 0, b->channels)) {
+        b->run = run_lrn_neon;
+        b->kernel = std::string("neon ") + neon::isa_name(path) + " lrn";
+      } else {
+        b->run = run_lrn_ref;
+        b->kernel = "ref lrn";
+      }
       return true;
     }
   }

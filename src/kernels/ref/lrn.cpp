@@ -18,22 +18,13 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/ref/lrn_series.h"
 #include "kernels/ref/ref_kernels.h"
 
 namespace octet::ref {
 namespace {
 
-constexpr double kLn2 = 0.693147180559945309417232121458176568;
-constexpr double kLog2e = 1.44269504088896340735992468100189214;
-constexpr double kSqrtHalf = 0.707106781186547524400844362104849039;
-
-// 1 / (2k + 1) and 1 / k as constants: the compiler's correctly rounded quotients, the same
-// bits a runtime division gives, without ~25 divisions per element (each 7-30 cycles on Arm).
-constexpr double kInvOdd[11] = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9, 1.0 / 11,
-                                1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21};
-constexpr double kInv[15] = {0.0,     1.0,      1.0 / 2,  1.0 / 3,  1.0 / 4,
-                             1.0 / 5, 1.0 / 6,  1.0 / 7,  1.0 / 8,  1.0 / 9,
-                             1.0 / 10, 1.0 / 11, 1.0 / 12, 1.0 / 13, 1.0 / 14};
+using namespace lrn_series;
 
 // frexp for d > 0 from the exponent bits (exact, as std::frexp; a libm call costs more than the
 // arithmetic). Subnormals and inf go to std::frexp.
@@ -78,9 +69,9 @@ void log2_positive(const double* d, double* out) {
     }
     t[i] = (m - 1.0) / (m + 1.0);
     t2[i] = t[i] * t[i];
-    s[i] = kInvOdd[10];
+    s[i] = kInvOdd[kLogTerms];
   }
-  for (int k = 9; k >= 0; --k)
+  for (int k = kLogTerms - 1; k >= 0; --k)
     for (int i = 0; i < kLanes; ++i) s[i] = s[i] * t2[i] + kInvOdd[k];
   for (int i = 0; i < kLanes; ++i) out[i] = static_cast<double>(e[i]) + 2.0 * t[i] * s[i] * kLog2e;
 }
@@ -93,41 +84,35 @@ void exp2_series(const double* y_in, double* out) {
   double x[kLanes], p[kLanes];
   int n[kLanes];
   for (int i = 0; i < kLanes; ++i) {
-    const double y = std::min(std::max(y_in[i], -1100.0), 1100.0);
+    const double y = std::min(std::max(y_in[i], -kExpClamp), kExpClamp);
     n[i] = static_cast<int>(y < 0 ? y - 0.5 : y + 0.5);  // truncation toward zero
     x[i] = (y - static_cast<double>(n[i])) * kLn2;
     p[i] = 1.0;
   }
-  for (int k = 14; k >= 1; --k)
+  for (int k = kExpTerms; k >= 1; --k)
     for (int i = 0; i < kLanes; ++i) p[i] = 1.0 + (x[i] * kInv[k]) * p[i];  // x / k off p's chain
   for (int i = 0; i < kLanes; ++i) out[i] = ldexp_fast(p[i], n[i]);
 }
 
 // The per-call constants and the per-element factor: y - z_out = round(factor(S) * (q - z_in)).
 struct LrnFactor {
-  explicit LrnFactor(const LrnParams& p)
-      // d = bias + alpha / size * s_in^2 * S, with S the integer sum of squares over the window.
-      : k(static_cast<double>(p.alpha) / static_cast<double>(p.size) * static_cast<double>(p.input_scale) *
-          static_cast<double>(p.input_scale)),
-        bias(p.bias),
-        minus_beta(-static_cast<double>(p.beta)),
-        ratio(static_cast<double>(p.input_scale) / static_cast<double>(p.output_scale)) {}
+  explicit LrnFactor(const LrnParams& p) : c(constants(p)) {}
   // f[i] = s_in / s_out * d^-beta for the window sum S[i]; 0 when d <= 0 (alpha < 0, refused by
   // the converter).
   void operator()(const int64_t* S, double* f) const {
     double d[kLanes], y[kLanes];
     bool positive[kLanes];
     for (int i = 0; i < kLanes; ++i) {
-      d[i] = bias + k * static_cast<double>(S[i]);
+      d[i] = c.bias + c.k * static_cast<double>(S[i]);
       positive[i] = d[i] > 0;
       if (!positive[i]) d[i] = 1.0;  // any valid argument; the lane's result is replaced by 0
     }
     log2_positive(d, y);
-    for (int i = 0; i < kLanes; ++i) y[i] = minus_beta * y[i];
+    for (int i = 0; i < kLanes; ++i) y[i] = c.minus_beta * y[i];
     exp2_series(y, f);
-    for (int i = 0; i < kLanes; ++i) f[i] = positive[i] ? ratio * f[i] : 0.0;
+    for (int i = 0; i < kLanes; ++i) f[i] = positive[i] ? c.ratio * f[i] : 0.0;
   }
-  double k, bias, minus_beta, ratio;
+  Constants c;
 };
 
 // Elements waiting for their factor: up to kLanes (window sum, q - z_in, where the output goes).

@@ -1,0 +1,21 @@
+// LRN dispatch: the float64x2 kernel on the aarch64 paths (and SIMDe hosts), none on armv7.
+#include "kernels/neon/lrn.h"
+
+namespace octet::neon {
+
+#if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_aarch64)
+namespace v80 {
+bool lrn_q8(const ref::LrnParams& p, const int8_t* input, int8_t* output, int pixels, int channels);
+}
+#endif
+
+bool lrn_run(Isa path, const ref::LrnParams& p, const int8_t* input, int8_t* output, int pixels,
+             int channels) {
+  if (!isa_supported(path) || pixels < 0 || channels < 1 || p.size < 1) return false;
+#if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_aarch64)
+  if (path == Isa::v80 || path == Isa::dotprod) return v80::lrn_q8(p, input, output, pixels, channels);
+#endif
+  return false;
+}
+
+}  // namespace octet::neon
