@@ -23,6 +23,7 @@ struct Case {
   bool saturate = false;    // large multipliers: outputs pile up at the clamp bounds
   int in_extra = 0;         // in_stride - in_c
   int out_extra = 0;        // out_stride - out_c
+  int clamp = -1;           // -1: a fused clamp one time in three, 0: full int8 range, 1: clamped
 };
 
 std::string describe(const Case& c) {
@@ -33,7 +34,7 @@ std::string describe(const Case& c) {
          std::to_string(g.stride_h) + "," + std::to_string(g.stride_w) + " d" + std::to_string(g.dilation_h) + "," +
          std::to_string(g.dilation_w) + " p" + std::to_string(g.pad_top) + "," + std::to_string(g.pad_left) +
          (c.symmetric ? " sym" : " asym") + (c.saturate ? " sat" : "") + " in+" + std::to_string(c.in_extra) +
-         " out+" + std::to_string(c.out_extra);
+         " out+" + std::to_string(c.out_extra) + " clamp" + std::to_string(c.clamp);
 }
 
 // Random layer data + the reference output.
@@ -81,7 +82,7 @@ Layer make_layer(const Case& c, std::mt19937& rng) {
   L.p.requant.multiplier = L.mult.data();
   L.p.requant.shift = L.shift.data();
   L.p.requant.output_zero_point = static_cast<int32_t>(rng() % 256) - 128;
-  if (rng() % 3 == 0) {  // a fused ReLU-like clamp
+  if (c.clamp == 1 || (c.clamp < 0 && rng() % 3 == 0)) {  // a fused ReLU-like clamp
     L.p.requant.clamp_min = std::max(-128, L.p.requant.output_zero_point);
     L.p.requant.clamp_max = 127 - static_cast<int32_t>(rng() % 8);
   }
@@ -180,6 +181,23 @@ std::vector<Case> conv_cases() {
   add(conv_geom(1, 2, 3, 7, 3, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2), false, false, 0, 0);  // mostly padding
   add(conv_geom(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 0);  // all 1
   add(conv_geom(1, 12, 12, 32, 24, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1), false, false, 0, 0);  // M > im2col block
+  // im2col's interior fast paths (runs of 8..16 and 16..32 bytes, 3 or 1 kernel rows, the interior
+  // of an output row split across im2col blocks and batches) next to their edge pixels.
+  add(conv_geom(1, 30, 31, 3, 32, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1), false, false, 0, 0);  // stem, TF pads
+  add(conv_geom(2, 10, 9, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);    // runs of 21
+  add(conv_geom(2, 7, 9, 24, 20, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 0);   // K = 24
+  add(conv_geom(1, 9, 40, 4, 6, 2, 3, 1, 2, 1, 1, 1, 0, 0, 2), true, false, 0, 3);     // runs of 12
+  // Every epilogue variant of the v80 kernel (z_c terms or not, some positive shift or none,
+  // clamped or full int8 range) on whole tiles only, on partial row and channel tiles, and
+  // through im2col.
+  for (const ConvGeometry& g : {conv_geom(1, 4, 4, 16, 8, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0),
+                                conv_geom(1, 3, 7, 32, 13, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0),
+                                conv_geom(1, 5, 5, 24, 20, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0)})
+    for (int v = 0; v < 8; ++v) {
+      Case c{g, (v & 4) != 0, (v & 2) != 0, 0, 0};
+      c.clamp = v & 1;
+      cs.push_back(c);
+    }
   return cs;
 }
 
@@ -288,6 +306,7 @@ void run_fc_suite(Isa isa) {
   check_fc(isa, 3, 256, 100, false, rng);
   check_fc(isa, 5, 20, 37, false, rng);
   check_fc(isa, 2, 1024, 45, true, rng);
+  check_fc(isa, 4, 48, 23, false, rng);
   // Batches on the row tiles (6, 6 + 1, 6 + 5, 2 x 6 + 1) with split channel ranges.
   check_fc(isa, 6, 48, 40, false, rng);
   check_fc(isa, 7, 16, 33, true, rng);

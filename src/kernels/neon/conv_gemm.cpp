@@ -95,65 +95,180 @@ inline void copy_small(int8_t* d, const int8_t* s, int n) {
   }
 }
 
-// Sets n bytes (the K..kp tail of a stem row: < 16) without a libc call.
-inline void fill_small(int8_t* d, int8_t v, int n) {
-  if (n >= 16) {
-    std::memset(d, v, n);
-  } else if (n >= 8) {
-    std::memset(d, v, 8);
-    std::memset(d + n - 8, v, 8);
-  } else if (n >= 4) {
-    std::memset(d, v, 4);
-    std::memset(d + n - 4, v, 4);
+// Size class of the contiguous runs of a layer, fixed per call: the copy of a run inside an
+// interior pixel is then one straight sequence of loads and stores (a branch on the size per run
+// split the loop into several blocks and cost more than the copy).
+enum class RunSize { k8to16, k16to32, kOther };
+
+RunSize run_size_of(int n) {
+  if (n >= 8 && n <= 16) return RunSize::k8to16;
+  if (n >= 16 && n <= 32) return RunSize::k16to32;
+  return RunSize::kOther;
+}
+
+// Loads of one run into registers; stored after all loads of a pixel (in-order cores: no store
+// waits for the load just before it).
+template <RunSize R>
+struct RunBytes {
+  uint64_t lo[2], hi[2];  // k8to16: lo[0], hi[0] (8 bytes each); k16to32: 16 bytes each
+};
+template <RunSize R>
+inline RunBytes<R> load_run(const int8_t* s, int n) {
+  RunBytes<R> v;
+  if constexpr (R == RunSize::k8to16) {
+    std::memcpy(v.lo, s, 8);
+    std::memcpy(v.hi, s + n - 8, 8);
   } else {
-    for (int i = 0; i < n; ++i) d[i] = v;
+    std::memcpy(v.lo, s, 16);
+    std::memcpy(v.hi, s + n - 16, 16);
   }
+  return v;
+}
+template <RunSize R>
+inline void store_run(int8_t* d, const RunBytes<R>& v, int n) {
+  if constexpr (R == RunSize::k8to16) {
+    std::memcpy(d, v.lo, 8);
+    std::memcpy(d + n - 8, v.hi, 8);
+  } else {
+    std::memcpy(d, v.lo, 16);
+    std::memcpy(d + n - 16, v.hi, 16);
+  }
+}
+
+// `count` interior pixels of one output row (every tap inside the input): kernel_h runs of `run`
+// bytes each, tap_step apart in the input; the pixels are src_step apart. KH = 3 or 1 unrolls the
+// taps (0: any kernel_h). Not inlined: inside conv_run the loop ran out of registers and spilled.
+template <RunSize R, int KH>
+__attribute__((noinline)) void im2col_interior(const int8_t* src, size_t src_step,
+                                               size_t tap_step, int kernel_h, int run, int kp,
+                                               int count, int8_t* d) {
+  for (int i = 0; i < count; ++i, src += src_step, d += kp) {
+    // The K..kp tail (< 16 bytes; kp >= 16) first: the runs then overwrite the front of it.
+    std::memset(d + kp - 16, 0, 16);
+    if constexpr (KH == 1) {
+      store_run<R>(d, load_run<R>(src, run), run);
+    } else if constexpr (KH == 3) {
+      const RunBytes<R> t0 = load_run<R>(src, run);
+      const RunBytes<R> t1 = load_run<R>(src + tap_step, run);
+      const RunBytes<R> t2 = load_run<R>(src + 2 * tap_step, run);
+      store_run<R>(d, t0, run);
+      store_run<R>(d + run, t1, run);
+      store_run<R>(d + 2 * run, t2, run);
+    } else {
+      for (int ky = 0; ky < kernel_h; ++ky) copy_small(d + ky * run, src + ky * tap_step, run);
+    }
+  }
+}
+
+// The geometry in locals: read through `g`, every field was reloaded after each int8 store (the
+// stores may alias it), which made the stem's im2col ~300 cycles per pixel on the A53 model.
+struct Im2colShape {
+  int in_h, in_w, in_c, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, dilation_h,
+      dilation_w, pad_top, pad_left;
+  int in_stride, run, kp;
+  bool contiguous_rows;
+};
+
+// One pixel with some taps in the padding (or a non-contiguous layout), tap by tap.
+void im2col_edge_pixel(const Im2colShape& s, const int8_t* in_b, int8_t za, int iy0, int ix0,
+                       int8_t* d) {
+  std::memset(d + s.kp - 16, 0, 16);
+  const size_t row_bytes = static_cast<size_t>(s.in_w) * s.in_stride;
+  const bool row_inside = s.contiguous_rows && ix0 >= 0 && ix0 + s.kernel_w <= s.in_w;
+  for (int ky = 0; ky < s.kernel_h; ++ky) {
+    const int iy = iy0 + ky * s.dilation_h;
+    if (iy < 0 || iy >= s.in_h) {
+      std::memset(d, za, s.run);
+      d += s.run;
+      continue;
+    }
+    const int8_t* in_row = in_b + static_cast<size_t>(iy) * row_bytes;
+    if (row_inside) {
+      copy_small(d, in_row + static_cast<size_t>(ix0) * s.in_stride, s.run);
+      d += s.run;
+      continue;
+    }
+    for (int kx = 0; kx < s.kernel_w; ++kx) {
+      const int ix = ix0 + kx * s.dilation_w;
+      if (ix < 0 || ix >= s.in_w)
+        std::memset(d, za, s.in_c);
+      else
+        copy_small(d, in_row + static_cast<size_t>(ix) * s.in_stride, s.in_c);
+      d += s.in_c;
+    }
+  }
+}
+
+using InteriorFn = void (*)(const int8_t*, size_t, size_t, int, int, int, int, int8_t*);
+
+template <RunSize R>
+InteriorFn interior_for(int kernel_h) {
+  if (kernel_h == 3) return im2col_interior<R, 3>;
+  if (kernel_h == 1) return im2col_interior<R, 1>;
+  return im2col_interior<R, 0>;
 }
 
 // im2col of output pixels [p0, p0 + rows) into rows of kp bytes: padded taps read z_a, the K..kp
 // tail is 0 (zero weights there, and 0 adds nothing to the activation sums). A kernel row lying
-// inside a dense input is one contiguous run of kernel_w * in_c bytes.
+// inside a dense input is one contiguous run of kernel_w * in_c bytes; the interior pixels of an
+// output row go in one call.
+void im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, int rows,
+                 int8_t* dst) {
+  const size_t row_bytes = static_cast<size_t>(s.in_w) * s.in_stride;
+  const size_t image_bytes = static_cast<size_t>(s.in_h) * row_bytes;
+  const size_t tap_step = static_cast<size_t>(s.dilation_h) * row_bytes;
+  const size_t src_step = static_cast<size_t>(s.stride_w) * s.in_stride;
+  const int last_ky = (s.kernel_h - 1) * s.dilation_h;
+  // Output columns [ox_lo, ox_hi) have every kernel column inside the input.
+  int ox_lo = 0, ox_hi = 0;
+  InteriorFn interior = nullptr;
+  if (s.contiguous_rows) {
+    ox_lo = (s.pad_left + s.stride_w - 1) / s.stride_w;
+    const int span = s.in_w - s.kernel_w + s.pad_left;  // ox * stride_w <= span
+    ox_hi = span < 0 ? 0 : std::min(s.out_w, span / s.stride_w + 1);
+    switch (run_size_of(s.run)) {
+      case RunSize::k8to16: interior = interior_for<RunSize::k8to16>(s.kernel_h); break;
+      case RunSize::k16to32: interior = interior_for<RunSize::k16to32>(s.kernel_h); break;
+      default: interior = im2col_interior<RunSize::kOther, 0>; break;
+    }
+  }
+  // Output position of pixel p0, then walked: no divisions per row (three divisions cost about as
+  // much as the whole copy of a 3-channel stem row).
+  int ox = p0 % s.out_w, oy = (p0 / s.out_w) % s.out_h, b = p0 / (s.out_w * s.out_h);
+  const int8_t* in_b = input + static_cast<size_t>(b) * image_bytes;
+  int8_t* d = dst;
+  for (int r = 0; r < rows;) {
+    const int iy0 = oy * s.stride_h - s.pad_top;
+    const int ix0 = ox * s.stride_w - s.pad_left;
+    int n = 1;
+    if (ox >= ox_lo && ox < ox_hi && iy0 >= 0 && iy0 + last_ky < s.in_h) {
+      n = std::min(ox_hi - ox, rows - r);
+      interior(in_b + static_cast<size_t>(iy0) * row_bytes + static_cast<size_t>(ix0) * s.in_stride,
+               src_step, tap_step, s.kernel_h, s.run, s.kp, n, d);
+    } else {
+      im2col_edge_pixel(s, in_b, za, iy0, ix0, d);
+    }
+    r += n;
+    d += static_cast<size_t>(n) * s.kp;
+    ox += n;
+    if (ox == s.out_w) {
+      ox = 0;
+      if (++oy == s.out_h) oy = 0, in_b += image_bytes;
+    }
+  }
+}
+
 void im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t za, int p0,
             int rows, int kp, int8_t* dst) {
-  const int K = g.kernel_elements();
-  const int run = g.kernel_w * g.in_c;
-  const bool contiguous_rows = g.dilation_w == 1 && in_stride == g.in_c;
-  // Output position of pixel p0, then walked pixel by pixel: no divisions per row (three
-  // divisions cost about as much as the whole copy of a 3-channel stem row).
-  int ox = p0 % g.out_w, oy = (p0 / g.out_w) % g.out_h, b = p0 / (g.out_w * g.out_h);
-  for (int r = 0; r < rows; ++r) {
-    if (r > 0 && ++ox == g.out_w) {
-      ox = 0;
-      if (++oy == g.out_h) oy = 0, ++b;
-    }
-    const int8_t* in_b = input + static_cast<size_t>(b) * g.in_h * g.in_w * in_stride;
-    int8_t* d = dst + static_cast<size_t>(r) * kp;
-    const int ix0 = ox * g.stride_w - g.pad_left;
-    const bool row_inside = contiguous_rows && ix0 >= 0 && ix0 + g.kernel_w <= g.in_w;
-    for (int ky = 0; ky < g.kernel_h; ++ky) {
-      const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-      if (iy < 0 || iy >= g.in_h) {
-        std::memset(d, static_cast<int8_t>(za), run);
-        d += run;
-        continue;
-      }
-      const int8_t* in_row = in_b + static_cast<size_t>(iy) * g.in_w * in_stride;
-      if (row_inside) {
-        copy_small(d, in_row + static_cast<size_t>(ix0) * in_stride, run);
-        d += run;
-        continue;
-      }
-      for (int kx = 0; kx < g.kernel_w; ++kx) {
-        const int ix = ix0 + kx * g.dilation_w;
-        if (ix < 0 || ix >= g.in_w)
-          std::memset(d, static_cast<int8_t>(za), g.in_c);
-        else
-          copy_small(d, in_row + static_cast<size_t>(ix) * in_stride, g.in_c);
-        d += g.in_c;
-      }
-    }
-    fill_small(d, 0, kp - K);
-  }
+  Im2colShape s;
+  s.in_h = g.in_h, s.in_w = g.in_w, s.in_c = g.in_c, s.out_h = g.out_h, s.out_w = g.out_w;
+  s.kernel_h = g.kernel_h, s.kernel_w = g.kernel_w, s.stride_h = g.stride_h, s.stride_w = g.stride_w;
+  s.dilation_h = g.dilation_h, s.dilation_w = g.dilation_w, s.pad_top = g.pad_top, s.pad_left = g.pad_left;
+  s.in_stride = in_stride;
+  s.run = g.kernel_w * g.in_c;
+  s.kp = kp;
+  s.contiguous_rows = g.dilation_w == 1 && in_stride == g.in_c;
+  im2col_rows(s, input, static_cast<int8_t>(za), p0, rows, dst);
 }
 
 void row_sums_scalar(const int8_t* a, size_t a_stride, int rows, int k, int32_t* sums) {

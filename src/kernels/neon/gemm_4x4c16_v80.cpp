@@ -57,6 +57,255 @@ void gemm_1x4c16(const GemmTile& t) {
   }
 }
 
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+// The whole tile loop is one asm statement: per 4x4 tile the C loop around a per-tile asm block
+// (operand set-up from the stack, the partial-tile checks) cost ~35 cycles on the A53 model, more
+// than half the epilogue. Blocks: [tile start + first 16 k] [16 k loop] [epilogue + next tile].
+// The loop keeps 16 accumulators in v16-v31, A in v0-v3, weights in v4-v7 and 8 int16 products in
+// v8-v15, so eight SMULL -> SMLAL2 -> SADALP chains interleave (the first 16 k initialise with
+// SADDLP).
+#define OCTET_V80_STEP(ACC)                                      \
+  "ldr q0, [%[a0], %[k]]\n"                                      \
+  "ldr q4, [%[wp]]\n"                                            \
+  "ldr q5, [%[wp], #16]\n"                                       \
+  "ldr q6, [%[wp], #32]\n"                                       \
+  "ldr q7, [%[wp], #48]\n"                                       \
+  "subs %[n], %[n], #1\n"                                        \
+  "ldr q1, [%[a1], %[k]]\n"                                      \
+  "ldr q2, [%[a2], %[k]]\n"                                      \
+  "ldr q3, [%[a3], %[k]]\n"                                      \
+  "add %[wp], %[wp], #64\n"                                      \
+  "add %[k], %[k], #16\n"                                        \
+  "smull v8.8h, v0.8b, v4.8b\n"                                  \
+  "smull v9.8h, v0.8b, v5.8b\n"                                  \
+  "smull v10.8h, v0.8b, v6.8b\n"                                 \
+  "smull v11.8h, v0.8b, v7.8b\n"                                 \
+  "smull v12.8h, v1.8b, v4.8b\n"                                 \
+  "smull v13.8h, v1.8b, v5.8b\n"                                 \
+  "smull v14.8h, v1.8b, v6.8b\n"                                 \
+  "smull v15.8h, v1.8b, v7.8b\n"                                 \
+  "smlal2 v8.8h, v0.16b, v4.16b\n"                               \
+  "smlal2 v9.8h, v0.16b, v5.16b\n"                               \
+  "smlal2 v10.8h, v0.16b, v6.16b\n"                              \
+  "smlal2 v11.8h, v0.16b, v7.16b\n"                              \
+  "smlal2 v12.8h, v1.16b, v4.16b\n"                              \
+  "smlal2 v13.8h, v1.16b, v5.16b\n"                              \
+  "smlal2 v14.8h, v1.16b, v6.16b\n"                              \
+  "smlal2 v15.8h, v1.16b, v7.16b\n"                              \
+  ACC " v16.4s, v8.8h\n"                                         \
+  ACC " v17.4s, v9.8h\n"                                         \
+  ACC " v18.4s, v10.8h\n"                                        \
+  ACC " v19.4s, v11.8h\n"                                        \
+  ACC " v20.4s, v12.8h\n"                                        \
+  ACC " v21.4s, v13.8h\n"                                        \
+  ACC " v22.4s, v14.8h\n"                                        \
+  ACC " v23.4s, v15.8h\n"                                        \
+  "smull v8.8h, v2.8b, v4.8b\n"                                  \
+  "smull v9.8h, v2.8b, v5.8b\n"                                  \
+  "smull v10.8h, v2.8b, v6.8b\n"                                 \
+  "smull v11.8h, v2.8b, v7.8b\n"                                 \
+  "smull v12.8h, v3.8b, v4.8b\n"                                 \
+  "smull v13.8h, v3.8b, v5.8b\n"                                 \
+  "smull v14.8h, v3.8b, v6.8b\n"                                 \
+  "smull v15.8h, v3.8b, v7.8b\n"                                 \
+  "smlal2 v8.8h, v2.16b, v4.16b\n"                               \
+  "smlal2 v9.8h, v2.16b, v5.16b\n"                               \
+  "smlal2 v10.8h, v2.16b, v6.16b\n"                              \
+  "smlal2 v11.8h, v2.16b, v7.16b\n"                              \
+  "smlal2 v12.8h, v3.16b, v4.16b\n"                              \
+  "smlal2 v13.8h, v3.16b, v5.16b\n"                              \
+  "smlal2 v14.8h, v3.16b, v6.16b\n"                              \
+  "smlal2 v15.8h, v3.16b, v7.16b\n"                              \
+  ACC " v24.4s, v8.8h\n"                                         \
+  ACC " v25.4s, v9.8h\n"                                         \
+  ACC " v26.4s, v10.8h\n"                                        \
+  ACC " v27.4s, v11.8h\n"                                        \
+  ACC " v28.4s, v12.8h\n"                                        \
+  ACC " v29.4s, v13.8h\n"                                        \
+  ACC " v30.4s, v14.8h\n"                                        \
+  ACC " v31.4s, v15.8h\n"
+
+// Epilogue, on the accumulators in place; each NEON result is 6 cycles away on the A53 model, so
+// four independent rows per step and loads (which pair with NEON ops) in between. ADDP reduces
+// the 4 partial lanes of each (row, channel) into rows v16-v19, then + bias - z_c * sum(a)
+// (per-row copies of the bias loaded, MLS off the accumulators' chain), [SQSHL], SQRDMULH, SRSHL.
+// Row sums: kZp; the z_c term needs the bias in four registers.
+#define OCTET_V80_REDUCE_ZP                                      \
+  "addp v16.4s, v16.4s, v17.4s\n"                                \
+  "ldr q6, [%[p]]\n"                                             \
+  "addp v20.4s, v20.4s, v21.4s\n"                                \
+  "ldr q7, [%[p]]\n"                                             \
+  "addp v24.4s, v24.4s, v25.4s\n"                                \
+  "ldr q8, [%[p]]\n"                                             \
+  "addp v28.4s, v28.4s, v29.4s\n"                                \
+  "ldr q9, [%[p]]\n"                                             \
+  "addp v18.4s, v18.4s, v19.4s\n"                                \
+  "ldr q1, [%[sums]]\n"                                          \
+  "addp v22.4s, v22.4s, v23.4s\n"                                \
+  "ldr q2, [%[p], #16]\n"                                        \
+  "addp v26.4s, v26.4s, v27.4s\n"                                \
+  "ldr q4, [%[p], #32]\n"                                        \
+  "addp v30.4s, v30.4s, v31.4s\n"                                \
+  "ldr q5, [%[p], #64]\n"                                        \
+  "mls v6.4s, v2.4s, v1.s[0]\n"                                  \
+  "mls v7.4s, v2.4s, v1.s[1]\n"                                  \
+  "addp v16.4s, v16.4s, v18.4s\n"                                \
+  "addp v17.4s, v20.4s, v22.4s\n"                                \
+  "addp v18.4s, v24.4s, v26.4s\n"                                \
+  "addp v19.4s, v28.4s, v30.4s\n"                                \
+  "mls v8.4s, v2.4s, v1.s[2]\n"                                  \
+  "mls v9.4s, v2.4s, v1.s[3]\n"                                  \
+  "add v16.4s, v16.4s, v6.4s\n"                                  \
+  "add v17.4s, v17.4s, v7.4s\n"                                  \
+  "add v18.4s, v18.4s, v8.4s\n"                                  \
+  "add v19.4s, v19.4s, v9.4s\n"
+#define OCTET_V80_REDUCE_NOZP                                    \
+  "addp v16.4s, v16.4s, v17.4s\n"                                \
+  "ldr q0, [%[p]]\n"                                             \
+  "addp v20.4s, v20.4s, v21.4s\n"                                \
+  "ldr q4, [%[p], #32]\n"                                        \
+  "addp v24.4s, v24.4s, v25.4s\n"                                \
+  "ldr q5, [%[p], #64]\n"                                        \
+  "addp v28.4s, v28.4s, v29.4s\n"                                \
+  "addp v18.4s, v18.4s, v19.4s\n"                                \
+  "addp v22.4s, v22.4s, v23.4s\n"                                \
+  "addp v26.4s, v26.4s, v27.4s\n"                                \
+  "addp v30.4s, v30.4s, v31.4s\n"                                \
+  "addp v16.4s, v16.4s, v18.4s\n"                                \
+  "addp v17.4s, v20.4s, v22.4s\n"                                \
+  "addp v18.4s, v24.4s, v26.4s\n"                                \
+  "addp v19.4s, v28.4s, v30.4s\n"                                \
+  "add v16.4s, v16.4s, v0.4s\n"                                  \
+  "add v17.4s, v17.4s, v0.4s\n"                                  \
+  "add v18.4s, v18.4s, v0.4s\n"                                  \
+  "add v19.4s, v19.4s, v0.4s\n"
+#define OCTET_V80_SHL                                            \
+  "ldr q3, [%[p], #48]\n"                                        \
+  "sqshl v16.4s, v16.4s, v3.4s\n"                                \
+  "sqshl v17.4s, v17.4s, v3.4s\n"                                \
+  "sqshl v18.4s, v18.4s, v3.4s\n"                                \
+  "sqshl v19.4s, v19.4s, v3.4s\n"
+#define OCTET_V80_RESCALE                                        \
+  "ldr q12, [%[consts]]\n"                                       \
+  "sqrdmulh v16.4s, v16.4s, v4.4s\n"                             \
+  "sqrdmulh v17.4s, v17.4s, v4.4s\n"                             \
+  "sqrdmulh v18.4s, v18.4s, v4.4s\n"                             \
+  "sqrdmulh v19.4s, v19.4s, v4.4s\n"                             \
+  "srshl v16.4s, v16.4s, v5.4s\n"                                \
+  "srshl v17.4s, v17.4s, v5.4s\n"                                \
+  "srshl v18.4s, v18.4s, v5.4s\n"                                \
+  "srshl v19.4s, v19.4s, v5.4s\n"                                \
+  "sqadd v16.4s, v16.4s, v12.4s\n"                               \
+  "sqadd v17.4s, v17.4s, v12.4s\n"                               \
+  "sqadd v18.4s, v18.4s, v12.4s\n"                               \
+  "sqadd v19.4s, v19.4s, v12.4s\n"
+// + output zero point, clamp in int32 (the same bytes as saturating to int16, adding, saturating
+// to int8 and clamping: the bounds lie inside int8), TBL picks the low byte of every lane.
+#define OCTET_V80_CLAMP_STORE                                    \
+  "ldr q13, [%[consts], #16]\n"                                  \
+  "ldr q14, [%[consts], #32]\n"                                  \
+  "ldr q15, [%[consts], #48]\n"                                  \
+  "smax v16.4s, v16.4s, v13.4s\n"                                \
+  "smax v17.4s, v17.4s, v13.4s\n"                                \
+  "smax v18.4s, v18.4s, v13.4s\n"                                \
+  "smax v19.4s, v19.4s, v13.4s\n"                                \
+  "smin v16.4s, v16.4s, v14.4s\n"                                \
+  "smin v17.4s, v17.4s, v14.4s\n"                                \
+  "smin v18.4s, v18.4s, v14.4s\n"                                \
+  "smin v19.4s, v19.4s, v14.4s\n"                                \
+  "tbl v0.16b, {v16.16b, v17.16b, v18.16b, v19.16b}, v15.16b\n"  \
+  "st1 {v0.s}[0], [%[o0]]\n"                                     \
+  "st1 {v0.s}[1], [%[o1]]\n"                                     \
+  "st1 {v0.s}[2], [%[o2]]\n"                                     \
+  "st1 {v0.s}[3], [%[o3]]\n"
+// Full int8 range (no activation): saturating narrows do the clamp, row by row.
+#define OCTET_V80_NARROW_STORE                                   \
+  "sqxtn v16.4h, v16.4s\n"                                       \
+  "sqxtn v17.4h, v17.4s\n"                                       \
+  "sqxtn v18.4h, v18.4s\n"                                       \
+  "sqxtn v19.4h, v19.4s\n"                                       \
+  "sqxtn v16.8b, v16.8h\n"                                       \
+  "sqxtn v17.8b, v17.8h\n"                                       \
+  "sqxtn v18.8b, v18.8h\n"                                       \
+  "sqxtn v19.8b, v19.8h\n"                                       \
+  "st1 {v16.s}[0], [%[o0]]\n"                                    \
+  "st1 {v17.s}[0], [%[o1]]\n"                                    \
+  "st1 {v18.s}[0], [%[o2]]\n"                                    \
+  "st1 {v19.s}[0], [%[o3]]\n"
+
+#define OCTET_V80_TILES(EPILOGUE)                                                               \
+  asm volatile(                                                                                 \
+      "1:\n"                                                                                    \
+      "add %[wp], %[p], #80\n"                                                                  \
+      "mov %[k], #0\n"                                                                          \
+      "mov %[n], %[kn]\n" OCTET_V80_STEP("saddlp")                                              \
+      "b.eq 3f\n"                                                                               \
+      "2:\n" OCTET_V80_STEP("sadalp")                                                           \
+      "b.ne 2b\n"                                                                               \
+      "3:\n" EPILOGUE                                                                           \
+      "add %[o0], %[o0], #4\n"                                                                  \
+      "add %[o1], %[o1], #4\n"                                                                  \
+      "add %[o2], %[o2], #4\n"                                                                  \
+      "add %[o3], %[o3], #4\n"                                                                  \
+      "mov %[p], %[wp]\n"                                                                       \
+      "subs %[tiles], %[tiles], #1\n"                                                           \
+      "b.ne 1b\n"                                                                               \
+      : [p] "+r"(p), [tiles] "+r"(tiles), [o0] "+r"(o0), [o1] "+r"(o1), [o2] "+r"(o2),        \
+        [o3] "+r"(o3), [wp] "=&r"(wp), [k] "=&r"(k), [n] "=&r"(n)                               \
+      : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [kn] "r"(kn),                 \
+        [sums] "r"(sums), [consts] "r"(consts)                                                  \
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",      \
+        "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",     \
+        "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31")
+
+// One call's operands (one pointer argument: 13 separate ones went through the stack).
+struct TileArgs {
+  const int8_t* a[4];     // the four A rows
+  const uint8_t* blocks;  // first packed 4-channel block
+  size_t tiles;           // 4-channel blocks to compute
+  size_t kn;              // kp / 16
+  const int32_t* sums;    // activation sums of the four rows (kZp)
+  int8_t* out[4];         // output of the four rows, channel of the first block
+  // Epilogue constants: output zero point, clamp bounds, TBL byte picks.
+  alignas(16) int32_t zp[4];
+  int32_t qmin[4], qmax[4];
+  uint8_t low_bytes[16];
+};
+
+// `tiles` consecutive 4x4 tiles: 4 channels per tile. The epilogue variant is chosen once per
+// call (a branch inside the asm would split the translation block): kZp with activation sums,
+// kShl with some positive shift, kClamp with an activation clamp narrower than int8.
+template <bool kZp, bool kShl, bool kClamp>
+void tiles_4x4(const TileArgs& args) {
+  const int8_t *a0 = args.a[0], *a1 = args.a[1], *a2 = args.a[2], *a3 = args.a[3];
+  int8_t *o0 = args.out[0], *o1 = args.out[1], *o2 = args.out[2], *o3 = args.out[3];
+  const uint8_t* p = args.blocks;
+  size_t tiles = args.tiles, k, n;
+  const size_t kn = args.kn;
+  const int32_t* sums = args.sums;
+  const int32_t* consts = args.zp;
+  const uint8_t* wp;
+  if constexpr (kZp && kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_SHL OCTET_V80_RESCALE OCTET_V80_CLAMP_STORE);
+  if constexpr (kZp && kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_SHL OCTET_V80_RESCALE OCTET_V80_NARROW_STORE);
+  if constexpr (kZp && !kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_RESCALE OCTET_V80_CLAMP_STORE);
+  if constexpr (kZp && !kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_RESCALE OCTET_V80_NARROW_STORE);
+  if constexpr (!kZp && kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_SHL OCTET_V80_RESCALE OCTET_V80_CLAMP_STORE);
+  if constexpr (!kZp && kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_SHL OCTET_V80_RESCALE OCTET_V80_NARROW_STORE);
+  if constexpr (!kZp && !kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_RESCALE OCTET_V80_CLAMP_STORE);
+  if constexpr (!kZp && !kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_RESCALE OCTET_V80_NARROW_STORE);
+}
+
+using TilesFn = void (*)(const TileArgs&);
+
+TilesFn tiles_fn(bool zp, bool shl, bool clamp) {
+  static constexpr TilesFn kFns[8] = {
+      tiles_4x4<false, false, false>, tiles_4x4<false, false, true>, tiles_4x4<false, true, false>,
+      tiles_4x4<false, true, true>,   tiles_4x4<true, false, false>, tiles_4x4<true, false, true>,
+      tiles_4x4<true, true, false>,   tiles_4x4<true, true, true>};
+  return kFns[(zp ? 4 : 0) + (shl ? 2 : 0) + (clamp ? 1 : 0)];
+}
+#endif
+
 }  // namespace
 
 void gemm_4x4c16_v80(const GemmTile& t) {
@@ -71,238 +320,57 @@ void gemm_4x4c16_v80(const GemmTile& t) {
   const int8_t* a3 = rows > 3 ? a2 + t.a_stride : a2;
   const int kp = t.kp;
   const size_t block_bytes = 80 + 4 * static_cast<size_t>(kp);
+  const uint8_t* blk = t.blocks;
+  alignas(16) int8_t res[16];  // a partial tile's output, row after row
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-  // Branch-free epilogue: no z_c correction is a subtraction of zero sums, no left shift is SQSHL
-  // by the packed zero shifts (a branch would split the block and cost more than it saves).
-  static const int32_t kZeroSums[kV80Mr] = {0, 0, 0, 0};
-  const int32_t* sums = t.row_sums ? t.row_sums : kZeroSums;
+  TileArgs args;
+  args.a[0] = a0, args.a[1] = a1, args.a[2] = a2, args.a[3] = a3;
+  args.kn = static_cast<size_t>(kp / 16);
+  args.sums = t.row_sums;
+  vst1q_s32(args.zp, vdupq_n_s32(t.out_zero_point));
+  vst1q_s32(args.qmin, vdupq_n_s32(t.qmin));
+  vst1q_s32(args.qmax, vdupq_n_s32(t.qmax));
+  static constexpr uint8_t kLowBytes[16] = {0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60};
+  vst1q_u8(args.low_bytes, vld1q_u8(kLowBytes));
+  const TilesFn tiles =
+      tiles_fn(t.row_sums != nullptr, !t.no_left_shift, t.qmin > -128 || t.qmax < 127);
+  const size_t os = t.out_stride;
+  if (rows == 4 && t.n_begin == t.block_first_channel && (t.n_end - t.n_begin) % 4 == 0) {
+    // The common call: whole tiles only, one asm loop.
+    int8_t* o = t.out + t.n_begin;
+    args.blocks = blk;
+    args.tiles = static_cast<size_t>((t.n_end - t.n_begin) / 4);
+    args.out[0] = o, args.out[1] = o + os, args.out[2] = o + 2 * os, args.out[3] = o + 3 * os;
+    tiles(args);
+    return;
+  }
+  for (int c0 = t.block_first_channel; c0 < t.n_end;) {
+    args.blocks = blk;
+    if (rows == 4 && c0 >= t.n_begin && c0 + 4 <= t.n_end) {  // whole tiles: straight to the output
+      const int n = (t.n_end - c0) / 4;
+      int8_t* o = t.out + c0;
+      args.tiles = static_cast<size_t>(n);
+      args.out[0] = o, args.out[1] = o + os, args.out[2] = o + 2 * os, args.out[3] = o + 3 * os;
+      tiles(args);
+      c0 += 4 * n;
+      blk += n * block_bytes;
+      continue;
+    }
+    args.tiles = 1;
+    args.out[0] = res, args.out[1] = res + 4, args.out[2] = res + 8, args.out[3] = res + 12;
+    tiles(args);
+    const int lo = c0 < t.n_begin ? t.n_begin : c0;
+    const int hi = c0 + 4 > t.n_end ? t.n_end : c0 + 4;
+    for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * os + lo, res + 4 * i + (lo - c0), hi - lo);
+    c0 += 4;
+    blk += block_bytes;
+  }
 #else
   const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
   const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
   const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
-#endif
-  const uint8_t* blk = t.blocks;
   for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 4, blk += block_bytes) {
-    alignas(16) int8_t res[16];  // the tile's output, row after row
     const int8_t* w = reinterpret_cast<const int8_t*>(blk + 80);
-#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-    // The intrinsics loop spills accumulators under GCC: one asm block keeps 16 accumulators in
-    // v16-v31, A in v0-v3, weights in v4-v7 and 8 int16 products in v8-v15, so eight
-    // SMULL -> SMLAL2 -> SADALP chains interleave (the first 16 k initialise with SADDLP; in-order
-    // A53: no result is read the cycle after it is produced). The rows are reduced with ADDP and
-    // requantized in the same block: a C epilogue stored and reloaded the accumulators and cost
-    // ~10 cycles per output on the A53 model, as much as the whole loop for K = 32.
-    {
-      size_t n = static_cast<size_t>(kp / 16), k = 0;
-      // A whole 4x4 tile goes straight to the four output rows, a partial one to `res`.
-      const bool full = rows == 4 && c0 >= t.n_begin && c0 + 4 <= t.n_end;
-      int8_t *o1, *o2, *o3;
-      asm volatile(
-      "ldr q0, [%[a0], %[k]]\n"
-      "ldr q4, [%[w]]\n"
-      "ldr q5, [%[w], #16]\n"
-      "ldr q6, [%[w], #32]\n"
-      "ldr q7, [%[w], #48]\n"
-      "subs %[n], %[n], #1\n"
-      "ldr q1, [%[a1], %[k]]\n"
-      "ldr q2, [%[a2], %[k]]\n"
-      "ldr q3, [%[a3], %[k]]\n"
-      "add %[w], %[w], #64\n"
-      "add %[k], %[k], #16\n"
-      "smull v8.8h, v0.8b, v4.8b\n"
-      "smull v9.8h, v0.8b, v5.8b\n"
-      "smull v10.8h, v0.8b, v6.8b\n"
-      "smull v11.8h, v0.8b, v7.8b\n"
-      "smull v12.8h, v1.8b, v4.8b\n"
-      "smull v13.8h, v1.8b, v5.8b\n"
-      "smull v14.8h, v1.8b, v6.8b\n"
-      "smull v15.8h, v1.8b, v7.8b\n"
-      "smlal2 v8.8h, v0.16b, v4.16b\n"
-      "smlal2 v9.8h, v0.16b, v5.16b\n"
-      "smlal2 v10.8h, v0.16b, v6.16b\n"
-      "smlal2 v11.8h, v0.16b, v7.16b\n"
-      "smlal2 v12.8h, v1.16b, v4.16b\n"
-      "smlal2 v13.8h, v1.16b, v5.16b\n"
-      "smlal2 v14.8h, v1.16b, v6.16b\n"
-      "smlal2 v15.8h, v1.16b, v7.16b\n"
-      "saddlp v16.4s, v8.8h\n"
-      "saddlp v17.4s, v9.8h\n"
-      "saddlp v18.4s, v10.8h\n"
-      "saddlp v19.4s, v11.8h\n"
-      "saddlp v20.4s, v12.8h\n"
-      "saddlp v21.4s, v13.8h\n"
-      "saddlp v22.4s, v14.8h\n"
-      "saddlp v23.4s, v15.8h\n"
-      "smull v8.8h, v2.8b, v4.8b\n"
-      "smull v9.8h, v2.8b, v5.8b\n"
-      "smull v10.8h, v2.8b, v6.8b\n"
-      "smull v11.8h, v2.8b, v7.8b\n"
-      "smull v12.8h, v3.8b, v4.8b\n"
-      "smull v13.8h, v3.8b, v5.8b\n"
-      "smull v14.8h, v3.8b, v6.8b\n"
-      "smull v15.8h, v3.8b, v7.8b\n"
-      "smlal2 v8.8h, v2.16b, v4.16b\n"
-      "smlal2 v9.8h, v2.16b, v5.16b\n"
-      "smlal2 v10.8h, v2.16b, v6.16b\n"
-      "smlal2 v11.8h, v2.16b, v7.16b\n"
-      "smlal2 v12.8h, v3.16b, v4.16b\n"
-      "smlal2 v13.8h, v3.16b, v5.16b\n"
-      "smlal2 v14.8h, v3.16b, v6.16b\n"
-      "smlal2 v15.8h, v3.16b, v7.16b\n"
-      "saddlp v24.4s, v8.8h\n"
-      "saddlp v25.4s, v9.8h\n"
-      "saddlp v26.4s, v10.8h\n"
-      "saddlp v27.4s, v11.8h\n"
-      "saddlp v28.4s, v12.8h\n"
-      "saddlp v29.4s, v13.8h\n"
-      "saddlp v30.4s, v14.8h\n"
-      "saddlp v31.4s, v15.8h\n"
-      "b.eq 2f\n"
-      "1:\n"
-      "ldr q0, [%[a0], %[k]]\n"
-      "ldr q4, [%[w]]\n"
-      "ldr q5, [%[w], #16]\n"
-      "ldr q6, [%[w], #32]\n"
-      "ldr q7, [%[w], #48]\n"
-      "subs %[n], %[n], #1\n"
-      "ldr q1, [%[a1], %[k]]\n"
-      "ldr q2, [%[a2], %[k]]\n"
-      "ldr q3, [%[a3], %[k]]\n"
-      "add %[w], %[w], #64\n"
-      "add %[k], %[k], #16\n"
-      "smull v8.8h, v0.8b, v4.8b\n"
-      "smull v9.8h, v0.8b, v5.8b\n"
-      "smull v10.8h, v0.8b, v6.8b\n"
-      "smull v11.8h, v0.8b, v7.8b\n"
-      "smull v12.8h, v1.8b, v4.8b\n"
-      "smull v13.8h, v1.8b, v5.8b\n"
-      "smull v14.8h, v1.8b, v6.8b\n"
-      "smull v15.8h, v1.8b, v7.8b\n"
-      "smlal2 v8.8h, v0.16b, v4.16b\n"
-      "smlal2 v9.8h, v0.16b, v5.16b\n"
-      "smlal2 v10.8h, v0.16b, v6.16b\n"
-      "smlal2 v11.8h, v0.16b, v7.16b\n"
-      "smlal2 v12.8h, v1.16b, v4.16b\n"
-      "smlal2 v13.8h, v1.16b, v5.16b\n"
-      "smlal2 v14.8h, v1.16b, v6.16b\n"
-      "smlal2 v15.8h, v1.16b, v7.16b\n"
-      "sadalp v16.4s, v8.8h\n"
-      "sadalp v17.4s, v9.8h\n"
-      "sadalp v18.4s, v10.8h\n"
-      "sadalp v19.4s, v11.8h\n"
-      "sadalp v20.4s, v12.8h\n"
-      "sadalp v21.4s, v13.8h\n"
-      "sadalp v22.4s, v14.8h\n"
-      "sadalp v23.4s, v15.8h\n"
-      "smull v8.8h, v2.8b, v4.8b\n"
-      "smull v9.8h, v2.8b, v5.8b\n"
-      "smull v10.8h, v2.8b, v6.8b\n"
-      "smull v11.8h, v2.8b, v7.8b\n"
-      "smull v12.8h, v3.8b, v4.8b\n"
-      "smull v13.8h, v3.8b, v5.8b\n"
-      "smull v14.8h, v3.8b, v6.8b\n"
-      "smull v15.8h, v3.8b, v7.8b\n"
-      "smlal2 v8.8h, v2.16b, v4.16b\n"
-      "smlal2 v9.8h, v2.16b, v5.16b\n"
-      "smlal2 v10.8h, v2.16b, v6.16b\n"
-      "smlal2 v11.8h, v2.16b, v7.16b\n"
-      "smlal2 v12.8h, v3.16b, v4.16b\n"
-      "smlal2 v13.8h, v3.16b, v5.16b\n"
-      "smlal2 v14.8h, v3.16b, v6.16b\n"
-      "smlal2 v15.8h, v3.16b, v7.16b\n"
-      "sadalp v24.4s, v8.8h\n"
-      "sadalp v25.4s, v9.8h\n"
-      "sadalp v26.4s, v10.8h\n"
-      "sadalp v27.4s, v11.8h\n"
-      "sadalp v28.4s, v12.8h\n"
-      "sadalp v29.4s, v13.8h\n"
-      "sadalp v30.4s, v14.8h\n"
-      "sadalp v31.4s, v15.8h\n"
-      "b.ne 1b\n"
-      "2:\n"
-      // Epilogue on the accumulators in place, ordered for the in-order A53 (each NEON result is
-      // 6 cycles away: four independent rows per step, loads and address arithmetic in the gaps).
-      // ADDP reduces 4 partial lanes per (row, channel); then + bias, - z_c * sum(a), SQSHL,
-      // SQRDMULH, SRSHL, + output zero point and clamp in
-      // int32 (the same bytes as saturating to int16, adding, saturating to int8 and clamping:
-      // the clamp bounds lie inside int8), then UZP1 keeps the low bytes.
-      "addp v16.4s, v16.4s, v17.4s\n"
-      "addp v20.4s, v20.4s, v21.4s\n"
-      "addp v24.4s, v24.4s, v25.4s\n"
-      "addp v28.4s, v28.4s, v29.4s\n"
-      "ldr q0, [%[blk]]\n"
-      "addp v18.4s, v18.4s, v19.4s\n"
-      "addp v22.4s, v22.4s, v23.4s\n"
-      "addp v26.4s, v26.4s, v27.4s\n"
-      "addp v30.4s, v30.4s, v31.4s\n"
-      "ldr q1, [%[sums]]\n"
-      "ldr q2, [%[blk], #16]\n"
-      "mov v6.16b, v0.16b\n"  // bias - z_c * sum(a) per row, off the accumulators' chain
-      "mov v7.16b, v0.16b\n"
-      "mov v8.16b, v0.16b\n"
-      "mov v9.16b, v0.16b\n"
-      "addp v16.4s, v16.4s, v18.4s\n"
-      "addp v20.4s, v20.4s, v22.4s\n"
-      "addp v24.4s, v24.4s, v26.4s\n"
-      "addp v28.4s, v28.4s, v30.4s\n"
-      "mls v6.4s, v2.4s, v1.s[0]\n"
-      "mls v7.4s, v2.4s, v1.s[1]\n"
-      "mls v8.4s, v2.4s, v1.s[2]\n"
-      "mls v9.4s, v2.4s, v1.s[3]\n"
-      "ldr q3, [%[blk], #48]\n"
-      "ldr q4, [%[blk], #32]\n"
-      "ldr q5, [%[blk], #64]\n"
-      "add v16.4s, v16.4s, v6.4s\n"
-      "add v20.4s, v20.4s, v7.4s\n"
-      "add v24.4s, v24.4s, v8.4s\n"
-      "add v28.4s, v28.4s, v9.4s\n"
-      "dup v12.4s, %w[zp]\n"
-      "dup v13.4s, %w[qmin]\n"
-      "sqshl v16.4s, v16.4s, v3.4s\n"
-      "sqshl v20.4s, v20.4s, v3.4s\n"
-      "sqshl v24.4s, v24.4s, v3.4s\n"
-      "sqshl v28.4s, v28.4s, v3.4s\n"
-      "dup v14.4s, %w[qmax]\n"
-      "sqrdmulh v16.4s, v16.4s, v4.4s\n"
-      "sqrdmulh v20.4s, v20.4s, v4.4s\n"
-      "sqrdmulh v24.4s, v24.4s, v4.4s\n"
-      "sqrdmulh v28.4s, v28.4s, v4.4s\n"
-      "add %[o1], %[o0], %[os]\n"
-      "srshl v16.4s, v16.4s, v5.4s\n"
-      "srshl v20.4s, v20.4s, v5.4s\n"
-      "srshl v24.4s, v24.4s, v5.4s\n"
-      "srshl v28.4s, v28.4s, v5.4s\n"
-      "add %[o2], %[o1], %[os]\n"
-      "sqadd v16.4s, v16.4s, v12.4s\n"
-      "sqadd v20.4s, v20.4s, v12.4s\n"
-      "sqadd v24.4s, v24.4s, v12.4s\n"
-      "sqadd v28.4s, v28.4s, v12.4s\n"
-      "add %[o3], %[o2], %[os]\n"
-      "smax v16.4s, v16.4s, v13.4s\n"
-      "smax v20.4s, v20.4s, v13.4s\n"
-      "smax v24.4s, v24.4s, v13.4s\n"
-      "smax v28.4s, v28.4s, v13.4s\n"
-      "smin v16.4s, v16.4s, v14.4s\n"
-      "smin v20.4s, v20.4s, v14.4s\n"
-      "smin v24.4s, v24.4s, v14.4s\n"
-      "smin v28.4s, v28.4s, v14.4s\n"
-      "uzp1 v0.8h, v16.8h, v20.8h\n"
-      "uzp1 v1.8h, v24.8h, v28.8h\n"
-      "uzp1 v0.16b, v0.16b, v1.16b\n"
-      "st1 {v0.s}[0], [%[o0]]\n"
-      "st1 {v0.s}[1], [%[o1]]\n"
-      "st1 {v0.s}[2], [%[o2]]\n"
-      "st1 {v0.s}[3], [%[o3]]\n"
-      : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k), [o1] "=&r"(o1), [o2] "=&r"(o2), [o3] "=&r"(o3)
-      : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [blk] "r"(blk),
-        [sums] "r"(sums), [zp] "r"(t.out_zero_point), [qmin] "r"(t.qmin), [qmax] "r"(t.qmax),
-        [o0] "r"(full ? t.out + c0 : res), [os] "r"(full ? t.out_stride : size_t{4})
-      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
-        "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23",
-        "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
-      if (full) continue;
-    }
-#else
     int32x4_t c00 = vdupq_n_s32(0), c01 = c00, c02 = c00, c03 = c00;
     int32x4_t c10 = c00, c11 = c00, c12 = c00, c13 = c00;
     int32x4_t c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -346,7 +414,6 @@ void gemm_4x4c16_v80(const GemmTile& t) {
     const int8x8_t o23 = narrow_s32x8(mul_right_shift_s32x4(s2, m, r), mul_right_shift_s32x4(s3, m, r), zp, qmin, qmax);
     vst1_s8(res, o01);
     vst1_s8(res + 8, o23);
-#endif
     const int lo = c0 < t.n_begin ? t.n_begin : c0;
     const int hi = c0 + 4 > t.n_end ? t.n_end : c0 + 4;
     if (rows == 4 && lo == c0 && hi == c0 + 4) {  // whole tile: four single stores
@@ -359,6 +426,7 @@ void gemm_4x4c16_v80(const GemmTile& t) {
       for (int i = 0; i < rows; ++i) std::memcpy(t.out + i * t.out_stride + lo, res + 4 * i + (lo - c0), hi - lo);
     }
   }
+#endif
 }
 
 }  // namespace octet::neon
