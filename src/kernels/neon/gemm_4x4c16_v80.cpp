@@ -126,58 +126,58 @@ void gemm_1x4c16(const GemmTile& t) {
   ACC " v31.4s, v15.8h\n"
 
 // Epilogue, on the accumulators in place; each NEON result is 6 cycles away on the A53 model, so
-// four independent rows per step and loads (which pair with NEON ops) in between. ADDP reduces
+// four independent rows per step; a load costs a cycle after a NEON op unless that op waits on a
+// result anyway, so loads go first or just before a stage's first op, the loop counter is
+// decremented at the start (the branch then never waits on it). ADDP reduces
 // the 4 partial lanes of each (row, channel) into rows v16-v19, then + bias - z_c * sum(a)
 // (per-row copies of the bias loaded, MLS off the accumulators' chain), [SQSHL], SQRDMULH, SRSHL.
 // Row sums: kZp; the z_c term needs the bias in four registers.
 #define OCTET_V80_REDUCE_ZP                                      \
-  "addp v16.4s, v16.4s, v17.4s\n"                                \
-  "ldr q6, [%[p]]\n"                                             \
-  "addp v20.4s, v20.4s, v21.4s\n"                                \
-  "ldr q7, [%[p]]\n"                                             \
-  "addp v24.4s, v24.4s, v25.4s\n"                                \
-  "ldr q8, [%[p]]\n"                                             \
-  "addp v28.4s, v28.4s, v29.4s\n"                                \
-  "ldr q9, [%[p]]\n"                                             \
-  "addp v18.4s, v18.4s, v19.4s\n"                                \
-  "ldr q1, [%[sums]]\n"                                          \
-  "addp v22.4s, v22.4s, v23.4s\n"                                \
-  "ldr q2, [%[p], #16]\n"                                        \
-  "addp v26.4s, v26.4s, v27.4s\n"                                \
-  "ldr q4, [%[p], #32]\n"                                        \
-  "addp v30.4s, v30.4s, v31.4s\n"                                \
-  "ldr q5, [%[p], #64]\n"                                        \
-  "mls v6.4s, v2.4s, v1.s[0]\n"                                  \
-  "mls v7.4s, v2.4s, v1.s[1]\n"                                  \
-  "addp v16.4s, v16.4s, v18.4s\n"                                \
-  "addp v17.4s, v20.4s, v22.4s\n"                                \
-  "addp v18.4s, v24.4s, v26.4s\n"                                \
-  "addp v19.4s, v28.4s, v30.4s\n"                                \
-  "mls v8.4s, v2.4s, v1.s[2]\n"                                  \
-  "mls v9.4s, v2.4s, v1.s[3]\n"                                  \
-  "add v16.4s, v16.4s, v6.4s\n"                                  \
-  "add v17.4s, v17.4s, v7.4s\n"                                  \
-  "add v18.4s, v18.4s, v8.4s\n"                                  \
+  "ldr q6, [%[p]]\n"                                          \
+  "ldr q7, [%[p]]\n"                                          \
+  "ldr q8, [%[p]]\n"                                          \
+  "ldr q9, [%[p]]\n"                                          \
+  "ldr q1, [%[sums]]\n"                                       \
+  "ldr q2, [%[p], #16]\n"                                     \
+  "addp v16.4s, v16.4s, v17.4s\n"                             \
+  "addp v20.4s, v20.4s, v21.4s\n"                             \
+  "addp v18.4s, v18.4s, v19.4s\n"                             \
+  "addp v22.4s, v22.4s, v23.4s\n"                             \
+  "mls v6.4s, v2.4s, v1.s[0]\n"                               \
+  "mls v7.4s, v2.4s, v1.s[1]\n"                               \
+  "addp v24.4s, v24.4s, v25.4s\n"                             \
+  "addp v26.4s, v26.4s, v27.4s\n"                             \
+  "addp v28.4s, v28.4s, v29.4s\n"                             \
+  "addp v30.4s, v30.4s, v31.4s\n"                             \
+  "addp v16.4s, v16.4s, v18.4s\n"                             \
+  "addp v17.4s, v20.4s, v22.4s\n"                             \
+  "mls v8.4s, v2.4s, v1.s[2]\n"                               \
+  "mls v9.4s, v2.4s, v1.s[3]\n"                               \
+  "addp v18.4s, v24.4s, v26.4s\n"                             \
+  "addp v19.4s, v28.4s, v30.4s\n"                             \
+  "ldr q4, [%[p], #32]\n"                                     \
+  "add v16.4s, v16.4s, v6.4s\n"                               \
+  "add v17.4s, v17.4s, v7.4s\n"                               \
+  "add v18.4s, v18.4s, v8.4s\n"                               \
   "add v19.4s, v19.4s, v9.4s\n"
 #define OCTET_V80_REDUCE_NOZP                                    \
-  "addp v16.4s, v16.4s, v17.4s\n"                                \
-  "ldr q0, [%[p]]\n"                                             \
-  "addp v20.4s, v20.4s, v21.4s\n"                                \
-  "ldr q4, [%[p], #32]\n"                                        \
-  "addp v24.4s, v24.4s, v25.4s\n"                                \
-  "ldr q5, [%[p], #64]\n"                                        \
-  "addp v28.4s, v28.4s, v29.4s\n"                                \
-  "addp v18.4s, v18.4s, v19.4s\n"                                \
-  "addp v22.4s, v22.4s, v23.4s\n"                                \
-  "addp v26.4s, v26.4s, v27.4s\n"                                \
-  "addp v30.4s, v30.4s, v31.4s\n"                                \
-  "addp v16.4s, v16.4s, v18.4s\n"                                \
-  "addp v17.4s, v20.4s, v22.4s\n"                                \
-  "addp v18.4s, v24.4s, v26.4s\n"                                \
-  "addp v19.4s, v28.4s, v30.4s\n"                                \
-  "add v16.4s, v16.4s, v0.4s\n"                                  \
-  "add v17.4s, v17.4s, v0.4s\n"                                  \
-  "add v18.4s, v18.4s, v0.4s\n"                                  \
+  "ldr q0, [%[p]]\n"                                          \
+  "addp v16.4s, v16.4s, v17.4s\n"                             \
+  "addp v20.4s, v20.4s, v21.4s\n"                             \
+  "addp v18.4s, v18.4s, v19.4s\n"                             \
+  "addp v22.4s, v22.4s, v23.4s\n"                             \
+  "addp v24.4s, v24.4s, v25.4s\n"                             \
+  "addp v26.4s, v26.4s, v27.4s\n"                             \
+  "addp v28.4s, v28.4s, v29.4s\n"                             \
+  "addp v30.4s, v30.4s, v31.4s\n"                             \
+  "addp v16.4s, v16.4s, v18.4s\n"                             \
+  "addp v17.4s, v20.4s, v22.4s\n"                             \
+  "addp v18.4s, v24.4s, v26.4s\n"                             \
+  "addp v19.4s, v28.4s, v30.4s\n"                             \
+  "ldr q4, [%[p], #32]\n"                                     \
+  "add v16.4s, v16.4s, v0.4s\n"                               \
+  "add v17.4s, v17.4s, v0.4s\n"                               \
+  "add v18.4s, v18.4s, v0.4s\n"                               \
   "add v19.4s, v19.4s, v0.4s\n"
 #define OCTET_V80_SHL                                            \
   "ldr q3, [%[p], #48]\n"                                        \
@@ -186,18 +186,20 @@ void gemm_1x4c16(const GemmTile& t) {
   "sqshl v18.4s, v18.4s, v3.4s\n"                                \
   "sqshl v19.4s, v19.4s, v3.4s\n"
 #define OCTET_V80_RESCALE                                        \
-  "ldr q12, [%[consts]]\n"                                       \
-  "sqrdmulh v16.4s, v16.4s, v4.4s\n"                             \
-  "sqrdmulh v17.4s, v17.4s, v4.4s\n"                             \
-  "sqrdmulh v18.4s, v18.4s, v4.4s\n"                             \
-  "sqrdmulh v19.4s, v19.4s, v4.4s\n"                             \
-  "srshl v16.4s, v16.4s, v5.4s\n"                                \
-  "srshl v17.4s, v17.4s, v5.4s\n"                                \
-  "srshl v18.4s, v18.4s, v5.4s\n"                                \
-  "srshl v19.4s, v19.4s, v5.4s\n"                                \
-  "sqadd v16.4s, v16.4s, v12.4s\n"                               \
-  "sqadd v17.4s, v17.4s, v12.4s\n"                               \
-  "sqadd v18.4s, v18.4s, v12.4s\n"                               \
+  "ldr q5, [%[p], #64]\n"                                     \
+  "sqrdmulh v16.4s, v16.4s, v4.4s\n"                          \
+  "sqrdmulh v17.4s, v17.4s, v4.4s\n"                          \
+  "sqrdmulh v18.4s, v18.4s, v4.4s\n"                          \
+  "sqrdmulh v19.4s, v19.4s, v4.4s\n"                          \
+  "ldr q12, [%[consts]]\n"                                    \
+  "srshl v16.4s, v16.4s, v5.4s\n"                             \
+  "srshl v17.4s, v17.4s, v5.4s\n"                             \
+  "srshl v18.4s, v18.4s, v5.4s\n"                             \
+  "srshl v19.4s, v19.4s, v5.4s\n"                             \
+  "mov %[p], %[wp]\n"                                         \
+  "sqadd v16.4s, v16.4s, v12.4s\n"                            \
+  "sqadd v17.4s, v17.4s, v12.4s\n"                            \
+  "sqadd v18.4s, v18.4s, v12.4s\n"                            \
   "sqadd v19.4s, v19.4s, v12.4s\n"
 // + output zero point, clamp in int32 (the same bytes as saturating to int16, adding, saturating
 // to int8 and clamping: the bounds lie inside int8), TBL picks the low byte of every lane.
@@ -242,13 +244,12 @@ void gemm_1x4c16(const GemmTile& t) {
       "b.eq 3f\n"                                                                               \
       "2:\n" OCTET_V80_STEP("sadalp")                                                           \
       "b.ne 2b\n"                                                                               \
-      "3:\n" EPILOGUE                                                                           \
+      "3:\n"                                                                                    \
+      "subs %[tiles], %[tiles], #1\n" EPILOGUE                                                  \
       "add %[o0], %[o0], #4\n"                                                                  \
       "add %[o1], %[o1], #4\n"                                                                  \
       "add %[o2], %[o2], #4\n"                                                                  \
       "add %[o3], %[o3], #4\n"                                                                  \
-      "mov %[p], %[wp]\n"                                                                       \
-      "subs %[tiles], %[tiles], #1\n"                                                           \
       "b.ne 1b\n"                                                                               \
       : [p] "+r"(p), [tiles] "+r"(tiles), [o0] "+r"(o0), [o1] "+r"(o1), [o2] "+r"(o2),        \
         [o3] "+r"(o3), [wp] "=&r"(wp), [k] "=&r"(k), [n] "=&r"(n)                               \
