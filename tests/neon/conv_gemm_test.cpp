@@ -223,6 +223,46 @@ void run_conv_suite(Isa isa) {
   }
 }
 
+// Row tiles and their tails (dotprod: 6-row tiles while >= 5 rows remain, then the 4-row kernel,
+// 1 row alone), each M = 1..13 and around the 64-pixel block; channel blocks off 16; K from one
+// k group up to several weight chunks; with and without activation sums and left shifts.
+void run_tile_edge_suite(Isa isa) {
+  if (!isa_supported(isa)) GTEST_SKIP() << isa_name(isa) << " not supported on this CPU/build";
+  std::mt19937 rng(4321 + static_cast<int>(isa));
+  const int ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 59, 64, 65, 69, 70, 131};
+  const int ks[] = {16, 32, 80, 272}, ns[] = {1, 13, 16, 33, 40};
+  int i = 0;
+  for (int m : ms) {
+    for (int v = 0; v < 4; ++v, ++i) {
+      Case c;
+      const int k = ks[i % 4], n = ns[i % 5];
+      if (v == 3) {  // im2col: K off 16 (3x3 taps), M = one output row
+        c.g = conv_geom(1, 3, m + 2, 1 + k / 16, n, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0);
+      } else {       // 1x1 read straight from the input
+        c.g = conv_geom(1, 1, m, k, n, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+        c.in_extra = v == 2 ? 16 : 0;
+      }
+      c.symmetric = v == 1;
+      c.saturate = v >= 2;  // shifts up to +5: the SQSHL step runs
+      c.out_extra = v == 2 ? 3 : 0;
+      check_conv(isa, c, rng);
+      if (testing::Test::HasFatalFailure()) return;
+    }
+  }
+  // Big K: weight chunks of 32 and 16 channels (gemm_block) and long k loops.
+  for (int k : {1024, 2304}) {
+    Case c;
+    c.g = conv_geom(1, 1, 13, k, 40, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+    check_conv(isa, c, rng);
+    if (testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(NeonConvGemm, TileEdgesRef) { run_tile_edge_suite(Isa::ref); }
+TEST(NeonConvGemm, TileEdgesV80) { run_tile_edge_suite(Isa::v80); }
+TEST(NeonConvGemm, TileEdgesDotprod) { run_tile_edge_suite(Isa::dotprod); }
+TEST(NeonConvGemm, TileEdgesArmv7) { run_tile_edge_suite(Isa::armv7); }
+
 TEST(NeonConvGemm, Ref) { run_conv_suite(Isa::ref); }
 TEST(NeonConvGemm, V80) { run_conv_suite(Isa::v80); }
 TEST(NeonConvGemm, Dotprod) { run_conv_suite(Isa::dotprod); }
@@ -267,6 +307,11 @@ void run_fc_suite(Isa isa) {
   check_fc(isa, 5, 20, 37, false, rng);
   check_fc(isa, 2, 1024, 45, true, rng);
   check_fc(isa, 4, 48, 23, false, rng);
+  // Batches on the row tiles (6, 6 + 1, 6 + 5, 2 x 6 + 1) with split channel ranges.
+  check_fc(isa, 6, 48, 40, false, rng);
+  check_fc(isa, 7, 16, 33, true, rng);
+  check_fc(isa, 11, 96, 17, false, rng);
+  check_fc(isa, 13, 272, 50, false, rng);
 }
 
 TEST(NeonFullyConnected, Ref) { run_fc_suite(Isa::ref); }

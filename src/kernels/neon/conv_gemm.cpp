@@ -18,18 +18,25 @@ using KernelFn = void (*)(const GemmTile&);
 struct KernelInfo {
   KernelFn fn = nullptr;  // null: ref path (scalar over the ohwi layout)
   int mr = 1, nr = 1;
+  // Optional kernel for the last rows of a block (same layout and nr): used while at most tail_mr
+  // rows remain. Dotprod: 6-row tiles, then the 4-row kernel (its 1-row path for a single row), so
+  // a 64-pixel block is 10 x 6 + 4 rows and a 5-row rest is one 6-row tile with a repeated row.
+  KernelFn tail_fn = nullptr;
+  int tail_mr = 0;
 };
 
 // The kernel of `isa` in this build; false when the build has none.
 bool kernel_for(Isa isa, KernelInfo* k) {
   switch (isa) {
-    case Isa::ref: *k = {nullptr, 1, 1}; return true;
+    case Isa::ref: *k = {nullptr, 1, 1, nullptr, 0}; return true;
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
-    case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr}; return true;
-    case Isa::dotprod: *k = {gemm_4x16c4_dotprod, kDotprodMr, kDotprodNr}; return true;
+    case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0}; return true;
+    case Isa::dotprod:
+      *k = {gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr};
+      return true;
 #endif
 #if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
-    case Isa::armv7: *k = {gemm_2x4c16_armv7, kArmv7Mr, kArmv7Nr}; return true;
+    case Isa::armv7: *k = {gemm_2x4c16_armv7, kArmv7Mr, kArmv7Nr, nullptr, 0}; return true;
 #endif
     default: return false;
   }
@@ -52,10 +59,13 @@ PackedHeader header_of(const void* packed) {
   return h;
 }
 
-// Scratch: [activation sums: kIm2colBlock int32][A block: kIm2colBlock rows of kp bytes].
+// Scratch: [activation sums: kSumsEntries int32][A block: kIm2colBlock rows of kp bytes].
+// A kernel reads MR sums per tile without branching on a partial last tile: a tile starting at
+// row r < rows reads up to r + MR - 1 <= rows + 4 (MR <= 6), zero past `rows`.
+constexpr int kSumsEntries = kIm2colBlock + 16;  // keeps the A block 64-byte aligned
 constexpr size_t kScratchAlign = 64;
 size_t scratch_bytes(int kp, bool needs_a_block) {
-  return kScratchAlign + kIm2colBlock * sizeof(int32_t) +
+  return kScratchAlign + kSumsEntries * sizeof(int32_t) +
          (needs_a_block ? static_cast<size_t>(kIm2colBlock) * kp : 0);
 }
 struct Scratch {
@@ -66,7 +76,7 @@ Scratch carve(void* scratch) {
   uintptr_t p = reinterpret_cast<uintptr_t>(scratch);
   p = (p + kScratchAlign - 1) / kScratchAlign * kScratchAlign;
   return {reinterpret_cast<int32_t*>(p),
-          reinterpret_cast<int8_t*>(p + kIm2colBlock * sizeof(int32_t))};
+          reinterpret_cast<int8_t*>(p + kSumsEntries * sizeof(int32_t))};
 }
 
 // Copies n bytes; small n (first layers: 3 channels per tap) without a libc call, with
@@ -317,8 +327,7 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
       row_sums_s8(a, a_stride, rows, h.kp, sums);
     else
       row_sums_scalar(a, a_stride, rows, h.k, sums);
-    // Kernels read MR sums per tile without branching on a partial last tile.
-    for (int r = rows; r % 4 != 0; ++r) sums[r] = 0;  // rows <= kIm2colBlock, a multiple of 4
+    for (int r = rows; r < rows + 5; ++r) sums[r] = 0;  // see kSumsEntries
     row_sums = sums;
   }
   GemmTile t{};
@@ -352,12 +361,13 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
     t.block_first_channel = first;
     t.n_begin = c0;
     t.n_end = c1;
-    for (int r = 0; r < rows; r += k.mr) {
-      t.rows = std::min(k.mr, rows - r);
+    for (int r = 0; r < rows; r += t.rows) {
+      const bool tail = rows - r <= k.tail_mr;
+      t.rows = std::min(tail ? k.tail_mr : k.mr, rows - r);
       t.a = a + r * a_stride;
       t.row_sums = row_sums ? row_sums + r : nullptr;
       t.out = out + r * out_stride;
-      k.fn(t);
+      (tail ? k.tail_fn : k.fn)(t);
     }
   }
 }

@@ -23,9 +23,11 @@ struct GemmTile {
   bool no_left_shift;       // every channel's shift <= 0: skip SQSHL
 };
 
-// n16k4 layout, MR = 4.
+// n16k4 layout, MR = 4 (row tails, one row alone) and MR = 6 (the bulk of the rows).
 constexpr int kDotprodMr = 4, kDotprodNr = 16;
 void gemm_4x16c4_dotprod(const GemmTile& t);
+constexpr int kDotprod6Mr = 6;
+void gemm_6x16c4_dotprod(const GemmTile& t);
 // n4k16 layout, MR = 4.
 constexpr int kV80Mr = 4, kV80Nr = 4;
 void gemm_4x4c16_v80(const GemmTile& t);

@@ -1,0 +1,562 @@
+// GEMM microkernel, ARMv8.2 dotprod: 6 rows x 16 channels per tile, SDOT by lane, n16k4 weights
+// (the layout of gemm_4x16c4_dotprod, which keeps the row tails: see conv_gemm.cpp).
+// Per 16 k: 6 A loads + 16 weight loads feed 96 SDOTs. On the in-order A55 a Q-form load does not
+// dual-issue with a Q-form SDOT, so loads cost cycles: 22 per 96 SDOTs here against 20 per 64 in
+// the 4x16 tile (llvm-mca: ~7 % fewer loop cycles). The N1 issues both anyway.
+// aarch64: one inline-asm block per tile (loop and epilogue); elsewhere (SIMDe on x86 hosts) the
+// same computation in intrinsics.
+#include <cstring>
+
+#include "kernels/neon/gemm_kernels.h"
+#include "kernels/neon/neon_include.h"
+
+namespace octet::neon {
+namespace {
+
+inline int32x4_t load_s32(const uint8_t* p) { return vreinterpretq_s32_s8(vld1q_s8(reinterpret_cast<const int8_t*>(p))); }
+
+#if !defined(__aarch64__) || defined(OCTET_ARCH_simde)
+// c[r][j] += 4 k (group G of the 16 k in a[r]) x weights of channels 4j..4j+3.
+template <int G>
+inline void sdot_group(int32x4_t (&c)[6][4], const int8x16_t (&a)[6], const int8_t* w) {
+  for (int j = 0; j < 4; ++j) {
+    const int8x16_t wj = vld1q_s8(w + 64 * G + 16 * j);
+    for (int r = 0; r < 6; ++r) c[r][j] = vdotq_laneq_s32(c[r][j], wj, a[r], G);
+  }
+}
+#endif
+
+}  // namespace
+
+void gemm_6x16c4_dotprod(const GemmTile& t) {
+  const int rows = t.rows;
+  // Rows past `rows` repeat the last one (computed, never stored).
+  const int8_t* a0 = t.a;
+  const int8_t* a1 = rows > 1 ? a0 + t.a_stride : a0;
+  const int8_t* a2 = rows > 2 ? a1 + t.a_stride : a1;
+  const int8_t* a3 = rows > 3 ? a2 + t.a_stride : a2;
+  const int8_t* a4 = rows > 4 ? a3 + t.a_stride : a3;
+  const int8_t* a5 = rows > 5 ? a4 + t.a_stride : a4;
+  const int kp = t.kp;
+  const size_t block_bytes = 320 + 16 * static_cast<size_t>(kp);
+  const uint8_t* blk = t.blocks;
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+  const size_t no_left = t.no_left_shift ? 1 : 0;
+#else
+  const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
+  const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
+  const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
+#endif
+  for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 16, blk += block_bytes) {
+    const int8_t* w = reinterpret_cast<const int8_t*>(blk + 320);
+    // A whole tile (6 rows, 16 channels in range: nearly every tile) is stored straight to the
+    // output, anything else goes through `res` (row r's 16 channels at res + 16 r).
+    alignas(16) int8_t res[96];
+    const int lo = c0 < t.n_begin ? t.n_begin : c0;
+    const int hi = c0 + 16 > t.n_end ? t.n_end : c0 + 16;
+    const bool direct = rows == 6 && lo == c0 && hi == c0 + 16;
+    int8_t* dst = direct ? t.out + c0 : res;
+    const size_t ds = direct ? t.out_stride : 16;
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+    // 24 accumulators v8-v31 (row r, channels 4j..4j+3 in v(8+4r+j), bias-initialised), 6 A rows
+    // in v0-v5, weights alternate between v6 and v7: the next 4-channel x 4-k vector loads while
+    // the 6 SDOTs of the current one run, each A row reloads right after its last lane-3 SDOT.
+    // The last 16 k are peeled so nothing is read past a row or the weight block. Epilogue (as
+    // in the 4x16 kernel, parameters in the freed v0-v7): MLS by the activation sums (skipped
+    // without zero points), SQSHL (skipped when no shift is > 0), SQRDMULH, SRSHL, SQXTN, + zero
+    // point, SQXTN, clamp, stores to dst. All 32 vector registers are taken: zp/qmin/qmax come in
+    // x registers.
+    {
+      size_t n = static_cast<size_t>(kp / 16), k = 0;
+      asm volatile(
+        "ldp q8, q9, [%[blk]]\n"
+        "ldp q10, q11, [%[blk], #32]\n"
+        "ldr q6, [%[w]]\n"
+        "ldr q0, [%[a0]]\n"
+        "ldr q1, [%[a1]]\n"
+        "ldr q2, [%[a2]]\n"
+        "ldr q3, [%[a3]]\n"
+        "ldr q4, [%[a4]]\n"
+        "ldr q5, [%[a5]]\n"
+        "mov v12.16b, v8.16b\n"
+        "mov v13.16b, v9.16b\n"
+        "mov v14.16b, v10.16b\n"
+        "mov v15.16b, v11.16b\n"
+        "mov v16.16b, v8.16b\n"
+        "mov v17.16b, v9.16b\n"
+        "mov v18.16b, v10.16b\n"
+        "mov v19.16b, v11.16b\n"
+        "mov v20.16b, v8.16b\n"
+        "mov v21.16b, v9.16b\n"
+        "mov v22.16b, v10.16b\n"
+        "mov v23.16b, v11.16b\n"
+        "mov v24.16b, v8.16b\n"
+        "mov v25.16b, v9.16b\n"
+        "mov v26.16b, v10.16b\n"
+        "mov v27.16b, v11.16b\n"
+        "mov v28.16b, v8.16b\n"
+        "mov v29.16b, v9.16b\n"
+        "mov v30.16b, v10.16b\n"
+        "mov v31.16b, v11.16b\n"
+        "subs %[n], %[n], #1\n"
+        "b.eq 2f\n"
+        "1:\n"
+        "ldr q7, [%[w], #16]\n"
+        "sdot v8.4s, v6.16b, v0.4b[0]\n"
+        "sdot v12.4s, v6.16b, v1.4b[0]\n"
+        "sdot v16.4s, v6.16b, v2.4b[0]\n"
+        "sdot v20.4s, v6.16b, v3.4b[0]\n"
+        "sdot v24.4s, v6.16b, v4.4b[0]\n"
+        "sdot v28.4s, v6.16b, v5.4b[0]\n"
+        "ldr q6, [%[w], #32]\n"
+        "sdot v9.4s, v7.16b, v0.4b[0]\n"
+        "sdot v13.4s, v7.16b, v1.4b[0]\n"
+        "sdot v17.4s, v7.16b, v2.4b[0]\n"
+        "sdot v21.4s, v7.16b, v3.4b[0]\n"
+        "sdot v25.4s, v7.16b, v4.4b[0]\n"
+        "sdot v29.4s, v7.16b, v5.4b[0]\n"
+        "ldr q7, [%[w], #48]\n"
+        "sdot v10.4s, v6.16b, v0.4b[0]\n"
+        "sdot v14.4s, v6.16b, v1.4b[0]\n"
+        "sdot v18.4s, v6.16b, v2.4b[0]\n"
+        "sdot v22.4s, v6.16b, v3.4b[0]\n"
+        "sdot v26.4s, v6.16b, v4.4b[0]\n"
+        "sdot v30.4s, v6.16b, v5.4b[0]\n"
+        "ldr q6, [%[w], #64]\n"
+        "sdot v11.4s, v7.16b, v0.4b[0]\n"
+        "sdot v15.4s, v7.16b, v1.4b[0]\n"
+        "sdot v19.4s, v7.16b, v2.4b[0]\n"
+        "sdot v23.4s, v7.16b, v3.4b[0]\n"
+        "sdot v27.4s, v7.16b, v4.4b[0]\n"
+        "sdot v31.4s, v7.16b, v5.4b[0]\n"
+        "ldr q7, [%[w], #80]\n"
+        "sdot v8.4s, v6.16b, v0.4b[1]\n"
+        "sdot v12.4s, v6.16b, v1.4b[1]\n"
+        "sdot v16.4s, v6.16b, v2.4b[1]\n"
+        "sdot v20.4s, v6.16b, v3.4b[1]\n"
+        "sdot v24.4s, v6.16b, v4.4b[1]\n"
+        "sdot v28.4s, v6.16b, v5.4b[1]\n"
+        "ldr q6, [%[w], #96]\n"
+        "sdot v9.4s, v7.16b, v0.4b[1]\n"
+        "sdot v13.4s, v7.16b, v1.4b[1]\n"
+        "sdot v17.4s, v7.16b, v2.4b[1]\n"
+        "sdot v21.4s, v7.16b, v3.4b[1]\n"
+        "sdot v25.4s, v7.16b, v4.4b[1]\n"
+        "sdot v29.4s, v7.16b, v5.4b[1]\n"
+        "ldr q7, [%[w], #112]\n"
+        "sdot v10.4s, v6.16b, v0.4b[1]\n"
+        "sdot v14.4s, v6.16b, v1.4b[1]\n"
+        "sdot v18.4s, v6.16b, v2.4b[1]\n"
+        "sdot v22.4s, v6.16b, v3.4b[1]\n"
+        "sdot v26.4s, v6.16b, v4.4b[1]\n"
+        "sdot v30.4s, v6.16b, v5.4b[1]\n"
+        "ldr q6, [%[w], #128]\n"
+        "sdot v11.4s, v7.16b, v0.4b[1]\n"
+        "sdot v15.4s, v7.16b, v1.4b[1]\n"
+        "sdot v19.4s, v7.16b, v2.4b[1]\n"
+        "sdot v23.4s, v7.16b, v3.4b[1]\n"
+        "sdot v27.4s, v7.16b, v4.4b[1]\n"
+        "sdot v31.4s, v7.16b, v5.4b[1]\n"
+        "ldr q7, [%[w], #144]\n"
+        "sdot v8.4s, v6.16b, v0.4b[2]\n"
+        "sdot v12.4s, v6.16b, v1.4b[2]\n"
+        "sdot v16.4s, v6.16b, v2.4b[2]\n"
+        "sdot v20.4s, v6.16b, v3.4b[2]\n"
+        "sdot v24.4s, v6.16b, v4.4b[2]\n"
+        "sdot v28.4s, v6.16b, v5.4b[2]\n"
+        "ldr q6, [%[w], #160]\n"
+        "sdot v9.4s, v7.16b, v0.4b[2]\n"
+        "sdot v13.4s, v7.16b, v1.4b[2]\n"
+        "sdot v17.4s, v7.16b, v2.4b[2]\n"
+        "sdot v21.4s, v7.16b, v3.4b[2]\n"
+        "sdot v25.4s, v7.16b, v4.4b[2]\n"
+        "sdot v29.4s, v7.16b, v5.4b[2]\n"
+        "ldr q7, [%[w], #176]\n"
+        "sdot v10.4s, v6.16b, v0.4b[2]\n"
+        "sdot v14.4s, v6.16b, v1.4b[2]\n"
+        "sdot v18.4s, v6.16b, v2.4b[2]\n"
+        "sdot v22.4s, v6.16b, v3.4b[2]\n"
+        "sdot v26.4s, v6.16b, v4.4b[2]\n"
+        "sdot v30.4s, v6.16b, v5.4b[2]\n"
+        "ldr q6, [%[w], #192]\n"
+        "sdot v11.4s, v7.16b, v0.4b[2]\n"
+        "sdot v15.4s, v7.16b, v1.4b[2]\n"
+        "sdot v19.4s, v7.16b, v2.4b[2]\n"
+        "sdot v23.4s, v7.16b, v3.4b[2]\n"
+        "sdot v27.4s, v7.16b, v4.4b[2]\n"
+        "sdot v31.4s, v7.16b, v5.4b[2]\n"
+        "ldr q7, [%[w], #208]\n"
+        "sdot v8.4s, v6.16b, v0.4b[3]\n"
+        "sdot v12.4s, v6.16b, v1.4b[3]\n"
+        "sdot v16.4s, v6.16b, v2.4b[3]\n"
+        "sdot v20.4s, v6.16b, v3.4b[3]\n"
+        "sdot v24.4s, v6.16b, v4.4b[3]\n"
+        "sdot v28.4s, v6.16b, v5.4b[3]\n"
+        "ldr q6, [%[w], #224]\n"
+        "sdot v9.4s, v7.16b, v0.4b[3]\n"
+        "sdot v13.4s, v7.16b, v1.4b[3]\n"
+        "sdot v17.4s, v7.16b, v2.4b[3]\n"
+        "sdot v21.4s, v7.16b, v3.4b[3]\n"
+        "sdot v25.4s, v7.16b, v4.4b[3]\n"
+        "sdot v29.4s, v7.16b, v5.4b[3]\n"
+        "ldr q7, [%[w], #240]\n"
+        "sdot v10.4s, v6.16b, v0.4b[3]\n"
+        "sdot v14.4s, v6.16b, v1.4b[3]\n"
+        "sdot v18.4s, v6.16b, v2.4b[3]\n"
+        "sdot v22.4s, v6.16b, v3.4b[3]\n"
+        "sdot v26.4s, v6.16b, v4.4b[3]\n"
+        "sdot v30.4s, v6.16b, v5.4b[3]\n"
+        "ldr q6, [%[w], #256]\n"
+        "add %[k], %[k], #16\n"
+        "sdot v11.4s, v7.16b, v0.4b[3]\n"
+        "ldr q0, [%[a0], %[k]]\n"
+        "sdot v15.4s, v7.16b, v1.4b[3]\n"
+        "ldr q1, [%[a1], %[k]]\n"
+        "sdot v19.4s, v7.16b, v2.4b[3]\n"
+        "ldr q2, [%[a2], %[k]]\n"
+        "sdot v23.4s, v7.16b, v3.4b[3]\n"
+        "ldr q3, [%[a3], %[k]]\n"
+        "sdot v27.4s, v7.16b, v4.4b[3]\n"
+        "ldr q4, [%[a4], %[k]]\n"
+        "sdot v31.4s, v7.16b, v5.4b[3]\n"
+        "ldr q5, [%[a5], %[k]]\n"
+        "add %[w], %[w], #256\n"
+        "subs %[n], %[n], #1\n"
+        "b.ne 1b\n"
+        "2:\n"
+        "ldr q7, [%[w], #16]\n"
+        "sdot v8.4s, v6.16b, v0.4b[0]\n"
+        "sdot v12.4s, v6.16b, v1.4b[0]\n"
+        "sdot v16.4s, v6.16b, v2.4b[0]\n"
+        "sdot v20.4s, v6.16b, v3.4b[0]\n"
+        "sdot v24.4s, v6.16b, v4.4b[0]\n"
+        "sdot v28.4s, v6.16b, v5.4b[0]\n"
+        "ldr q6, [%[w], #32]\n"
+        "sdot v9.4s, v7.16b, v0.4b[0]\n"
+        "sdot v13.4s, v7.16b, v1.4b[0]\n"
+        "sdot v17.4s, v7.16b, v2.4b[0]\n"
+        "sdot v21.4s, v7.16b, v3.4b[0]\n"
+        "sdot v25.4s, v7.16b, v4.4b[0]\n"
+        "sdot v29.4s, v7.16b, v5.4b[0]\n"
+        "ldr q7, [%[w], #48]\n"
+        "sdot v10.4s, v6.16b, v0.4b[0]\n"
+        "sdot v14.4s, v6.16b, v1.4b[0]\n"
+        "sdot v18.4s, v6.16b, v2.4b[0]\n"
+        "sdot v22.4s, v6.16b, v3.4b[0]\n"
+        "sdot v26.4s, v6.16b, v4.4b[0]\n"
+        "sdot v30.4s, v6.16b, v5.4b[0]\n"
+        "ldr q6, [%[w], #64]\n"
+        "sdot v11.4s, v7.16b, v0.4b[0]\n"
+        "sdot v15.4s, v7.16b, v1.4b[0]\n"
+        "sdot v19.4s, v7.16b, v2.4b[0]\n"
+        "sdot v23.4s, v7.16b, v3.4b[0]\n"
+        "sdot v27.4s, v7.16b, v4.4b[0]\n"
+        "sdot v31.4s, v7.16b, v5.4b[0]\n"
+        "ldr q7, [%[w], #80]\n"
+        "sdot v8.4s, v6.16b, v0.4b[1]\n"
+        "sdot v12.4s, v6.16b, v1.4b[1]\n"
+        "sdot v16.4s, v6.16b, v2.4b[1]\n"
+        "sdot v20.4s, v6.16b, v3.4b[1]\n"
+        "sdot v24.4s, v6.16b, v4.4b[1]\n"
+        "sdot v28.4s, v6.16b, v5.4b[1]\n"
+        "ldr q6, [%[w], #96]\n"
+        "sdot v9.4s, v7.16b, v0.4b[1]\n"
+        "sdot v13.4s, v7.16b, v1.4b[1]\n"
+        "sdot v17.4s, v7.16b, v2.4b[1]\n"
+        "sdot v21.4s, v7.16b, v3.4b[1]\n"
+        "sdot v25.4s, v7.16b, v4.4b[1]\n"
+        "sdot v29.4s, v7.16b, v5.4b[1]\n"
+        "ldr q7, [%[w], #112]\n"
+        "sdot v10.4s, v6.16b, v0.4b[1]\n"
+        "sdot v14.4s, v6.16b, v1.4b[1]\n"
+        "sdot v18.4s, v6.16b, v2.4b[1]\n"
+        "sdot v22.4s, v6.16b, v3.4b[1]\n"
+        "sdot v26.4s, v6.16b, v4.4b[1]\n"
+        "sdot v30.4s, v6.16b, v5.4b[1]\n"
+        "ldr q6, [%[w], #128]\n"
+        "sdot v11.4s, v7.16b, v0.4b[1]\n"
+        "sdot v15.4s, v7.16b, v1.4b[1]\n"
+        "sdot v19.4s, v7.16b, v2.4b[1]\n"
+        "sdot v23.4s, v7.16b, v3.4b[1]\n"
+        "sdot v27.4s, v7.16b, v4.4b[1]\n"
+        "sdot v31.4s, v7.16b, v5.4b[1]\n"
+        "ldr q7, [%[w], #144]\n"
+        "sdot v8.4s, v6.16b, v0.4b[2]\n"
+        "sdot v12.4s, v6.16b, v1.4b[2]\n"
+        "sdot v16.4s, v6.16b, v2.4b[2]\n"
+        "sdot v20.4s, v6.16b, v3.4b[2]\n"
+        "sdot v24.4s, v6.16b, v4.4b[2]\n"
+        "sdot v28.4s, v6.16b, v5.4b[2]\n"
+        "ldr q6, [%[w], #160]\n"
+        "sdot v9.4s, v7.16b, v0.4b[2]\n"
+        "sdot v13.4s, v7.16b, v1.4b[2]\n"
+        "sdot v17.4s, v7.16b, v2.4b[2]\n"
+        "sdot v21.4s, v7.16b, v3.4b[2]\n"
+        "sdot v25.4s, v7.16b, v4.4b[2]\n"
+        "sdot v29.4s, v7.16b, v5.4b[2]\n"
+        "ldr q7, [%[w], #176]\n"
+        "sdot v10.4s, v6.16b, v0.4b[2]\n"
+        "sdot v14.4s, v6.16b, v1.4b[2]\n"
+        "sdot v18.4s, v6.16b, v2.4b[2]\n"
+        "sdot v22.4s, v6.16b, v3.4b[2]\n"
+        "sdot v26.4s, v6.16b, v4.4b[2]\n"
+        "sdot v30.4s, v6.16b, v5.4b[2]\n"
+        "ldr q6, [%[w], #192]\n"
+        "sdot v11.4s, v7.16b, v0.4b[2]\n"
+        "sdot v15.4s, v7.16b, v1.4b[2]\n"
+        "sdot v19.4s, v7.16b, v2.4b[2]\n"
+        "sdot v23.4s, v7.16b, v3.4b[2]\n"
+        "sdot v27.4s, v7.16b, v4.4b[2]\n"
+        "sdot v31.4s, v7.16b, v5.4b[2]\n"
+        "ldr q7, [%[w], #208]\n"
+        "sdot v8.4s, v6.16b, v0.4b[3]\n"
+        "sdot v12.4s, v6.16b, v1.4b[3]\n"
+        "sdot v16.4s, v6.16b, v2.4b[3]\n"
+        "sdot v20.4s, v6.16b, v3.4b[3]\n"
+        "sdot v24.4s, v6.16b, v4.4b[3]\n"
+        "sdot v28.4s, v6.16b, v5.4b[3]\n"
+        "ldr q6, [%[w], #224]\n"
+        "sdot v9.4s, v7.16b, v0.4b[3]\n"
+        "sdot v13.4s, v7.16b, v1.4b[3]\n"
+        "sdot v17.4s, v7.16b, v2.4b[3]\n"
+        "sdot v21.4s, v7.16b, v3.4b[3]\n"
+        "sdot v25.4s, v7.16b, v4.4b[3]\n"
+        "sdot v29.4s, v7.16b, v5.4b[3]\n"
+        "ldr q7, [%[w], #240]\n"
+        "sdot v10.4s, v6.16b, v0.4b[3]\n"
+        "sdot v14.4s, v6.16b, v1.4b[3]\n"
+        "sdot v18.4s, v6.16b, v2.4b[3]\n"
+        "sdot v22.4s, v6.16b, v3.4b[3]\n"
+        "sdot v26.4s, v6.16b, v4.4b[3]\n"
+        "sdot v30.4s, v6.16b, v5.4b[3]\n"
+        "sdot v11.4s, v7.16b, v0.4b[3]\n"
+        "sdot v15.4s, v7.16b, v1.4b[3]\n"
+        "sdot v19.4s, v7.16b, v2.4b[3]\n"
+        "sdot v23.4s, v7.16b, v3.4b[3]\n"
+        "sdot v27.4s, v7.16b, v4.4b[3]\n"
+        "sdot v31.4s, v7.16b, v5.4b[3]\n"
+        "cbz %[sums], 3f\n"
+        "ldr q0, [%[sums]]\n"
+        "ldr d1, [%[sums], #16]\n"
+        "ldp q4, q5, [%[blk], #64]\n"
+        "ldp q6, q7, [%[blk], #96]\n"
+        "mls v8.4s, v4.4s, v0.s[0]\n"
+        "mls v9.4s, v5.4s, v0.s[0]\n"
+        "mls v10.4s, v6.4s, v0.s[0]\n"
+        "mls v11.4s, v7.4s, v0.s[0]\n"
+        "mls v12.4s, v4.4s, v0.s[1]\n"
+        "mls v13.4s, v5.4s, v0.s[1]\n"
+        "mls v14.4s, v6.4s, v0.s[1]\n"
+        "mls v15.4s, v7.4s, v0.s[1]\n"
+        "mls v16.4s, v4.4s, v0.s[2]\n"
+        "mls v17.4s, v5.4s, v0.s[2]\n"
+        "mls v18.4s, v6.4s, v0.s[2]\n"
+        "mls v19.4s, v7.4s, v0.s[2]\n"
+        "mls v20.4s, v4.4s, v0.s[3]\n"
+        "mls v21.4s, v5.4s, v0.s[3]\n"
+        "mls v22.4s, v6.4s, v0.s[3]\n"
+        "mls v23.4s, v7.4s, v0.s[3]\n"
+        "mls v24.4s, v4.4s, v1.s[0]\n"
+        "mls v25.4s, v5.4s, v1.s[0]\n"
+        "mls v26.4s, v6.4s, v1.s[0]\n"
+        "mls v27.4s, v7.4s, v1.s[0]\n"
+        "mls v28.4s, v4.4s, v1.s[1]\n"
+        "mls v29.4s, v5.4s, v1.s[1]\n"
+        "mls v30.4s, v6.4s, v1.s[1]\n"
+        "mls v31.4s, v7.4s, v1.s[1]\n"
+        "3:\n"
+        "cbnz %[noleft], 4f\n"
+        "ldp q4, q5, [%[blk], #192]\n"
+        "ldp q6, q7, [%[blk], #224]\n"
+        "sqshl v8.4s, v8.4s, v4.4s\n"
+        "sqshl v9.4s, v9.4s, v5.4s\n"
+        "sqshl v10.4s, v10.4s, v6.4s\n"
+        "sqshl v11.4s, v11.4s, v7.4s\n"
+        "sqshl v12.4s, v12.4s, v4.4s\n"
+        "sqshl v13.4s, v13.4s, v5.4s\n"
+        "sqshl v14.4s, v14.4s, v6.4s\n"
+        "sqshl v15.4s, v15.4s, v7.4s\n"
+        "sqshl v16.4s, v16.4s, v4.4s\n"
+        "sqshl v17.4s, v17.4s, v5.4s\n"
+        "sqshl v18.4s, v18.4s, v6.4s\n"
+        "sqshl v19.4s, v19.4s, v7.4s\n"
+        "sqshl v20.4s, v20.4s, v4.4s\n"
+        "sqshl v21.4s, v21.4s, v5.4s\n"
+        "sqshl v22.4s, v22.4s, v6.4s\n"
+        "sqshl v23.4s, v23.4s, v7.4s\n"
+        "sqshl v24.4s, v24.4s, v4.4s\n"
+        "sqshl v25.4s, v25.4s, v5.4s\n"
+        "sqshl v26.4s, v26.4s, v6.4s\n"
+        "sqshl v27.4s, v27.4s, v7.4s\n"
+        "sqshl v28.4s, v28.4s, v4.4s\n"
+        "sqshl v29.4s, v29.4s, v5.4s\n"
+        "sqshl v30.4s, v30.4s, v6.4s\n"
+        "sqshl v31.4s, v31.4s, v7.4s\n"
+        "4:\n"
+        "ldp q4, q5, [%[blk], #128]\n"
+        "ldp q6, q7, [%[blk], #160]\n"
+        "ldp q0, q1, [%[blk], #256]\n"
+        "ldp q2, q3, [%[blk], #288]\n"
+        "sqrdmulh v8.4s, v8.4s, v4.4s\n"
+        "sqrdmulh v9.4s, v9.4s, v5.4s\n"
+        "sqrdmulh v10.4s, v10.4s, v6.4s\n"
+        "sqrdmulh v11.4s, v11.4s, v7.4s\n"
+        "sqrdmulh v12.4s, v12.4s, v4.4s\n"
+        "sqrdmulh v13.4s, v13.4s, v5.4s\n"
+        "sqrdmulh v14.4s, v14.4s, v6.4s\n"
+        "sqrdmulh v15.4s, v15.4s, v7.4s\n"
+        "sqrdmulh v16.4s, v16.4s, v4.4s\n"
+        "sqrdmulh v17.4s, v17.4s, v5.4s\n"
+        "sqrdmulh v18.4s, v18.4s, v6.4s\n"
+        "sqrdmulh v19.4s, v19.4s, v7.4s\n"
+        "sqrdmulh v20.4s, v20.4s, v4.4s\n"
+        "sqrdmulh v21.4s, v21.4s, v5.4s\n"
+        "sqrdmulh v22.4s, v22.4s, v6.4s\n"
+        "sqrdmulh v23.4s, v23.4s, v7.4s\n"
+        "sqrdmulh v24.4s, v24.4s, v4.4s\n"
+        "sqrdmulh v25.4s, v25.4s, v5.4s\n"
+        "sqrdmulh v26.4s, v26.4s, v6.4s\n"
+        "sqrdmulh v27.4s, v27.4s, v7.4s\n"
+        "sqrdmulh v28.4s, v28.4s, v4.4s\n"
+        "sqrdmulh v29.4s, v29.4s, v5.4s\n"
+        "sqrdmulh v30.4s, v30.4s, v6.4s\n"
+        "sqrdmulh v31.4s, v31.4s, v7.4s\n"
+        "srshl v8.4s, v8.4s, v0.4s\n"
+        "srshl v9.4s, v9.4s, v1.4s\n"
+        "srshl v10.4s, v10.4s, v2.4s\n"
+        "srshl v11.4s, v11.4s, v3.4s\n"
+        "srshl v12.4s, v12.4s, v0.4s\n"
+        "srshl v13.4s, v13.4s, v1.4s\n"
+        "srshl v14.4s, v14.4s, v2.4s\n"
+        "srshl v15.4s, v15.4s, v3.4s\n"
+        "srshl v16.4s, v16.4s, v0.4s\n"
+        "srshl v17.4s, v17.4s, v1.4s\n"
+        "srshl v18.4s, v18.4s, v2.4s\n"
+        "srshl v19.4s, v19.4s, v3.4s\n"
+        "srshl v20.4s, v20.4s, v0.4s\n"
+        "srshl v21.4s, v21.4s, v1.4s\n"
+        "srshl v22.4s, v22.4s, v2.4s\n"
+        "srshl v23.4s, v23.4s, v3.4s\n"
+        "srshl v24.4s, v24.4s, v0.4s\n"
+        "srshl v25.4s, v25.4s, v1.4s\n"
+        "srshl v26.4s, v26.4s, v2.4s\n"
+        "srshl v27.4s, v27.4s, v3.4s\n"
+        "srshl v28.4s, v28.4s, v0.4s\n"
+        "srshl v29.4s, v29.4s, v1.4s\n"
+        "srshl v30.4s, v30.4s, v2.4s\n"
+        "srshl v31.4s, v31.4s, v3.4s\n"
+        "dup v5.8h, %w[zp]\n"
+        "dup v6.16b, %w[qmin]\n"
+        "dup v7.16b, %w[qmax]\n"
+        "sqxtn v0.4h, v8.4s\n"
+        "sqxtn v1.4h, v10.4s\n"
+        "sqxtn v2.4h, v12.4s\n"
+        "sqxtn v3.4h, v14.4s\n"
+        "sqxtn2 v0.8h, v9.4s\n"
+        "sqxtn2 v1.8h, v11.4s\n"
+        "sqxtn2 v2.8h, v13.4s\n"
+        "sqxtn2 v3.8h, v15.4s\n"
+        "sqadd v0.8h, v0.8h, v5.8h\n"
+        "sqadd v1.8h, v1.8h, v5.8h\n"
+        "sqadd v2.8h, v2.8h, v5.8h\n"
+        "sqadd v3.8h, v3.8h, v5.8h\n"
+        "sqxtn v0.8b, v0.8h\n"
+        "sqxtn v2.8b, v2.8h\n"
+        "sqxtn2 v0.16b, v1.8h\n"
+        "sqxtn2 v2.16b, v3.8h\n"
+        "smax v0.16b, v0.16b, v6.16b\n"
+        "smax v2.16b, v2.16b, v6.16b\n"
+        "smin v0.16b, v0.16b, v7.16b\n"
+        "smin v2.16b, v2.16b, v7.16b\n"
+        "str q0, [%[dst]]\n"
+        "str q2, [%[dst], %[ds]]\n"
+        "add %[dst], %[dst], %[ds], lsl #1\n"
+        "sqxtn v0.4h, v16.4s\n"
+        "sqxtn v1.4h, v18.4s\n"
+        "sqxtn v2.4h, v20.4s\n"
+        "sqxtn v3.4h, v22.4s\n"
+        "sqxtn2 v0.8h, v17.4s\n"
+        "sqxtn2 v1.8h, v19.4s\n"
+        "sqxtn2 v2.8h, v21.4s\n"
+        "sqxtn2 v3.8h, v23.4s\n"
+        "sqadd v0.8h, v0.8h, v5.8h\n"
+        "sqadd v1.8h, v1.8h, v5.8h\n"
+        "sqadd v2.8h, v2.8h, v5.8h\n"
+        "sqadd v3.8h, v3.8h, v5.8h\n"
+        "sqxtn v0.8b, v0.8h\n"
+        "sqxtn v2.8b, v2.8h\n"
+        "sqxtn2 v0.16b, v1.8h\n"
+        "sqxtn2 v2.16b, v3.8h\n"
+        "smax v0.16b, v0.16b, v6.16b\n"
+        "smax v2.16b, v2.16b, v6.16b\n"
+        "smin v0.16b, v0.16b, v7.16b\n"
+        "smin v2.16b, v2.16b, v7.16b\n"
+        "str q0, [%[dst]]\n"
+        "str q2, [%[dst], %[ds]]\n"
+        "add %[dst], %[dst], %[ds], lsl #1\n"
+        "sqxtn v0.4h, v24.4s\n"
+        "sqxtn v1.4h, v26.4s\n"
+        "sqxtn v2.4h, v28.4s\n"
+        "sqxtn v3.4h, v30.4s\n"
+        "sqxtn2 v0.8h, v25.4s\n"
+        "sqxtn2 v1.8h, v27.4s\n"
+        "sqxtn2 v2.8h, v29.4s\n"
+        "sqxtn2 v3.8h, v31.4s\n"
+        "sqadd v0.8h, v0.8h, v5.8h\n"
+        "sqadd v1.8h, v1.8h, v5.8h\n"
+        "sqadd v2.8h, v2.8h, v5.8h\n"
+        "sqadd v3.8h, v3.8h, v5.8h\n"
+        "sqxtn v0.8b, v0.8h\n"
+        "sqxtn v2.8b, v2.8h\n"
+        "sqxtn2 v0.16b, v1.8h\n"
+        "sqxtn2 v2.16b, v3.8h\n"
+        "smax v0.16b, v0.16b, v6.16b\n"
+        "smax v2.16b, v2.16b, v6.16b\n"
+        "smin v0.16b, v0.16b, v7.16b\n"
+        "smin v2.16b, v2.16b, v7.16b\n"
+        "str q0, [%[dst]]\n"
+        "str q2, [%[dst], %[ds]]\n"
+        : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k), [dst] "+r"(dst)
+        : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [a4] "r"(a4), [a5] "r"(a5),
+          [blk] "r"(blk), [ds] "r"(ds), [sums] "r"(t.row_sums), [noleft] "r"(no_left),
+          [zp] "r"(t.out_zero_point), [qmin] "r"(t.qmin), [qmax] "r"(t.qmax)
+        : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
+          "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
+          "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+    }
+#else
+    const int8_t* ap[6] = {a0, a1, a2, a3, a4, a5};
+    const int32x4_t bias[4] = {load_s32(blk), load_s32(blk + 16), load_s32(blk + 32), load_s32(blk + 48)};
+    int32x4_t c[6][4];
+    for (int r = 0; r < 6; ++r)
+      for (int j = 0; j < 4; ++j) c[r][j] = bias[j];
+    for (int k = 0; k < kp; k += 16, w += 256) {
+      int8x16_t a[6];
+      for (int r = 0; r < 6; ++r) a[r] = vld1q_s8(ap[r] + k);
+      sdot_group<0>(c, a, w);
+      sdot_group<1>(c, a, w);
+      sdot_group<2>(c, a, w);
+      sdot_group<3>(c, a, w);
+    }
+    for (int j = 0; j < 4; ++j) {
+      const int32x4_t zc = load_s32(blk + 64 + 16 * j), mult = load_s32(blk + 128 + 16 * j);
+      const int32x4_t left = load_s32(blk + 192 + 16 * j), right = load_s32(blk + 256 + 16 * j);
+      for (int r = 0; r < 6; ++r) {
+        if (t.row_sums) c[r][j] = vmlsq_s32(c[r][j], zc, vdupq_n_s32(t.row_sums[r]));
+        if (!t.no_left_shift) c[r][j] = left_shift_s32x4(c[r][j], left);
+        c[r][j] = mul_right_shift_s32x4(c[r][j], mult, right);
+      }
+    }
+    for (int r = 0; r < 6; ++r) {
+      vst1_s8(dst + r * ds, narrow_s32x8(c[r][0], c[r][1], zp, qmin, qmax));
+      vst1_s8(dst + r * ds + 8, narrow_s32x8(c[r][2], c[r][3], zp, qmin, qmax));
+    }
+#endif
+    if (!direct) {
+      for (int r = 0; r < rows; ++r)
+        std::memcpy(t.out + r * t.out_stride + lo, res + 16 * r + (lo - c0), hi - lo);
+    }
+  }
+}
+
+}  // namespace octet::neon
