@@ -361,13 +361,24 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
     t.block_first_channel = first;
     t.n_begin = c0;
     t.n_end = c1;
-    for (int r = 0; r < rows; r += t.rows) {
-      const bool tail = rows - r <= k.tail_mr;
-      t.rows = std::min(tail ? k.tail_mr : k.mr, rows - r);
+    // Row tiles of the main kernel while more than tail_mr rows remain, then the tail kernel (the
+    // step in a local: `r += t.rows` reloaded it after every call, ~18 A53 cycles per tile row).
+    int r = 0;
+    while (rows - r > k.tail_mr) {
+      const int n = std::min(k.mr, rows - r);
+      t.rows = n;
       t.a = a + r * a_stride;
       t.row_sums = row_sums ? row_sums + r : nullptr;
       t.out = out + r * out_stride;
-      (tail ? k.tail_fn : k.fn)(t);
+      k.fn(t);
+      r += n;
+    }
+    if (r < rows) {
+      t.rows = rows - r;
+      t.a = a + r * a_stride;
+      t.row_sums = row_sums ? row_sums + r : nullptr;
+      t.out = out + r * out_stride;
+      k.tail_fn(t);
     }
   }
 }

@@ -34,15 +34,50 @@ void gemm_1x4c16(const GemmTile& t) {
   const uint8_t* blk = t.blocks;
   for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 4, blk += block_bytes) {
     int32x4_t x0 = vdupq_n_s32(0), x1 = x0, x2 = x0, x3 = x0;
+    int32x4_t y0 = x0, y1 = x0, y2 = x0, y3 = x0;
     const int8_t* w = reinterpret_cast<const int8_t*>(blk + 80);
-    for (int k = 0; k < kp; k += 16, w += 64) {
+    int k = 0;
+    // 32 k per step: eight independent SMULL -> SMLAL2 -> SADALP chains (four stalled on the
+    // in-order A53 model's 6-cycle results).
+    for (; k + 32 <= kp; k += 32, w += 128) {
+      const int8x16_t a = vld1q_s8(t.a + k), b = vld1q_s8(t.a + k + 16);
+      const int8x16_t w0 = vld1q_s8(w), w1 = vld1q_s8(w + 16), w2 = vld1q_s8(w + 32),
+                      w3 = vld1q_s8(w + 48), v0 = vld1q_s8(w + 64), v1 = vld1q_s8(w + 80),
+                      v2 = vld1q_s8(w + 96), v3 = vld1q_s8(w + 112);
+      int16x8_t p0 = vmull_s8(vget_low_s8(a), vget_low_s8(w0));
+      int16x8_t p1 = vmull_s8(vget_low_s8(a), vget_low_s8(w1));
+      int16x8_t p2 = vmull_s8(vget_low_s8(a), vget_low_s8(w2));
+      int16x8_t p3 = vmull_s8(vget_low_s8(a), vget_low_s8(w3));
+      int16x8_t q0 = vmull_s8(vget_low_s8(b), vget_low_s8(v0));
+      int16x8_t q1 = vmull_s8(vget_low_s8(b), vget_low_s8(v1));
+      int16x8_t q2 = vmull_s8(vget_low_s8(b), vget_low_s8(v2));
+      int16x8_t q3 = vmull_s8(vget_low_s8(b), vget_low_s8(v3));
+      p0 = vmlal_high_s8(p0, a, w0);
+      p1 = vmlal_high_s8(p1, a, w1);
+      p2 = vmlal_high_s8(p2, a, w2);
+      p3 = vmlal_high_s8(p3, a, w3);
+      q0 = vmlal_high_s8(q0, b, v0);
+      q1 = vmlal_high_s8(q1, b, v1);
+      q2 = vmlal_high_s8(q2, b, v2);
+      q3 = vmlal_high_s8(q3, b, v3);
+      x0 = vpadalq_s16(x0, p0);
+      x1 = vpadalq_s16(x1, p1);
+      x2 = vpadalq_s16(x2, p2);
+      x3 = vpadalq_s16(x3, p3);
+      y0 = vpadalq_s16(y0, q0);
+      y1 = vpadalq_s16(y1, q1);
+      y2 = vpadalq_s16(y2, q2);
+      y3 = vpadalq_s16(y3, q3);
+    }
+    for (; k < kp; k += 16, w += 64) {
       const int8x16_t a = vld1q_s8(t.a + k);
       x0 = mac16(x0, a, vld1q_s8(w));
       x1 = mac16(x1, a, vld1q_s8(w + 16));
       x2 = mac16(x2, a, vld1q_s8(w + 32));
       x3 = mac16(x3, a, vld1q_s8(w + 48));
     }
-    int32x4_t s = vaddq_s32(load_s32(blk), reduce4(x0, x1, x2, x3));
+    int32x4_t s = vaddq_s32(load_s32(blk), reduce4(vaddq_s32(x0, y0), vaddq_s32(x1, y1),
+                                                   vaddq_s32(x2, y2), vaddq_s32(x3, y3)));
     if (t.row_sums) s = vmlsq_n_s32(s, load_s32(blk + 16), t.row_sums[0]);
     if (!t.no_left_shift) s = left_shift_s32x4(s, load_s32(blk + 48));
     s = mul_right_shift_s32x4(s, load_s32(blk + 32), load_s32(blk + 64));
@@ -126,58 +161,58 @@ void gemm_1x4c16(const GemmTile& t) {
   ACC " v31.4s, v15.8h\n"
 
 // Epilogue, on the accumulators in place; each NEON result is 6 cycles away on the A53 model, so
-// four independent rows per step and loads (which pair with NEON ops) in between. ADDP reduces
+// four independent rows per step; a load costs a cycle after a NEON op unless that op waits on a
+// result anyway, so loads go first or just before a stage's first op, the loop counter is
+// decremented at the start (the branch then never waits on it). ADDP reduces
 // the 4 partial lanes of each (row, channel) into rows v16-v19, then + bias - z_c * sum(a)
 // (per-row copies of the bias loaded, MLS off the accumulators' chain), [SQSHL], SQRDMULH, SRSHL.
 // Row sums: kZp; the z_c term needs the bias in four registers.
 #define OCTET_V80_REDUCE_ZP                                      \
-  "addp v16.4s, v16.4s, v17.4s\n"                                \
-  "ldr q6, [%[p]]\n"                                             \
-  "addp v20.4s, v20.4s, v21.4s\n"                                \
-  "ldr q7, [%[p]]\n"                                             \
-  "addp v24.4s, v24.4s, v25.4s\n"                                \
-  "ldr q8, [%[p]]\n"                                             \
-  "addp v28.4s, v28.4s, v29.4s\n"                                \
-  "ldr q9, [%[p]]\n"                                             \
-  "addp v18.4s, v18.4s, v19.4s\n"                                \
-  "ldr q1, [%[sums]]\n"                                          \
-  "addp v22.4s, v22.4s, v23.4s\n"                                \
-  "ldr q2, [%[p], #16]\n"                                        \
-  "addp v26.4s, v26.4s, v27.4s\n"                                \
-  "ldr q4, [%[p], #32]\n"                                        \
-  "addp v30.4s, v30.4s, v31.4s\n"                                \
-  "ldr q5, [%[p], #64]\n"                                        \
-  "mls v6.4s, v2.4s, v1.s[0]\n"                                  \
-  "mls v7.4s, v2.4s, v1.s[1]\n"                                  \
-  "addp v16.4s, v16.4s, v18.4s\n"                                \
-  "addp v17.4s, v20.4s, v22.4s\n"                                \
-  "addp v18.4s, v24.4s, v26.4s\n"                                \
-  "addp v19.4s, v28.4s, v30.4s\n"                                \
-  "mls v8.4s, v2.4s, v1.s[2]\n"                                  \
-  "mls v9.4s, v2.4s, v1.s[3]\n"                                  \
-  "add v16.4s, v16.4s, v6.4s\n"                                  \
-  "add v17.4s, v17.4s, v7.4s\n"                                  \
-  "add v18.4s, v18.4s, v8.4s\n"                                  \
+  "ldr q6, [%[p]]\n"                                          \
+  "ldr q7, [%[p]]\n"                                          \
+  "ldr q8, [%[p]]\n"                                          \
+  "ldr q9, [%[p]]\n"                                          \
+  "ldr q1, [%[sums]]\n"                                       \
+  "ldr q2, [%[p], #16]\n"                                     \
+  "addp v16.4s, v16.4s, v17.4s\n"                             \
+  "addp v20.4s, v20.4s, v21.4s\n"                             \
+  "addp v18.4s, v18.4s, v19.4s\n"                             \
+  "addp v22.4s, v22.4s, v23.4s\n"                             \
+  "mls v6.4s, v2.4s, v1.s[0]\n"                               \
+  "mls v7.4s, v2.4s, v1.s[1]\n"                               \
+  "addp v24.4s, v24.4s, v25.4s\n"                             \
+  "addp v26.4s, v26.4s, v27.4s\n"                             \
+  "addp v28.4s, v28.4s, v29.4s\n"                             \
+  "addp v30.4s, v30.4s, v31.4s\n"                             \
+  "addp v16.4s, v16.4s, v18.4s\n"                             \
+  "addp v17.4s, v20.4s, v22.4s\n"                             \
+  "mls v8.4s, v2.4s, v1.s[2]\n"                               \
+  "mls v9.4s, v2.4s, v1.s[3]\n"                               \
+  "addp v18.4s, v24.4s, v26.4s\n"                             \
+  "addp v19.4s, v28.4s, v30.4s\n"                             \
+  "ldr q4, [%[p], #32]\n"                                     \
+  "add v16.4s, v16.4s, v6.4s\n"                               \
+  "add v17.4s, v17.4s, v7.4s\n"                               \
+  "add v18.4s, v18.4s, v8.4s\n"                               \
   "add v19.4s, v19.4s, v9.4s\n"
 #define OCTET_V80_REDUCE_NOZP                                    \
-  "addp v16.4s, v16.4s, v17.4s\n"                                \
-  "ldr q0, [%[p]]\n"                                             \
-  "addp v20.4s, v20.4s, v21.4s\n"                                \
-  "ldr q4, [%[p], #32]\n"                                        \
-  "addp v24.4s, v24.4s, v25.4s\n"                                \
-  "ldr q5, [%[p], #64]\n"                                        \
-  "addp v28.4s, v28.4s, v29.4s\n"                                \
-  "addp v18.4s, v18.4s, v19.4s\n"                                \
-  "addp v22.4s, v22.4s, v23.4s\n"                                \
-  "addp v26.4s, v26.4s, v27.4s\n"                                \
-  "addp v30.4s, v30.4s, v31.4s\n"                                \
-  "addp v16.4s, v16.4s, v18.4s\n"                                \
-  "addp v17.4s, v20.4s, v22.4s\n"                                \
-  "addp v18.4s, v24.4s, v26.4s\n"                                \
-  "addp v19.4s, v28.4s, v30.4s\n"                                \
-  "add v16.4s, v16.4s, v0.4s\n"                                  \
-  "add v17.4s, v17.4s, v0.4s\n"                                  \
-  "add v18.4s, v18.4s, v0.4s\n"                                  \
+  "ldr q0, [%[p]]\n"                                          \
+  "addp v16.4s, v16.4s, v17.4s\n"                             \
+  "addp v20.4s, v20.4s, v21.4s\n"                             \
+  "addp v18.4s, v18.4s, v19.4s\n"                             \
+  "addp v22.4s, v22.4s, v23.4s\n"                             \
+  "addp v24.4s, v24.4s, v25.4s\n"                             \
+  "addp v26.4s, v26.4s, v27.4s\n"                             \
+  "addp v28.4s, v28.4s, v29.4s\n"                             \
+  "addp v30.4s, v30.4s, v31.4s\n"                             \
+  "addp v16.4s, v16.4s, v18.4s\n"                             \
+  "addp v17.4s, v20.4s, v22.4s\n"                             \
+  "addp v18.4s, v24.4s, v26.4s\n"                             \
+  "addp v19.4s, v28.4s, v30.4s\n"                             \
+  "ldr q4, [%[p], #32]\n"                                     \
+  "add v16.4s, v16.4s, v0.4s\n"                               \
+  "add v17.4s, v17.4s, v0.4s\n"                               \
+  "add v18.4s, v18.4s, v0.4s\n"                               \
   "add v19.4s, v19.4s, v0.4s\n"
 #define OCTET_V80_SHL                                            \
   "ldr q3, [%[p], #48]\n"                                        \
@@ -186,18 +221,20 @@ void gemm_1x4c16(const GemmTile& t) {
   "sqshl v18.4s, v18.4s, v3.4s\n"                                \
   "sqshl v19.4s, v19.4s, v3.4s\n"
 #define OCTET_V80_RESCALE                                        \
-  "ldr q12, [%[consts]]\n"                                       \
-  "sqrdmulh v16.4s, v16.4s, v4.4s\n"                             \
-  "sqrdmulh v17.4s, v17.4s, v4.4s\n"                             \
-  "sqrdmulh v18.4s, v18.4s, v4.4s\n"                             \
-  "sqrdmulh v19.4s, v19.4s, v4.4s\n"                             \
-  "srshl v16.4s, v16.4s, v5.4s\n"                                \
-  "srshl v17.4s, v17.4s, v5.4s\n"                                \
-  "srshl v18.4s, v18.4s, v5.4s\n"                                \
-  "srshl v19.4s, v19.4s, v5.4s\n"                                \
-  "sqadd v16.4s, v16.4s, v12.4s\n"                               \
-  "sqadd v17.4s, v17.4s, v12.4s\n"                               \
-  "sqadd v18.4s, v18.4s, v12.4s\n"                               \
+  "ldr q5, [%[p], #64]\n"                                     \
+  "sqrdmulh v16.4s, v16.4s, v4.4s\n"                          \
+  "sqrdmulh v17.4s, v17.4s, v4.4s\n"                          \
+  "sqrdmulh v18.4s, v18.4s, v4.4s\n"                          \
+  "sqrdmulh v19.4s, v19.4s, v4.4s\n"                          \
+  "ldr q12, [%[consts]]\n"                                    \
+  "srshl v16.4s, v16.4s, v5.4s\n"                             \
+  "srshl v17.4s, v17.4s, v5.4s\n"                             \
+  "srshl v18.4s, v18.4s, v5.4s\n"                             \
+  "srshl v19.4s, v19.4s, v5.4s\n"                             \
+  "mov %[p], %[wp]\n"                                         \
+  "sqadd v16.4s, v16.4s, v12.4s\n"                            \
+  "sqadd v17.4s, v17.4s, v12.4s\n"                            \
+  "sqadd v18.4s, v18.4s, v12.4s\n"                            \
   "sqadd v19.4s, v19.4s, v12.4s\n"
 // + output zero point, clamp in int32 (the same bytes as saturating to int16, adding, saturating
 // to int8 and clamping: the bounds lie inside int8), TBL picks the low byte of every lane.
@@ -242,13 +279,12 @@ void gemm_1x4c16(const GemmTile& t) {
       "b.eq 3f\n"                                                                               \
       "2:\n" OCTET_V80_STEP("sadalp")                                                           \
       "b.ne 2b\n"                                                                               \
-      "3:\n" EPILOGUE                                                                           \
+      "3:\n"                                                                                    \
+      "subs %[tiles], %[tiles], #1\n" EPILOGUE                                                  \
       "add %[o0], %[o0], #4\n"                                                                  \
       "add %[o1], %[o1], #4\n"                                                                  \
       "add %[o2], %[o2], #4\n"                                                                  \
       "add %[o3], %[o3], #4\n"                                                                  \
-      "mov %[p], %[wp]\n"                                                                       \
-      "subs %[tiles], %[tiles], #1\n"                                                           \
       "b.ne 1b\n"                                                                               \
       : [p] "+r"(p), [tiles] "+r"(tiles), [o0] "+r"(o0), [o1] "+r"(o1), [o2] "+r"(o2),        \
         [o3] "+r"(o3), [wp] "=&r"(wp), [k] "=&r"(k), [n] "=&r"(n)                               \

@@ -27,10 +27,16 @@ void row_sums_s8(const int8_t* a, size_t a_stride, int rows, int kp, int32_t* su
       s2 = vpadalq_s16(s2, vpaddlq_s8(vld1q_s8(r2 + k)));
       s3 = vpadalq_s16(s3, vpaddlq_s8(vld1q_s8(r3 + k)));
     }
-    sums[r] = horizontal_sum(s0);
-    sums[r + 1] = horizontal_sum(s1);
-    sums[r + 2] = horizontal_sum(s2);
-    sums[r + 3] = horizontal_sum(s3);
+    // Four horizontal sums at once: two pairwise-add levels, one store.
+#if defined(__aarch64__) || defined(OCTET_ARCH_simde)
+    vst1q_s32(sums + r, vpaddq_s32(vpaddq_s32(s0, s1), vpaddq_s32(s2, s3)));
+#else
+    const int32x2_t h01 = vpadd_s32(vadd_s32(vget_low_s32(s0), vget_high_s32(s0)),
+                                    vadd_s32(vget_low_s32(s1), vget_high_s32(s1)));
+    const int32x2_t h23 = vpadd_s32(vadd_s32(vget_low_s32(s2), vget_high_s32(s2)),
+                                    vadd_s32(vget_low_s32(s3), vget_high_s32(s3)));
+    vst1q_s32(sums + r, vcombine_s32(h01, h23));
+#endif
   }
   for (; r < rows; ++r) {
     const int8_t* row = a + r * a_stride;
