@@ -6,7 +6,7 @@
 namespace octet::neon::armv7 {
 
 void add(const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* out, size_t n) {
-  detail::add_impl(p, a, b, out, n);
+  detail::add_impl<false>(p, a, b, out, n);
 }
 
 }  // namespace octet::neon::armv7
