@@ -1,4 +1,5 @@
-// Pooling benchmarks on real layers: max pool 3x3 s2 (SqueezeNet 1.1, ResNet-50), average pool
+// Pooling benchmarks on real layers: max pool 3x3 s2 (SqueezeNet 1.1, ResNet-50) and 3x3 s1 pad 1
+// (GoogLeNet inception pool branches), average pool
 // 3x3 s1 pad 1 (both padding conventions), global average pool (MobileNet v1, ResNet-50,
 // SqueezeNet 1.1). Names <family>/<path>/<input HxWxC>; counter elements (input taps read) per second.
 #include <cstdint>
@@ -13,7 +14,8 @@ namespace {
 struct PoolShape {
   int hw, c, k, stride, pad;
 };
-constexpr PoolShape kMax[] = {{111, 64, 3, 2, 0}, {55, 128, 3, 2, 0}, {27, 256, 3, 2, 0}, {112, 64, 3, 2, 1}};
+constexpr PoolShape kMax[] = {{111, 64, 3, 2, 0}, {55, 128, 3, 2, 0}, {27, 256, 3, 2, 0}, {112, 64, 3, 2, 1},
+                              {28, 192, 3, 1, 1},  {14, 480, 3, 1, 1}};
 constexpr PoolShape kAvg[] = {{28, 256, 3, 1, 1}, {14, 512, 3, 1, 1}};
 constexpr PoolShape kGlobal[] = {{7, 1024, 7, 1, 0}, {7, 2048, 7, 1, 0}, {13, 1000, 13, 1, 0}};
 

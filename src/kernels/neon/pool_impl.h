@@ -1,7 +1,7 @@
 // Pooling kernels written once in ARMv7-compatible intrinsics and compiled per path
 // (pool_v80.cpp, pool_armv7.cpp). Internal linkage throughout (see dw_memory.h).
 //
-// Max: VMAX over the taps inside the input (padding never wins), then the clamp.
+// Max: pool_max_impl.h.
 // Average: int8 taps summed in int16 lanes (SADDW; at most 256 taps per int16 partial sum, so it
 // cannot overflow), widened to int32, minus n_valid * z_i, then rescale by avg_pool_multiplier(count)
 // and the shared requant epilogue, exactly the ref's clamp(z_o + rescale(sum(a - z_i), M(count))).
@@ -10,58 +10,12 @@
 #include "kernels/neon/dw_neon_include.h"
 #include "kernels/neon/dw_requant.h"
 #include "kernels/neon/pool_kernels.h"
+#include "kernels/neon/pool_max_impl.h"
+#include "kernels/neon/pool_window.h"
 #include "quant/op_quant.h"
 
 namespace octet::neon::detail {
 namespace {
-
-inline void pool_tap_range(int origin, int kernel, int size, int* k0, int* k1) {
-  int lo = origin < 0 ? -origin : 0, hi = kernel;
-  if (origin + kernel > size) hi = size - origin;
-  if (lo > kernel) lo = kernel;
-  if (hi < lo) hi = lo;
-  *k0 = lo;
-  *k1 = hi;
-}
-
-inline void max_pool_impl(const PoolArgs& a) {
-  const PoolGeometry& g = *a.g;
-  const int C = g.channels, is = a.in_stride, os = a.out_stride;
-  const int8x16_t lo16 = vdupq_n_s8(static_cast<int8_t>(a.clamp_min)),
-                  hi16 = vdupq_n_s8(static_cast<int8_t>(a.clamp_max));
-  const int8x8_t lo8 = vget_low_s8(lo16), hi8 = vget_low_s8(hi16);
-  for (int r = a.begin; r < a.end; ++r) {
-    const int b = r / g.out_h, oy = r % g.out_h;
-    const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * g.in_w * is;
-    int8_t* orow = a.output + static_cast<ptrdiff_t>(r) * g.out_w * os;
-    const int iy0 = oy * g.stride_h - g.pad_top;
-    int ky0, ky1;
-    pool_tap_range(iy0, g.kernel_h, g.in_h, &ky0, &ky1);
-    for (int ox = 0; ox < g.out_w; ++ox) {
-      const int ix0 = ox * g.stride_w - g.pad_left;
-      int kx0, kx1;
-      pool_tap_range(ix0, g.kernel_w, g.in_w, &kx0, &kx1);
-      int8_t* out = orow + static_cast<ptrdiff_t>(ox) * os;
-      const int8_t* base = img + (static_cast<ptrdiff_t>(iy0) * g.in_w + ix0) * is;
-      int c = 0;
-      for (; c + 16 <= C; c += 16) {
-        int8x16_t m = vdupq_n_s8(-128);
-        for (int ky = ky0; ky < ky1; ++ky)
-          for (int kx = kx0; kx < kx1; ++kx)
-            m = vmaxq_s8(m, vld1q_s8(base + (static_cast<ptrdiff_t>(ky) * g.in_w + kx) * is + c));
-        vst1q_s8(out + c, vminq_s8(vmaxq_s8(m, lo16), hi16));
-      }
-      for (; c < C; c += 8) {
-        const int n = C - c < 8 ? C - c : 8;
-        int8x8_t m = vdup_n_s8(-128);
-        for (int ky = ky0; ky < ky1; ++ky)
-          for (int kx = kx0; kx < kx1; ++kx)
-            m = vmax_s8(m, dw_load8(base + (static_cast<ptrdiff_t>(ky) * g.in_w + kx) * is + c, n));
-        dw_store8(out + c, vmin_s8(vmax_s8(m, lo8), hi8), n);
-      }
-    }
-  }
-}
 
 // Requant constants of an average over `count` taps, recomputed only when the count changes
 // (it does only at the borders when padding is excluded).
