@@ -87,23 +87,40 @@ inline void max_edge_pixel(const B& b, const MaxRow<K>& r, int ox, int c, int8_t
   b.store(orow + ox * r.os + c, m);
 }
 
-// The whole row for channels [c, c + block width).
+// The whole row for channels [c, c + block width). The interior loop keeps the shared column
+// maxima in named variables, not an array: GCC scalarizes only small aggregates, and an array of
+// K 64-channel columns would live on the stack.
 template <int K, int S, class B>
 inline void max_row_block(const B& b, const MaxRow<K>& r, int c, int8_t* orow) {
+  static_assert((K == 3 && (S == 1 || S == 2)) || (K == 2 && S == 2), "fast path shapes");
   for (int ox = 0; ox < r.ox0; ++ox) max_edge_pixel<K, S>(b, r, ox, c, orow);
-  constexpr int kKeep = K > S ? K - S : 0;
-  ptrdiff_t off = (r.ox0 * S - r.pad_left) * r.is + c;
-  int8_t* out = orow + r.ox0 * r.os + c;
-  decltype(max_column<K>(b, r, 0)) col[K];
-  for (int j = 0; j < kKeep; ++j) col[j] = max_column<K>(b, r, off + j * r.is);
-  for (int ox = r.ox0; ox < r.ox1; ++ox, off += S * r.is, out += r.os) {
-    for (int j = kKeep; j < K; ++j) col[j] = max_column<K>(b, r, off + j * r.is);
-    auto m = col[0];
-    for (int j = 1; j < K; ++j) m = B::max(m, col[j]);
-    b.store(out, m);
-    for (int j = 0; j < kKeep; ++j) col[j] = col[j + S];
+  const ptrdiff_t is = r.is, os = r.os;
+  ptrdiff_t off = (r.ox0 * S - r.pad_left) * is + c;
+  int8_t* out = orow + r.ox0 * os + c;
+  int ox = r.ox0;
+  if constexpr (K == 2) {
+    for (; ox < r.ox1; ++ox, off += 2 * is, out += os)
+      b.store(out, B::max(max_column<K>(b, r, off), max_column<K>(b, r, off + is)));
+  } else if constexpr (S == 2) {
+    auto c0 = max_column<K>(b, r, off);
+    for (; ox < r.ox1; ++ox, off += 2 * is, out += os) {
+      const auto c1 = max_column<K>(b, r, off + is), c2 = max_column<K>(b, r, off + 2 * is);
+      b.store(out, B::max(B::max(c0, c1), c2));
+      c0 = c2;
+    }
+  } else {  // 3x3 stride 1: two outputs per step share max(c1, c2)
+    auto c0 = max_column<K>(b, r, off), c1 = max_column<K>(b, r, off + is);
+    for (; ox + 2 <= r.ox1; ox += 2, off += 2 * is, out += 2 * os) {
+      const auto c2 = max_column<K>(b, r, off + 2 * is), c3 = max_column<K>(b, r, off + 3 * is);
+      const auto m12 = B::max(c1, c2);
+      b.store(out, B::max(c0, m12));
+      b.store(out + os, B::max(m12, c3));
+      c0 = c2;
+      c1 = c3;
+    }
+    if (ox < r.ox1) b.store(out, B::max(B::max(c0, c1), max_column<K>(b, r, off + 2 * is)));
   }
-  for (int ox = r.ox1; ox < r.out_w; ++ox) max_edge_pixel<K, S>(b, r, ox, c, orow);
+  for (ox = r.ox1; ox < r.out_w; ++ox) max_edge_pixel<K, S>(b, r, ox, c, orow);
 }
 
 // Output row starting at input row iy0, input rows iy0 + [ky0, ky1) valid (ky1 > ky0); every
