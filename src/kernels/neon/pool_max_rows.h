@@ -58,6 +58,14 @@ struct MaxBlockTail {
   void store(int8_t* p, int8x8_t v) const { dw_store8(p, vmin_s8(vmax_s8(v, lo), hi), n); }
 };
 
+// 64-channel blocks need 12 row addresses and 12+ Q registers live: fine on A64 (31 GPRs, 32 Q
+// registers), spills on ARMv7 (13 GPRs, 16 Q registers), which keeps 32-channel blocks.
+#if defined(__arm__)
+constexpr bool kMaxPoolWideBlocks = false;
+#else
+constexpr bool kMaxPoolWideBlocks = true;
+#endif
+
 // One output row: the K input rows (clipped ones replaced) and the column geometry, in bytes.
 template <int K>
 struct MaxRow {
@@ -144,11 +152,9 @@ void max_row(const PoolArgs& a, const int8_t* img, int iy0, int ky0, int ky1, in
                   hi = vdupq_n_s8(static_cast<int8_t>(a.clamp_max));
   const int8x8_t lo8 = vget_low_s8(lo), hi8 = vget_low_s8(hi);
   int c = 0;
-  for (; c + 64 <= C; c += 64) max_row_block<K, S>(MaxBlock16<4, Clamp>{lo, hi}, r, c, orow);
-  if (c + 32 <= C) {
-    max_row_block<K, S>(MaxBlock16<2, Clamp>{lo, hi}, r, c, orow);
-    c += 32;
-  }
+  if constexpr (kMaxPoolWideBlocks)
+    for (; c + 64 <= C; c += 64) max_row_block<K, S>(MaxBlock16<4, Clamp>{lo, hi}, r, c, orow);
+  for (; c + 32 <= C; c += 32) max_row_block<K, S>(MaxBlock16<2, Clamp>{lo, hi}, r, c, orow);
   if (c + 16 <= C) {
     max_row_block<K, S>(MaxBlock16<1, Clamp>{lo, hi}, r, c, orow);
     c += 16;
