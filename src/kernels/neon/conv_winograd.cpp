@@ -278,9 +278,7 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
     for (int kg = 0; kg < a.n8 / kWinoNr; ++kg) {
       for (int xi = 0; xi < 16; ++xi) {
         const int16_t* uk = u + (static_cast<size_t>(kg) * 16 + xi) * C * kWinoNr;
-        for (int tg = 0; tg < groups; ++tg)
-          wino_gemm_8x8_v80(s.v + xi * xi_stride + tg * group_v, uk, C,
-                            s.m + tg * kWinoTileGroup * 128 + xi * 8);
+        wino_gemm_8x8_v80(s.v + xi * xi_stride, uk, C, groups, s.m + xi * 8);
       }
       WinoGroupRequant q;
       const int c0 = kg * kWinoNr;

@@ -18,10 +18,11 @@ constexpr int kWinoNr = 8;         // output channels per weight group
 // in its group of 8; the caller offsets v by the slot).
 void wino_input_f23_v80(const int8_t* const* taps, int channels, int16_t* v, size_t xi_stride);
 
-// One position, 8 tiles x 8 output channels: m[t * 128 + k] = sum over c < channels of
-// V[c / 8][t][c % 8] * U[c][k], int32 wrapping. v: this position's tile group (channels / 8
-// blocks of 64 int16); u: this position's weights [channels][8]; channels a multiple of 8.
-void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m);
+// One position, `groups` groups of 8 tiles x 8 output channels: for group g and tile t,
+// m[(8 g + t) * 128 + k] = sum over c < channels of V[g][c / 8][t][c % 8] * U[c][k], int32
+// wrapping. v: this position's first tile group (groups follow each other, channels * 8 int16
+// each); u: this position's weights [channels][8], read by every group; channels a multiple of 8.
+void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int groups, int32_t* m);
 
 // Where one tile's outputs go: the 2x2 pixels at out (channel 0 of the layer), rows row_stride
 // bytes apart, pixels pixel_stride apart; rows x cols of them are inside the output (1 or 2).
