@@ -254,29 +254,36 @@ inline int8x8_t requantize8(const GroupConsts& k, uint32x4_t lo, uint32x4_t hi) 
                       mul_right_shift_s32x4(b, k.mult_hi, k.right_hi), k.zp, k.qmin, k.qmax);
 }
 
+// One tile's four output pixels (8 channels each): o[0] = (0,0), o[1] = (0,1), o[2] = (1,0),
+// o[3] = (1,1).
+template <bool kLeftShift>
+inline void tile_outputs(const int32_t* m, const GroupConsts& k, int8x8_t o[4]) {
+  const Quad lo = output_transform(m), hi = output_transform(m + 4);
+  o[0] = requantize8<kLeftShift>(k, lo.y00, hi.y00);
+  o[1] = requantize8<kLeftShift>(k, lo.y01, hi.y01);
+  o[2] = requantize8<kLeftShift>(k, lo.y10, hi.y10);
+  o[3] = requantize8<kLeftShift>(k, lo.y11, hi.y11);
+}
+
 template <bool kLeftShift>
 void output_tiles(const int32_t* m, int tiles, const WinoTileOut* dst, const WinoGroupRequant& q,
                   const GroupConsts& k) {
   for (int t = 0; t < tiles; ++t, m += 128) {
-    const Quad lo = output_transform(m), hi = output_transform(m + 4);
-    const int8x8_t o00 = requantize8<kLeftShift>(k, lo.y00, hi.y00);
-    const int8x8_t o01 = requantize8<kLeftShift>(k, lo.y01, hi.y01);
-    const int8x8_t o10 = requantize8<kLeftShift>(k, lo.y10, hi.y10);
-    const int8x8_t o11 = requantize8<kLeftShift>(k, lo.y11, hi.y11);
+    int8x8_t o[4];
+    tile_outputs<kLeftShift>(m, k, o);
     const WinoTileOut& d = dst[t];
     int8_t* out = d.out + q.first_channel;
-    if (d.rows == 2 && d.cols == 2 && q.channels == 8) {  // the bulk: whole tiles, whole groups
-      vst1_s8(out, o00);
-      vst1_s8(out + q.pixel_stride, o01);
-      vst1_s8(out + q.row_stride, o10);
-      vst1_s8(out + q.row_stride + q.pixel_stride, o11);
+    if (q.channels == 8) {  // whole groups: 8-byte stores of the pixels inside the output
+      vst1_s8(out, o[0]);
+      if (d.cols == 2) vst1_s8(out + q.pixel_stride, o[1]);
+      if (d.rows == 2) {
+        vst1_s8(out + q.row_stride, o[2]);
+        if (d.cols == 2) vst1_s8(out + q.row_stride + q.pixel_stride, o[3]);
+      }
       continue;
     }
     int8_t px[4][8];
-    vst1_s8(px[0], o00);
-    vst1_s8(px[1], o01);
-    vst1_s8(px[2], o10);
-    vst1_s8(px[3], o11);
+    for (int i = 0; i < 4; ++i) vst1_s8(px[i], o[i]);
     for (int r = 0; r < d.rows; ++r)
       for (int c = 0; c < d.cols; ++c)
         for (int ch = 0; ch < q.channels; ++ch)
