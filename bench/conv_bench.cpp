@@ -1,6 +1,7 @@
 // GEMM convolution and fully-connected benchmarks over the real layer shapes of MobileNet v1 1.0
 // (224), SqueezeNet 1.1 and ResNet-50, one per path this build and CPU can run.
-// Names: <family>/<path>/<HxWxCinxCout of the input>, e.g. conv1x1/dotprod/14x14x512x512.
+// Names: <family>/<path>/<HxWxCinxCout of the input>, e.g. conv1x1/dotprod/14x14x512x512;
+// the 3x3 stride-1 shapes also as wino3x3/v80/... (Winograd F(2x2, 3x3), the v80 path's choice).
 // Counter "MACs": multiply-accumulates per second. Setup (packing) is outside the timed loop.
 #include <benchmark/benchmark.h>
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/conv_winograd.h"
 #include "quant/rescale.h"
 
 namespace {
@@ -98,7 +100,7 @@ ConvGeometry geometry(const Shape& s) {
   return g;
 }
 
-void run_layer(benchmark::State& state, Shape s, Isa isa) {
+void run_layer(benchmark::State& state, Shape s, Isa isa, bool winograd) {
   const ConvGeometry g = geometry(s);
   const bool fc = std::string(s.family) == "fc";
   const int K = g.kernel_elements();
@@ -118,9 +120,12 @@ void run_layer(benchmark::State& state, Shape s, Isa isa) {
     shift[c] = m.shift;
   }
   const WeightLayout layout = layout_for(isa);
-  std::vector<uint8_t> packed(packed_size(g, layout) + 64);
+  std::vector<uint8_t> packed((winograd ? wino_packed_size(g) : packed_size(g, layout)) + 64);
   void* pk = packed.data() + (64 - reinterpret_cast<uintptr_t>(packed.data()) % 64) % 64;
-  if (!pack(g, layout, weights.data(), zc.data(), bias.data(), mult.data(), shift.data(), pk)) {
+  const bool packed_ok =
+      winograd ? wino_pack(g, weights.data(), zc.data(), bias.data(), mult.data(), shift.data(), pk)
+               : pack(g, layout, weights.data(), zc.data(), bias.data(), mult.data(), shift.data(), pk);
+  if (!packed_ok) {
     state.SkipWithError("pack failed");
     return;
   }
@@ -128,12 +133,17 @@ void run_layer(benchmark::State& state, Shape s, Isa isa) {
   p.geom = g;
   p.input_zero_point = -3;
   p.requant.output_zero_point = 5;
-  std::vector<uint8_t> scratch(fc ? fc_scratch_size(g, isa) : conv_scratch_size(g, isa));
+  std::vector<uint8_t> scratch(winograd ? wino_scratch_size(g)
+                               : fc     ? fc_scratch_size(g, isa)
+                                        : conv_scratch_size(g, isa));
   const int M = g.out_h * g.out_w;
   std::vector<int8_t> output(static_cast<size_t>(M) * g.out_c);
   for (auto _ : state) {
-    const bool ok = fc ? fc_run(isa, p, pk, input.data(), output.data(), 0, 0, g.out_c, scratch.data())
-                       : conv_run(isa, p, pk, input.data(), 0, output.data(), 0, 0, M, scratch.data());
+    const bool ok =
+        winograd ? wino_conv_run(isa, p, pk, input.data(), 0, output.data(), 0, 0,
+                                 wino_work_items(g), scratch.data())
+        : fc     ? fc_run(isa, p, pk, input.data(), output.data(), 0, 0, g.out_c, scratch.data())
+                 : conv_run(isa, p, pk, input.data(), 0, output.data(), 0, 0, M, scratch.data());
     if (!ok) {
       state.SkipWithError("run failed");
       return;
@@ -153,7 +163,11 @@ int register_all() {
       const std::string name = std::string(s.family) + "/" + isa_name(isa) + "/" + std::to_string(s.h) + "x" +
                                std::to_string(s.w) + "x" + std::to_string(s.cin) + "x" + std::to_string(s.cout);
       if (!seen.insert(name).second) continue;  // shared by several networks
-      benchmark::RegisterBenchmark(name.c_str(), run_layer, s, isa)->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark(name.c_str(), run_layer, s, isa, false)->Unit(benchmark::kMicrosecond);
+      if (isa == Isa::v80 && wino_supported(geometry(s))) {
+        const std::string wname = "wino3x3" + name.substr(name.find('/'));
+        benchmark::RegisterBenchmark(wname.c_str(), run_layer, s, isa, true)->Unit(benchmark::kMicrosecond);
+      }
     }
   }
   return 0;

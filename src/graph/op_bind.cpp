@@ -9,6 +9,7 @@
 #include "graph/row_slices.h"
 #include "kernels/neon/add.h"
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/conv_winograd.h"
 #include "kernels/neon/dwconv.h"
 #include "kernels/neon/lrn.h"
 #include "kernels/neon/normalize.h"
@@ -133,6 +134,13 @@ void run_lrn_neon(const BoundOp& op, int begin, int end, uint8_t*) {
 void run_conv_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
   neon::conv_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed, static_cast<const int8_t*>(op.in0),
                  op.in_stride, static_cast<int8_t*>(op.out), op.out_stride, begin, end, scratch);
+}
+
+// Tile rows [begin, end) (two output rows each) of a 3x3 stride-1 conv through Winograd.
+void run_conv_wino(const BoundOp& op, int begin, int end, uint8_t* scratch) {
+  neon::wino_conv_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed,
+                      static_cast<const int8_t*>(op.in0), op.in_stride, static_cast<int8_t*>(op.out),
+                      op.out_stride, begin, end, scratch);
 }
 
 // Output channels [begin, end) for every batch row.
@@ -261,6 +269,8 @@ Isa from_neon(neon::Isa isa) {
 size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa) {
   ConvGeometry g;
   if (!uses_neon_gemm(m, op, isa, &g)) return 0;
+  if (op.code == fb::OpCode::CONV2D && neon::wino_preferred(g, to_neon(isa)))
+    return neon::wino_scratch_size(g);
   return op.code == fb::OpCode::CONV2D ? neon::conv_scratch_size(g, to_neon(isa))
                                        : neon::fc_scratch_size(g, to_neon(isa));
 }
@@ -345,6 +355,40 @@ bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, Bo
             "repacked '" + op.name + "' weights OHWI_I8 -> " + neon::layout_name(layout) + " (" +
                 std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n");
   b->packed = aligned;
+  return true;
+}
+
+// Winograd weights for the v80 path: transformed once here from the file's raw OHWI or packed
+// weights, into interpreter-owned memory (about 3.6x the int8 weights: 16 int16 per 9 int8).
+bool pack_for_wino(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, BoundOp* b,
+                   std::string* error) {
+  const neon::Isa n = to_neon(ctx.isa);
+  const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
+  const size_t size = neon::wino_packed_size(g);
+  uint8_t* dst = size ? owned_aligned(ctx, size) : nullptr;
+  bool ok = dst != nullptr;
+  if (ok && wt.layout == fb::Layout::OHWI_I8) {
+    std::vector<int32_t> zeros;
+    const int32_t* zps = b->conv.weight_zero_points;
+    if (!zps) {
+      zeros.assign(g.out_c, 0);
+      zps = zeros.data();
+    }
+    ok = neon::wino_pack(g, b->conv.weights, zps, b->conv.bias_folded, b->conv.requant.multiplier,
+                         b->conv.requant.shift, dst);
+  } else if (ok) {
+    ok = neon::wino_repack(g, wt.data, wt.data_size, dst);
+  }
+  if (!ok) {
+    *error = "operator '" + op.name + "': weights cannot be transformed for Winograd";
+    return false;
+  }
+  note_copy(ctx, b, size,
+            "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> wino_f23 (" +
+                std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n");
+  b->packed = dst;
+  b->isa = static_cast<int>(n);
+  b->kernel = std::string("neon ") + neon::isa_name(n) + " winograd f(2x2,3x3)";
   return true;
 }
 
@@ -439,6 +483,12 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->cost = b->macs;
       b->weights = BoundOp::Weights::kFile;  // until a copy is made
       ConvGeometry ng;
+      if (uses_neon_gemm(m, op, ctx.isa, &ng) && neon::wino_preferred(ng, to_neon(ctx.isa))) {
+        if (!pack_for_wino(ctx, op, ng, b, error)) return false;
+        b->run = run_conv_wino;
+        b->work = neon::wino_work_items(g);
+        return true;
+      }
       if (uses_neon_gemm(m, op, ctx.isa, &ng)) {
         if (!pack_for_neon(ctx, op, ng, b, error)) return false;
         b->run = run_conv_neon;

@@ -18,6 +18,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "kernels/neon/isa.h"
 #include "kernels/op_params.h"
@@ -44,6 +45,7 @@ enum class WeightLayout : int32_t {
   ohwi = 1,
   n4k16 = 2,
   n16k4 = 3,
+  wino_f23 = 4,  // Winograd F(2x2, 3x3), v80: see conv_winograd.h (made at load, not stored)
 };
 
 constexpr uint32_t kPackedMagic = 0x5043544fu;  // "OTCP" little-endian
@@ -87,6 +89,14 @@ bool pack(const ConvGeometry& g, WeightLayout layout, const int8_t* weights_ohwi
 // packed buffer of `g` (checked with packed_valid) or dst_layout is unsupported.
 bool repack(const ConvGeometry& g, const void* src, size_t src_size, WeightLayout dst_layout,
             void* out);
+
+// The arrays pack() took, recovered from a packed buffer (load time: other transforms of the
+// weights, e.g. Winograd's, start from them). False if !packed_valid(g, src, src_size).
+struct RawConvWeights {
+  std::vector<int8_t> weights;  // OHWI [out_c][K]
+  std::vector<int32_t> zero_points, bias_folded, multipliers, shifts;
+};
+bool unpack(const ConvGeometry& g, const void* src, size_t src_size, RawConvWeights* out);
 
 // True if `buf` holds `size` bytes of a well-formed packed buffer for g (header, layout, sizes,
 // per-channel zero points and shifts agreeing with the header flags, rescale ranges).

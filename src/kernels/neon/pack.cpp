@@ -91,6 +91,7 @@ const char* layout_name(WeightLayout layout) {
     case WeightLayout::ohwi: return "ohwi";
     case WeightLayout::n4k16: return "n4k16";
     case WeightLayout::n16k4: return "n16k4";
+    case WeightLayout::wino_f23: return "wino_f23";
     default: return "none";
   }
 }
@@ -193,24 +194,35 @@ bool packed_valid(const ConvGeometry& g, const void* buf, size_t size) {
          size == a.total() && channel_fields_valid(a, h, buf);
 }
 
-bool repack(const ConvGeometry& g, const void* src, size_t src_size, WeightLayout dst_layout,
-            void* out) {
-  if (!packed_valid(g, src, src_size) || !layout_known(dst_layout)) return false;
+bool unpack(const ConvGeometry& g, const void* src, size_t src_size, RawConvWeights* out) {
+  if (!packed_valid(g, src, src_size)) return false;
   const int n = g.out_c, k = g.kernel_elements();
   const Addressing s(packed_layout(src), n, k);
-  // Load-time only, never inside run(): unpack to raw arrays, then pack.
-  std::vector<int8_t> w(static_cast<size_t>(n) * k);
-  std::vector<int32_t> zp(n), bias(n), mult(n), shift(n);
+  out->weights.resize(static_cast<size_t>(n) * k);
+  out->zero_points.resize(n);
+  out->bias_folded.resize(n);
+  out->multipliers.resize(n);
+  out->shifts.resize(n);
   const int8_t* bytes = static_cast<const int8_t*>(src);
   for (int c = 0; c < n; ++c) {
-    bias[c] = get32(src, s.field(c, kBias));
-    zp[c] = get32(src, s.field(c, kZeroPoint));
-    mult[c] = get32(src, s.field(c, kMultiplier));
-    shift[c] = get32(src, s.field(c, kLeftShift));
-    if (s.layout != WeightLayout::ohwi) shift[c] += get32(src, s.field(c, kRightShift));
-    for (int kk = 0; kk < k; ++kk) w[static_cast<size_t>(c) * k + kk] = bytes[s.weight(c, kk)];
+    out->bias_folded[c] = get32(src, s.field(c, kBias));
+    out->zero_points[c] = get32(src, s.field(c, kZeroPoint));
+    out->multipliers[c] = get32(src, s.field(c, kMultiplier));
+    out->shifts[c] = get32(src, s.field(c, kLeftShift));
+    if (s.layout != WeightLayout::ohwi) out->shifts[c] += get32(src, s.field(c, kRightShift));
+    for (int kk = 0; kk < k; ++kk)
+      out->weights[static_cast<size_t>(c) * k + kk] = bytes[s.weight(c, kk)];
   }
-  return pack(g, dst_layout, w.data(), zp.data(), bias.data(), mult.data(), shift.data(), out);
+  return true;
+}
+
+bool repack(const ConvGeometry& g, const void* src, size_t src_size, WeightLayout dst_layout,
+            void* out) {
+  // Load-time only, never inside run(): unpack to raw arrays, then pack.
+  RawConvWeights raw;
+  if (!layout_known(dst_layout) || !unpack(g, src, src_size, &raw)) return false;
+  return pack(g, dst_layout, raw.weights.data(), raw.zero_points.data(), raw.bias_folded.data(),
+              raw.multipliers.data(), raw.shifts.data(), out);
 }
 
 }  // namespace octet::neon

@@ -1,0 +1,207 @@
+// Winograd F(2x2, 3x3) convolution (v80 path) bit-exact against octet::ref::conv_q8: odd output
+// sizes (partial tiles), 1x1 outputs, tile groups and blocks off their sizes, padding 0..2,
+// channel counts off the 8-channel groups, strides, split tile-row ranges, and the extreme values
+// that bound the int32 arithmetic; plus the weight transform's validation.
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "conv_test_util.h"
+#include "kernels/neon/conv_winograd.h"
+#include "kernels/ref/ref_kernels.h"
+
+namespace octet::neon {
+namespace {
+using namespace test;  // NOLINT: Case, Layer, make_layer, conv_geom, Aligned
+
+ConvGeometry wino_geom(int batch, int ih, int iw, int ic, int oc, int pt, int pl, int pb, int pr) {
+  return conv_geom(batch, ih, iw, ic, oc, 3, 3, 1, 1, 1, 1, pt, pl, pb, pr);
+}
+
+Aligned packed_for(const Layer& L) {
+  const ConvGeometry& g = L.p.geom;
+  const size_t n = wino_packed_size(g);
+  EXPECT_GT(n, sizeof(PackedHeader));
+  Aligned packed(n);
+  EXPECT_TRUE(wino_pack(g, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(),
+                        L.shift.data(), packed.ptr));
+  EXPECT_TRUE(wino_packed_valid(g, packed.ptr, n));
+  return packed;
+}
+
+// Whole range, then random tile-row pieces: ref's bytes, guards between pixels untouched.
+void check_layer(const Layer& L, std::mt19937& rng) {
+  const ConvGeometry& g = L.p.geom;
+  const size_t out_bytes = static_cast<size_t>(g.batch) * g.out_h * g.out_w * L.out_stride;
+  constexpr int8_t kGuard = 0x5a;
+  std::vector<int8_t> want(out_bytes, kGuard);
+  ref::conv_q8(L.p, L.input.data(), want.data(), L.in_stride, L.out_stride);
+  const Aligned packed = packed_for(L);
+  std::vector<uint8_t> scratch(wino_scratch_size(g) + 1);
+  void* sp = scratch.data() + 1;  // any alignment
+  const int items = wino_work_items(g);
+  for (int split = 0; split < 2; ++split) {
+    std::vector<int8_t> got(out_bytes, kGuard);
+    for (int b = 0; b < items;) {
+      const int e = split == 0 ? items : std::min(items, b + 1 + static_cast<int>(rng() % 3));
+      ASSERT_TRUE(wino_conv_run(Isa::v80, L.p, packed.ptr, L.input.data(), L.in_stride, got.data(),
+                                L.out_stride, b, e, sp));
+      b = e;
+    }
+    for (size_t i = 0; i < want.size(); ++i)
+      ASSERT_EQ(got[i], want[i]) << "split " << split << " pixel " << i / L.out_stride
+                                 << " channel " << i % L.out_stride;
+  }
+}
+
+void check_case(const Case& c, std::mt19937& rng) {
+  SCOPED_TRACE(describe(c));
+  check_layer(make_layer(c, rng), rng);
+}
+
+TEST(NeonWinograd, MatchesRef) {
+  if (!isa_supported(Isa::v80)) GTEST_SKIP() << "v80 not supported on this CPU/build";
+  std::mt19937 rng(77);
+  const std::vector<Case> cases = {
+      {wino_geom(1, 8, 8, 8, 8, 1, 1, 1, 1)},           // one full tile group, one channel group
+      {wino_geom(1, 7, 9, 16, 13, 1, 1, 1, 1)},         // odd sizes: partial tiles, 13 channels
+      {wino_geom(2, 5, 6, 24, 1, 0, 0, 0, 0)},          // no padding, batch 2, one channel
+      {wino_geom(1, 1, 1, 8, 9, 1, 1, 1, 1)},           // 1x1 output: one tile, 3 taps padded
+      {wino_geom(1, 3, 3, 8, 4, 0, 0, 0, 0)},           // 1x1 output, no padding
+      {wino_geom(1, 4, 7, 32, 20, 2, 2, 2, 2)},         // padding 2: a row of taps all padding
+      {wino_geom(1, 6, 5, 16, 8, 0, 2, 1, 0)},          // asymmetric padding
+      {wino_geom(1, 30, 30, 8, 8, 1, 1, 1, 1)},         // 225 tiles: several blocks
+      {wino_geom(1, 15, 17, 64, 24, 1, 1, 1, 1)},       // blocks and groups off size
+      {wino_geom(1, 9, 9, 16, 16, 1, 1, 1, 1), true},   // symmetric weights
+      {wino_geom(1, 9, 9, 16, 16, 1, 1, 1, 1), false, true},   // saturating multipliers
+      {wino_geom(1, 7, 7, 24, 12, 1, 1, 1, 1), false, false, 8, 5},  // pixel strides
+  };
+  for (const Case& c : cases) {
+    check_case(c, rng);
+    if (testing::Test::HasFatalFailure()) return;
+  }
+  for (int i = 0; i < 16; ++i) {
+    Case c;
+    const int p = rng() % 3;
+    c.g = wino_geom(1 + rng() % 2, 1 + rng() % 12, 1 + rng() % 12, 8 * (1 + rng() % 5),
+                    1 + rng() % 30, p, p, p, p);
+    if (c.g.out_h < 1 || c.g.out_w < 1) continue;
+    c.symmetric = rng() % 3 == 0;
+    c.saturate = rng() % 5 == 0;
+    c.in_extra = rng() % 3 == 0 ? static_cast<int>(rng() % 9) : 0;
+    c.out_extra = rng() % 3 == 0 ? static_cast<int>(rng() % 9) : 0;
+    check_case(c, rng);
+    if (testing::Test::HasFatalFailure()) return;
+  }
+}
+
+// The largest |sum a (w - z_c)| the int32 arithmetic allows: C = kWinoMaxChannels, every input
+// -128, every w - z_c = 255 or -254, all of one sign per output channel so nothing cancels (no
+// padding), and a multiplier that maps the sum to about +-100: a wrapped sum would be far off.
+TEST(NeonWinograd, ExtremeValuesStayExact) {
+  if (!isa_supported(Isa::v80)) GTEST_SKIP() << "v80 not supported on this CPU/build";
+  std::mt19937 rng(5);
+  Case c;
+  c.g = wino_geom(1, 4, 4, kWinoMaxChannels, 3, 0, 0, 0, 0);
+  Layer L = make_layer(c, rng);
+  std::fill(L.input.begin(), L.input.end(), int8_t{-128});
+  L.p.input_zero_point = 127;
+  const int K = c.g.kernel_elements();
+  for (int oc = 0; oc < 3; ++oc) {
+    const int8_t w = oc == 1 ? int8_t{-127} : int8_t{127};
+    std::fill(L.weights.begin() + oc * K, L.weights.begin() + (oc + 1) * K, w);
+    L.zc[oc] = oc == 1 ? 128 - 1 : -128;  // w - z_c = -254 or 255
+    L.bias[oc] = 0;
+    Multiplier m;
+    ASSERT_TRUE(quantize_multiplier(100.0 / (9.0 * kWinoMaxChannels * 128 * 255), &m));
+    L.mult[oc] = m.multiplier;
+    L.shift[oc] = m.shift;
+  }
+  L.p.requant.output_zero_point = 0;
+  L.p.requant.clamp_min = -128;
+  L.p.requant.clamp_max = 127;
+  check_layer(L, rng);
+}
+
+TEST(NeonWinograd, ChoosesOnlyWhereItPays) {
+  if (!isa_supported(Isa::v80)) GTEST_SKIP() << "no v80 kernels in this build";
+  const ConvGeometry resnet = wino_geom(1, 56, 56, 64, 64, 1, 1, 1, 1);
+  EXPECT_TRUE(wino_supported(resnet));
+  EXPECT_TRUE(wino_preferred(resnet, Isa::v80));
+  EXPECT_FALSE(wino_preferred(resnet, Isa::dotprod));
+  EXPECT_FALSE(wino_preferred(resnet, Isa::armv7));
+  EXPECT_FALSE(wino_preferred(resnet, Isa::ref));
+  EXPECT_TRUE(wino_preferred(wino_geom(1, 7, 7, 512, 512, 1, 1, 1, 1), Isa::v80));
+  EXPECT_FALSE(wino_preferred(wino_geom(1, 3, 3, 64, 64, 1, 1, 1, 1), Isa::v80));  // 4 tiles, 9 px
+  EXPECT_FALSE(wino_supported(wino_geom(1, 8, 8, 12, 8, 1, 1, 1, 1)));  // C % 8 != 0
+  EXPECT_FALSE(wino_supported(wino_geom(1, 8, 8, kWinoMaxChannels + 8, 8, 1, 1, 1, 1)));
+  ConvGeometry s2 = wino_geom(1, 8, 8, 16, 8, 1, 1, 1, 1);
+  s2.stride_h = s2.stride_w = 2;
+  s2.out_h = s2.out_w = 4;
+  EXPECT_FALSE(wino_supported(s2));
+  ConvGeometry k1 = conv_geom(1, 8, 8, 16, 8, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+  EXPECT_FALSE(wino_supported(k1));
+  EXPECT_EQ(wino_packed_size(k1), 0u);
+}
+
+TEST(NeonWinograd, PackingRepackingAndValidation) {
+  std::mt19937 rng(9);
+  Case c;
+  c.g = wino_geom(1, 6, 6, 16, 11, 1, 1, 1, 1);
+  Layer L = make_layer(c, rng);
+  const ConvGeometry& g = c.g;
+  const size_t n = wino_packed_size(g);
+  const Aligned direct = packed_for(L);
+  // From every GEMM layout: the same bytes as packing the raw weights.
+  for (WeightLayout l : {WeightLayout::ohwi, WeightLayout::n4k16, WeightLayout::n16k4}) {
+    const size_t gn = packed_size(g, l);
+    Aligned gemm(gn);
+    ASSERT_TRUE(pack(g, l, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(),
+                     L.shift.data(), gemm.ptr));
+    Aligned re(n);
+    ASSERT_TRUE(wino_repack(g, gemm.ptr, gn, re.ptr)) << layout_name(l);
+    EXPECT_EQ(std::memcmp(re.ptr, direct.ptr, n), 0) << layout_name(l);
+    EXPECT_FALSE(wino_repack(g, gemm.ptr, gn - 1, re.ptr));
+    // The GEMM does not take a Winograd buffer, nor Winograd a GEMM one.
+    EXPECT_FALSE(packed_valid(g, direct.ptr, n));
+    std::vector<uint8_t> scratch(wino_scratch_size(g));
+    std::vector<int8_t> out(static_cast<size_t>(g.out_h) * g.out_w * g.out_c);
+    EXPECT_FALSE(wino_conv_run(Isa::v80, L.p, gemm.ptr, L.input.data(), 0, out.data(), 0, 0, 1,
+                               scratch.data()));
+  }
+  // A -128 weight cannot be packed (its negation is not int8, like the GEMM's packing).
+  std::vector<int8_t> bad = L.weights;
+  bad[5] = -128;
+  Aligned out(n);
+  EXPECT_FALSE(wino_pack(g, bad.data(), L.zc.data(), L.bias.data(), L.mult.data(), L.shift.data(),
+                         out.ptr));
+  EXPECT_FALSE(wino_packed_valid(g, direct.ptr, n - 2));
+  // Header flags that lie, a channel field out of range, a transformed weight beyond 9 * 255.
+  auto corrupt = [&](size_t offset, auto value) {
+    Aligned copy(n);
+    std::memcpy(copy.ptr, direct.ptr, n);
+    std::memcpy(static_cast<uint8_t*>(copy.ptr) + offset, &value, sizeof value);
+    return wino_packed_valid(g, copy.ptr, n);
+  };
+  EXPECT_FALSE(corrupt(offsetof(PackedHeader, any_zero_point), int32_t{0}));
+  EXPECT_FALSE(corrupt(offsetof(PackedHeader, layout), int32_t{2}));
+  const size_t n8 = 16;
+  EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (2 * n8 + 1), int32_t{-1}));  // multiplier < 0
+  EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (4 * n8 + 3), int32_t{-40}));  // right shift
+  EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (0 * n8 + 12), int32_t{7}));  // padding channel
+  EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 20 * n8 + 2 * 37, int16_t{2296}));
+  EXPECT_TRUE(corrupt(sizeof(PackedHeader) + 20 * n8 + 2 * 37, int16_t{2295}));
+  // Calls that do not fit: wrong ISA, range past the tile rows.
+  std::vector<uint8_t> scratch(wino_scratch_size(g));
+  std::vector<int8_t> o(static_cast<size_t>(g.out_h) * g.out_w * g.out_c);
+  EXPECT_FALSE(wino_conv_run(Isa::dotprod, L.p, direct.ptr, L.input.data(), 0, o.data(), 0, 0, 1,
+                             scratch.data()));
+  EXPECT_FALSE(wino_conv_run(Isa::v80, L.p, direct.ptr, L.input.data(), 0, o.data(), 0, 0,
+                             wino_work_items(g) + 1, scratch.data()));
+}
+
+}  // namespace
+}  // namespace octet::neon
