@@ -106,7 +106,9 @@ inline void max_row_block(const B& b, const MaxRow<K>& r, int c, int8_t* orow) {
   ptrdiff_t off = (r.ox0 * S - r.pad_left) * is + c;
   int8_t* out = orow + r.ox0 * os + c;
   int ox = r.ox0;
-  if constexpr (K == 2) {
+  if (ox >= r.ox1) {
+    // no interior output: `off` may point before the row, so load no column
+  } else if constexpr (K == 2) {
     for (; ox < r.ox1; ++ox, off += 2 * is, out += os)
       b.store(out, B::max(max_column<K>(b, r, off), max_column<K>(b, r, off + is)));
   } else if constexpr (S == 2) {
