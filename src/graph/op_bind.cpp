@@ -266,10 +266,10 @@ Isa from_neon(neon::Isa isa) {
   }
 }
 
-size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa) {
+size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa, bool winograd) {
   ConvGeometry g;
   if (!uses_neon_gemm(m, op, isa, &g)) return 0;
-  if (op.code == fb::OpCode::CONV2D && neon::wino_preferred(g, to_neon(isa)))
+  if (op.code == fb::OpCode::CONV2D && winograd && neon::wino_preferred(g, to_neon(isa)))
     return neon::wino_scratch_size(g);
   return op.code == fb::OpCode::CONV2D ? neon::conv_scratch_size(g, to_neon(isa))
                                        : neon::fc_scratch_size(g, to_neon(isa));
@@ -483,7 +483,8 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->cost = b->macs;
       b->weights = BoundOp::Weights::kFile;  // until a copy is made
       ConvGeometry ng;
-      if (uses_neon_gemm(m, op, ctx.isa, &ng) && neon::wino_preferred(ng, to_neon(ctx.isa))) {
+      if (uses_neon_gemm(m, op, ctx.isa, &ng) && ctx.winograd &&
+          neon::wino_preferred(ng, to_neon(ctx.isa))) {
         if (!pack_for_wino(ctx, op, ng, b, error)) return false;
         b->run = run_conv_wino;
         b->work = neon::wino_work_items(g);

@@ -751,3 +751,55 @@ TEST(Loader, RefusesCorruptPackedWeights) {
 
 }  // namespace
 }  // namespace octet
+
+namespace octet {
+namespace {
+
+// The ARMv8.0 path runs 3x3 stride-1 convs through Winograd unless InterpreterOptions::winograd is
+// false: the same bytes as ref either way, the choice visible in the bound kernels, and the
+// transformed weights (int16, 16 per 9 int8) cost more memory than the GEMM's packing.
+TEST(Interpreter, WinogradOptionKeepsTheBytes) {
+  std::mt19937 rng(21);
+  graph::ModelBuilder b;
+  b.set_description("3x3 stride-1 stack");
+  const QuantParams act{0.05f, -128};
+  int x = b.add_input("x", {1, 13, 11, 8}, DType::kInt8);
+  x = b.conv2d(x, testing::random_conv(rng, 8, 16, 3, 1, 1), act, "c1");
+  x = b.conv2d(x, testing::random_conv(rng, 16, 24, 3, 1, 0), act, "c2");  // 11x9, odd: partial tiles
+  x = b.global_avg_pool(x, act, "gap");
+  b.mark_output(x);
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(b.finish(&bytes).ok());
+  std::shared_ptr<const Model> model;
+  ASSERT_TRUE(Model::load_buffer(bytes.data(), bytes.size(), &model).ok());
+  std::vector<int8_t> in(13 * 11 * 8);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<int8_t>(i * 37 + 5);
+
+  auto run = [&](Isa isa, bool winograd, std::vector<int8_t>* out, std::unique_ptr<Interpreter>* keep) {
+    InterpreterOptions o;
+    o.isa = isa;
+    o.winograd = winograd;
+    Status st = Interpreter::create(model, o, keep);
+    if (!st.ok()) return st;
+    Interpreter& it = **keep;
+    EXPECT_TRUE(it.set_input_int8(0, in.data(), in.size()).ok());
+    EXPECT_TRUE(it.run().ok());
+    out->resize(24);
+    return it.get_output_int8(0, out->data(), out->size());
+  };
+  std::vector<int8_t> want, with, without;
+  std::unique_ptr<Interpreter> ref_it, wino_it, gemm_it;
+  ASSERT_TRUE(run(Isa::kRef, true, &want, &ref_it).ok());
+  const Status st = run(Isa::kV80, true, &with, &wino_it);
+  if (st.code() == StatusCode::kUnsupported) GTEST_SKIP() << "no v80 path here: " << st.message();
+  ASSERT_TRUE(st.ok()) << st.message();
+  ASSERT_TRUE(run(Isa::kV80, false, &without, &gemm_it).ok());
+  EXPECT_EQ(with, want);
+  EXPECT_EQ(without, want);
+  EXPECT_NE(wino_it->describe().find("winograd"), std::string::npos) << wino_it->describe();
+  EXPECT_EQ(gemm_it->describe().find("winograd"), std::string::npos) << gemm_it->describe();
+  EXPECT_GT(wino_it->memory_info().repacked_bytes, gemm_it->memory_info().repacked_bytes);
+}
+
+}  // namespace
+}  // namespace octet
