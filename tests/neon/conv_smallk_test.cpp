@@ -1,5 +1,5 @@
 // Small-K convolution (K = kh * kw * in_c <= 32, v80 path) bit-exact against octet::ref::conv_q8:
-// K from 1 to 32 (full 8-k steps, the 4-k tail, both), strides, dilation, padding, pixel counts
+// K from 1 to 32 (full 8-k steps, every tail length 1..7, both), strides, dilation, padding, pixel counts
 // off the 8-pixel tile, channel counts off the 8-channel groups and past the 16 groups of one GEMM
 // call, split ranges, pixel strides, extreme values; plus the packed buffer's validation.
 #include <gtest/gtest.h>
@@ -163,7 +163,7 @@ TEST(NeonSmallK, ChoosesOnlyWhereItPays) {
 TEST(NeonSmallK, PackingRepackingAndValidation) {
   std::mt19937 rng(9);
   Case c;
-  c.g = conv_geom(1, 6, 6, 3, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);  // K 27, kp 28, n8 16
+  c.g = conv_geom(1, 6, 6, 3, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);  // K 27, kp 32, n8 16
   Layer L = make_layer(c, rng);
   const ConvGeometry& g = c.g;
   const size_t n = smallk_packed_size(g);
@@ -202,13 +202,13 @@ TEST(NeonSmallK, PackingRepackingAndValidation) {
     std::memcpy(static_cast<uint8_t*>(copy.ptr) + offset, &value, sizeof value);
     return smallk_packed_valid(g, copy.ptr, n);
   };
-  const size_t n8 = 16, kp = 28, w0 = sizeof(PackedHeader) + 20 * n8;
+  const size_t n8 = 16, kp = 32, w0 = sizeof(PackedHeader) + 20 * n8;
   EXPECT_TRUE(corrupt(offsetof(PackedHeader, reserved), int32_t{0}));
   EXPECT_FALSE(corrupt(offsetof(PackedHeader, magic), int32_t{0}));
   EXPECT_FALSE(corrupt(offsetof(PackedHeader, any_zero_point), int32_t{0}));
   EXPECT_FALSE(corrupt(offsetof(PackedHeader, shifts_nonpositive), int32_t{0}));
   EXPECT_FALSE(corrupt(offsetof(PackedHeader, layout), int32_t{4}));
-  EXPECT_FALSE(corrupt(offsetof(PackedHeader, kp), int32_t{32}));
+  EXPECT_FALSE(corrupt(offsetof(PackedHeader, kp), int32_t{28}));
   EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (1 * n8 + 2), int32_t{200}));   // z_c
   EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (2 * n8 + 1), int32_t{-1}));    // multiplier
   EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (4 * n8 + 3), int32_t{-40}));   // right shift

@@ -26,31 +26,36 @@ enum Field { kBias = 0, kZeroPoint = 1, kMultiplier = 2, kLeftShift = 3, kRightS
 struct SmallKAddressing {
   int n, n8, k, kp;
   explicit SmallKAddressing(const ConvGeometry& g)
-      : n(g.out_c), n8(round_up(g.out_c, 8)), k(g.kernel_elements()), kp(round_up(k, 4)) {}
+      : n(g.out_c), n8(round_up(g.out_c, 8)), k(g.kernel_elements()), kp(round_up(k, 8)) {}
   size_t field(Field f) const { return sizeof(PackedHeader) + 4 * static_cast<size_t>(f) * n8; }
   size_t weights() const { return field(kBias) + 20 * static_cast<size_t>(n8); }
   size_t total() const { return weights() + 2 * static_cast<size_t>(n8) * kp; }
 };
 
-// Channel groups per GEMM call (bounds M in the scratch: 16 * 256 bytes).
+// Channel groups per kernel call through the bounce buffer (pixels or channels short of a tile).
 constexpr int kGroupsPerCall = 16;
+constexpr int kBounceStride = kGroupsPerCall * kSmallKChannels;
 constexpr size_t kScratchAlign = 64;
 
-// Scratch: [A: 8 pixels x kSmallKMax int16][M: kGroupsPerCall x 64 int32][taps row].
+// Scratch: [A: 4 x 8 pixels x 8 k int16][bounce: 8 pixels x kBounceStride][consts][taps row].
 struct Scratch {
   int16_t* a;
-  int32_t* m;
+  int8_t* bounce;
+  SmallKConsts* consts;
   int8_t* row;
 };
 constexpr size_t kABytes = kSmallKPixels * kSmallKMax * sizeof(int16_t);
-constexpr size_t kMBytes = kGroupsPerCall * 64 * sizeof(int32_t);
+constexpr size_t kBounceBytes = kSmallKPixels * kBounceStride;
+constexpr size_t kConstsBytes = 64;
+static_assert(sizeof(SmallKConsts) <= kConstsBytes, "consts fit their slot");
 Scratch carve(void* scratch) {
   uintptr_t p = reinterpret_cast<uintptr_t>(scratch);
   p = (p + kScratchAlign - 1) / kScratchAlign * kScratchAlign;
   Scratch s;
   s.a = reinterpret_cast<int16_t*>(p);
-  s.m = reinterpret_cast<int32_t*>(p + kABytes);
-  s.row = reinterpret_cast<int8_t*>(p + kABytes + kMBytes);
+  s.bounce = reinterpret_cast<int8_t*>(p + kABytes);
+  s.consts = reinterpret_cast<SmallKConsts*>(p + kABytes + kBounceBytes);
+  s.row = reinterpret_cast<int8_t*>(p + kABytes + kBounceBytes + kConstsBytes);
   return s;
 }
 
@@ -165,7 +170,8 @@ bool smallk_packed_valid(const ConvGeometry& g, const void* buf, size_t size) {
 }
 
 size_t smallk_scratch_size(const ConvGeometry& g) {
-  return smallk_supported(g) ? kScratchAlign + kABytes + kMBytes + kSmallKRowBytes : 0;
+  return smallk_supported(g) ? kScratchAlign + kABytes + kBounceBytes + kConstsBytes + kSmallKRowBytes
+                              : 0;
 }
 
 int smallk_work_items(const ConvGeometry& g) { return g.batch * g.out_h * g.out_w; }
@@ -192,7 +198,7 @@ bool smallk_conv_run(Isa isa, const QConvParams& p, const void* packed, const in
   const int16_t* w16 = reinterpret_cast<const int16_t*>(bytes + a.weights());
   const Scratch s = carve(scratch);
   std::memset(s.row, 0, kSmallKRowBytes);  // A's k >= K: finite (their weights are 0)
-  const int groups = a.n8 / kSmallKChannels;
+  const int groups = a.n8 / kSmallKChannels, full_groups = g.out_c / kSmallKChannels;
   SmallKTaps t;
   t.input = input;
   t.in_stride = static_cast<size_t>(in_stride);
@@ -213,31 +219,45 @@ bool smallk_conv_run(Isa isa, const QConvParams& p, const void* packed, const in
   t.pad_top = g.pad_top;
   t.pad_left = g.pad_left;
   t.zero_point = static_cast<int8_t>(p.input_zero_point);
-  t.steps8 = a.kp / 8;
-  t.tail4 = (a.kp % 8) / 4;
   const int pixels_per_image = g.out_h * g.out_w;
 
-  SmallKRequant q;
-  q.zero_point = p.requant.output_zero_point;
-  q.qmin = p.requant.clamp_min;
-  q.qmax = p.requant.clamp_max;
-  q.no_left_shift = h.shifts_nonpositive == 1;
+  for (int i = 0; i < 8; ++i) s.consts->zero_point[i] = static_cast<int16_t>(p.requant.output_zero_point);
+  std::memset(s.consts->qmin, static_cast<int8_t>(p.requant.clamp_min), 16);
+  std::memset(s.consts->qmax, static_cast<int8_t>(p.requant.clamp_max), 16);
+  SmallKTiles k;
+  k.a = s.a;
+  k.consts = s.consts;
+  k.steps8 = a.k / 8;
+  k.tail = a.k % 8;
+  auto tiles = [&](int g0, int ng, int8_t* out, size_t pixel_stride) {
+    const int c0 = g0 * kSmallKChannels;
+    k.w = w16 + static_cast<size_t>(c0) * a.kp;
+    k.bias = array(kBias) + c0;
+    k.multiplier = array(kMultiplier) + c0;
+    k.right_shift = array(kRightShift) + c0;
+    k.left_shift = h.shifts_nonpositive == 1 ? nullptr : array(kLeftShift) + c0;
+    k.out = out;
+    k.pixel_stride = pixel_stride;
+    k.groups = ng;
+    smallk_tiles_v80(k);
+  };
 
   for (int p0 = begin; p0 < end; p0 += kSmallKPixels) {
     const int np = std::min(kSmallKPixels, end - p0);
     const int b = p0 / pixels_per_image, r = p0 % pixels_per_image;
     smallk_im2col_v80(t, b, r / g.out_w, r % g.out_w, np, s.row, s.a);
     int8_t* out = output + static_cast<size_t>(p0) * out_stride;
-    for (int g0 = 0; g0 < groups; g0 += kGroupsPerCall) {
+    int g0 = 0;
+    if (np == kSmallKPixels && full_groups > 0) {  // the bulk: whole tiles straight to the output
+      tiles(0, full_groups, out, static_cast<size_t>(out_stride));
+      g0 = full_groups;
+    }
+    for (; g0 < groups; g0 += kGroupsPerCall) {  // the rest through the bounce buffer
       const int ng = std::min(kGroupsPerCall, groups - g0);
-      const int c0 = g0 * kSmallKChannels;
-      smallk_gemm_8x8_v80(s.a, w16 + static_cast<size_t>(c0) * a.kp, array(kBias) + c0, t.steps8,
-                          t.tail4, ng, s.m);
-      q.multiplier = array(kMultiplier) + c0;
-      q.left_shift = array(kLeftShift) + c0;
-      q.right_shift = array(kRightShift) + c0;
-      q.channels = g.out_c - c0;
-      smallk_output_v80(s.m, ng, np, out + c0, static_cast<size_t>(out_stride), q);
+      tiles(g0, ng, s.bounce, kBounceStride);
+      const int c0 = g0 * kSmallKChannels, nc = std::min(ng * kSmallKChannels, g.out_c - c0);
+      for (int i = 0; i < np; ++i)
+        std::memcpy(out + static_cast<size_t>(i) * out_stride + c0, s.bounce + i * kBounceStride, nc);
     }
   }
   return true;

@@ -1,7 +1,7 @@
 // Convolutions with few kernel elements (K = kernel_h * kernel_w * in_c <= 32: the first layer of
 // an RGB network, e.g. 3x3x3) on the ARMv8.0 path (the A53 class). The int8 GEMM pads K to 16 and
 // pays a requant epilogue per 4x4 tile; here im2col widens each pixel's K taps to int16 (K
-// rounded up to 4, not 16) and SMLAL by element does 8 pixels x 8 output channels per k with 16
+// exactly: the last K % 8 k are a jump into the unrolled step) and SMLAL by element does 8 pixels x 8 output channels per k with 16
 // accumulators, one requant epilogue per 64 outputs.
 //
 // Zero points fold into the weights: the packed int16 weights are w - z_c (|w - z_c| <= 255 for
@@ -24,7 +24,7 @@
 namespace octet::neon {
 
 // Packed layout WeightLayout::small_k (made at load, never stored in model files):
-// PackedHeader {layout 5, n = out_c, k = K, kp = K rounded up to 4, nr = 8}, then with N8 = out_c
+// PackedHeader {layout 5, n = out_c, k = K, kp = K rounded up to 8, nr = 8}, then with N8 = out_c
 // rounded up to 8: int32 bias[N8], z_c[N8], multiplier[N8], left_shift[N8], right_shift[N8], then
 // int16 weights [N8 / 8][kp][8] holding w - z_c (zero for k >= K and channels >= out_c).
 constexpr int kSmallKMax = 32;

@@ -57,7 +57,7 @@ inline void gather(const SmallKTaps& t, int b, int oy, int ox, int8_t* row) {
 }
 
 // row[0, 32) widened into A: chunk s of 8 k to a + 64 s + 8 pixel (every chunk: the GEMM reads
-// the ones kp covers, a 4-k tail as the first half of its chunk).
+// the ones K covers).
 inline void widen(const int8_t* row, int pixel, int16_t* a) {
   const int8x16_t r0 = vld1q_s8(row), r1 = vld1q_s8(row + 16);
   int16_t* d = a + pixel * 8;
@@ -150,7 +150,9 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
 // (SMLAL by element takes v0-v15 for 16-bit lanes), the weights of 8 k in v8-v15, 8x8 int32
 // accumulators in v16-v31 started from the bias. All 16 loads of a step go first (on the A53
 // model a load after a NEON op costs a cycle), at offsets from one base then one add (loads off a
-// written-back base wait on each other).
+// written-back base wait on each other). The K % 8 last k: a jump into the unrolled MACs of one
+// step, written from k = 7 down to k = 0 (64 bytes each). Then the requantization on the
+// registers, each stage over 8 or 16 independent registers for the in-order pipeline.
 #define OCTET_SMALLK_LOADS        \
   "ldp q0, q1, [%[aa]]\n"         \
   "ldp q8, q9, [%[w]]\n"          \
@@ -162,18 +164,6 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
   "ldp q14, q15, [%[w], #96]\n"   \
   "add %[aa], %[aa], #128\n"      \
   "add %[w], %[w], #128\n"
-#define OCTET_SMALLK_TAIL_LOADS   \
-  "ldr d0, [%[aa]]\n"             \
-  "ldp q8, q9, [%[w]]\n"          \
-  "ldr d1, [%[aa], #16]\n"        \
-  "ldr d2, [%[aa], #32]\n"        \
-  "ldp q10, q11, [%[w], #32]\n"   \
-  "ldr d3, [%[aa], #48]\n"        \
-  "ldr d4, [%[aa], #64]\n"        \
-  "ldr d5, [%[aa], #80]\n"        \
-  "ldr d6, [%[aa], #96]\n"        \
-  "ldr d7, [%[aa], #112]\n"       \
-  "add %[w], %[w], #64\n"
 #define OCTET_SMALLK_MAC(W, L)                      \
   "smlal v16.4s, " W ".4h, v0.h[" L "]\n"          \
   "smlal2 v17.4s, " W ".8h, v0.h[" L "]\n"         \
@@ -191,13 +181,28 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
   "smlal2 v29.4s, " W ".8h, v6.h[" L "]\n"         \
   "smlal v30.4s, " W ".4h, v7.h[" L "]\n"          \
   "smlal2 v31.4s, " W ".8h, v7.h[" L "]\n"
+#define OCTET_SMALLK_ALL16(OP, EVEN, ODD)                                                       \
+  OP " v16.4s, v16.4s, " EVEN ".4s\n" OP " v17.4s, v17.4s, " ODD ".4s\n"                        \
+  OP " v18.4s, v18.4s, " EVEN ".4s\n" OP " v19.4s, v19.4s, " ODD ".4s\n"                        \
+  OP " v20.4s, v20.4s, " EVEN ".4s\n" OP " v21.4s, v21.4s, " ODD ".4s\n"                        \
+  OP " v22.4s, v22.4s, " EVEN ".4s\n" OP " v23.4s, v23.4s, " ODD ".4s\n"                        \
+  OP " v24.4s, v24.4s, " EVEN ".4s\n" OP " v25.4s, v25.4s, " ODD ".4s\n"                        \
+  OP " v26.4s, v26.4s, " EVEN ".4s\n" OP " v27.4s, v27.4s, " ODD ".4s\n"                        \
+  OP " v28.4s, v28.4s, " EVEN ".4s\n" OP " v29.4s, v29.4s, " ODD ".4s\n"                        \
+  OP " v30.4s, v30.4s, " EVEN ".4s\n" OP " v31.4s, v31.4s, " ODD ".4s\n"
 
-void smallk_gemm_8x8_v80(const int16_t* a, const int16_t* w, const int32_t* bias, int steps8,
-                         int tail4, int groups, int32_t* m) {
-  long g = groups;
-  const long steps = steps8, tail = tail4;
+void smallk_tiles_v80(const SmallKTiles& t) {
+  const int16_t* w = t.w;
+  const int32_t* bias = t.bias;
+  const int32_t* mult = t.multiplier;
+  const int32_t* right = t.right_shift;
+  const int32_t* left = t.left_shift;
+  int8_t* out = t.out;
+  long g = t.groups;
+  const long steps = t.steps8, tail = t.tail, ps = static_cast<long>(t.pixel_stride);
   long n;              // full steps left in the current group
   const int16_t* aa;   // the current group's walk through a (restarts per group)
+  int8_t* o;           // the current group's walk through the pixels
   asm volatile(
       "0:\n"
       "ldp q16, q17, [%[bias]]\n"
@@ -222,124 +227,125 @@ void smallk_gemm_8x8_v80(const int16_t* a, const int16_t* w, const int32_t* bias
       "b.ne 1b\n"
       "2:\n"
       "cbz %[tail], 3f\n"
-      OCTET_SMALLK_TAIL_LOADS
-      OCTET_SMALLK_MAC("v8", "0") OCTET_SMALLK_MAC("v9", "1")
-      OCTET_SMALLK_MAC("v10", "2") OCTET_SMALLK_MAC("v11", "3")
+      OCTET_SMALLK_LOADS
+      "adr %[o], 9f\n"
+      "sub %[o], %[o], %[tail], lsl #6\n"
+      "br %[o]\n"
+      OCTET_SMALLK_MAC("v15", "7") OCTET_SMALLK_MAC("v14", "6")
+      OCTET_SMALLK_MAC("v13", "5") OCTET_SMALLK_MAC("v12", "4")
+      OCTET_SMALLK_MAC("v11", "3") OCTET_SMALLK_MAC("v10", "2")
+      OCTET_SMALLK_MAC("v9", "1") OCTET_SMALLK_MAC("v8", "0")
+      "9:\n"
       "3:\n"
-      "stp q16, q17, [%[m]]\n"
-      "stp q18, q19, [%[m], #32]\n"
-      "stp q20, q21, [%[m], #64]\n"
-      "stp q22, q23, [%[m], #96]\n"
-      "stp q24, q25, [%[m], #128]\n"
-      "stp q26, q27, [%[m], #160]\n"
-      "stp q28, q29, [%[m], #192]\n"
-      "stp q30, q31, [%[m], #224]\n"
-      "add %[m], %[m], #256\n"
+      "ldp q0, q1, [%[mult]], #32\n"
+      "ldp q2, q3, [%[right]], #32\n"
+      "cbz %[left], 4f\n"
+      "ldp q4, q5, [%[left]], #32\n"
+      OCTET_SMALLK_ALL16("sqshl", "v4", "v5")
+      "4:\n"
+      "ldp q6, q7, [%[consts]]\n"    // zero point (int16 x 8), qmin (int8 x 16)
+      "ldr q8, [%[consts], #32]\n"   // qmax
+      OCTET_SMALLK_ALL16("sqrdmulh", "v0", "v1")
+      OCTET_SMALLK_ALL16("srshl", "v2", "v3")
+      "sqxtn v16.4h, v16.4s\n"
+      "sqxtn v18.4h, v18.4s\n"
+      "sqxtn v20.4h, v20.4s\n"
+      "sqxtn v22.4h, v22.4s\n"
+      "sqxtn v24.4h, v24.4s\n"
+      "sqxtn v26.4h, v26.4s\n"
+      "sqxtn v28.4h, v28.4s\n"
+      "sqxtn v30.4h, v30.4s\n"
+      "sqxtn2 v16.8h, v17.4s\n"
+      "sqxtn2 v18.8h, v19.4s\n"
+      "sqxtn2 v20.8h, v21.4s\n"
+      "sqxtn2 v22.8h, v23.4s\n"
+      "sqxtn2 v24.8h, v25.4s\n"
+      "sqxtn2 v26.8h, v27.4s\n"
+      "sqxtn2 v28.8h, v29.4s\n"
+      "sqxtn2 v30.8h, v31.4s\n"
+      "sqadd v16.8h, v16.8h, v6.8h\n"
+      "sqadd v18.8h, v18.8h, v6.8h\n"
+      "sqadd v20.8h, v20.8h, v6.8h\n"
+      "sqadd v22.8h, v22.8h, v6.8h\n"
+      "sqadd v24.8h, v24.8h, v6.8h\n"
+      "sqadd v26.8h, v26.8h, v6.8h\n"
+      "sqadd v28.8h, v28.8h, v6.8h\n"
+      "sqadd v30.8h, v30.8h, v6.8h\n"
+      "sqxtn v16.8b, v16.8h\n"
+      "sqxtn v20.8b, v20.8h\n"
+      "sqxtn v24.8b, v24.8h\n"
+      "sqxtn v28.8b, v28.8h\n"
+      "sqxtn2 v16.16b, v18.8h\n"
+      "sqxtn2 v20.16b, v22.8h\n"
+      "sqxtn2 v24.16b, v26.8h\n"
+      "sqxtn2 v28.16b, v30.8h\n"
+      "smax v16.16b, v16.16b, v7.16b\n"
+      "smax v20.16b, v20.16b, v7.16b\n"
+      "smax v24.16b, v24.16b, v7.16b\n"
+      "smax v28.16b, v28.16b, v7.16b\n"
+      "smin v16.16b, v16.16b, v8.16b\n"
+      "smin v20.16b, v20.16b, v8.16b\n"
+      "smin v24.16b, v24.16b, v8.16b\n"
+      "smin v28.16b, v28.16b, v8.16b\n"
+      "mov %[o], %[out]\n"
+      "add %[out], %[out], #8\n"
+      "st1 {v16.d}[0], [%[o]], %[ps]\n"
+      "st1 {v16.d}[1], [%[o]], %[ps]\n"
+      "st1 {v20.d}[0], [%[o]], %[ps]\n"
+      "st1 {v20.d}[1], [%[o]], %[ps]\n"
+      "st1 {v24.d}[0], [%[o]], %[ps]\n"
+      "st1 {v24.d}[1], [%[o]], %[ps]\n"
+      "st1 {v28.d}[0], [%[o]], %[ps]\n"
+      "st1 {v28.d}[1], [%[o]]\n"
       "subs %[g], %[g], #1\n"
       "b.ne 0b\n"
-      : [w] "+r"(w), [bias] "+r"(bias), [aa] "=&r"(aa), [n] "=&r"(n), [m] "+r"(m), [g] "+r"(g)
-      : [a] "r"(a), [steps] "r"(steps), [tail] "r"(tail)
+      : [w] "+r"(w), [bias] "+r"(bias), [mult] "+r"(mult), [right] "+r"(right),
+        [left] "+r"(left), [out] "+r"(out), [g] "+r"(g), [aa] "=&r"(aa), [n] "=&r"(n),
+        [o] "=&r"(o)
+      : [a] "r"(t.a), [steps] "r"(steps), [tail] "r"(tail), [ps] "r"(ps),
+        [consts] "r"(t.consts)
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
         "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24",
         "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 }
+#undef OCTET_SMALLK_ALL16
 #undef OCTET_SMALLK_MAC
-#undef OCTET_SMALLK_TAIL_LOADS
 #undef OCTET_SMALLK_LOADS
 #else
-// SIMDe (x86 hosts): the same sums with intrinsics, started from 0 (|sum| <= 32 * 32767 * 255
-// for any int16 a, so no signed overflow for the sanitizers) and the bias added wrapping.
-void smallk_gemm_8x8_v80(const int16_t* a, const int16_t* w, const int32_t* bias, int steps8,
-                         int tail4, int groups, int32_t* m) {
-  for (int g = 0; g < groups; ++g, bias += 8, m += 64) {
+// SIMDe (x86 hosts): the same arithmetic with intrinsics. The sums start from 0 (|sum| <= 32 *
+// 32767 * 255 for any int16 a: no signed overflow for the sanitizers) and take the bias wrapping.
+void smallk_tiles_v80(const SmallKTiles& t) {
+  const int16_t* w = t.w;
+  const int kp8 = 8 * (t.steps8 + (t.tail ? 1 : 0));
+  const int k_used = 8 * t.steps8 + t.tail;
+  const int16_t zp = t.consts->zero_point[0];
+  const int8_t qmin = t.consts->qmin[0], qmax = t.consts->qmax[0];
+  for (int g = 0; g < t.groups; ++g, w += kp8 * 8) {
+    const int c = 8 * g;
     int32x4_t acc[16];
     for (int i = 0; i < 16; ++i) acc[i] = vdupq_n_s32(0);
-    const int16_t* ap = a;
-    auto chunk = [&](int ks, int16_t (*lane)(const int16_t*, int, int)) {
-      for (int ki = 0; ki < ks; ++ki, w += 8) {
-        const int16x8_t wk = vld1q_s16(w);
-        for (int p = 0; p < 8; ++p) {
-          const int16_t x = lane(ap, p, ki);
-          acc[2 * p] = vmlal_n_s16(acc[2 * p], vget_low_s16(wk), x);
-          acc[2 * p + 1] = vmlal_n_s16(acc[2 * p + 1], vget_high_s16(wk), x);
-        }
+    for (int k = 0; k < k_used; ++k) {
+      const int16x8_t wk = vld1q_s16(w + 8 * k);
+      for (int p = 0; p < 8; ++p) {
+        const int16_t x = t.a[(k / 8) * 64 + p * 8 + k % 8];
+        acc[2 * p] = vmlal_n_s16(acc[2 * p], vget_low_s16(wk), x);
+        acc[2 * p + 1] = vmlal_n_s16(acc[2 * p + 1], vget_high_s16(wk), x);
       }
-    };
-    for (int s = 0; s < steps8; ++s, ap += 64)
-      chunk(8, [](const int16_t* x, int p, int k) { return x[8 * p + k]; });
-    if (tail4) chunk(4, [](const int16_t* x, int p, int k) { return x[8 * p + k]; });
-    for (int p = 0; p < 8; ++p)
+    }
+    for (int p = 0; p < 8; ++p) {
+      int32x4_t v[2];
       for (int h = 0; h < 2; ++h) {
-        const uint32x4_t s = vaddq_u32(vreinterpretq_u32_s32(acc[2 * p + h]),
-                                       vreinterpretq_u32_s32(vld1q_s32(bias + 4 * h)));
-        vst1q_s32(m + 8 * p + 4 * h, vreinterpretq_s32_u32(s));
+        v[h] = vreinterpretq_s32_u32(vaddq_u32(vreinterpretq_u32_s32(acc[2 * p + h]),
+                                               vreinterpretq_u32_s32(vld1q_s32(t.bias + c + 4 * h))));
+        if (t.left_shift) v[h] = left_shift_s32x4(v[h], vld1q_s32(t.left_shift + c + 4 * h));
+        v[h] = mul_right_shift_s32x4(v[h], vld1q_s32(t.multiplier + c + 4 * h),
+                                     vld1q_s32(t.right_shift + c + 4 * h));
       }
+      vst1_s8(t.out + p * t.pixel_stride + c,
+              narrow_s32x8(v[0], v[1], vdupq_n_s16(zp), vdup_n_s8(qmin), vdup_n_s8(qmax)));
+    }
   }
 }
 #endif
-
-namespace {
-
-struct Consts {
-  int32x4_t mult[2], left[2], right[2];
-  int16x8_t zp;
-  int8x16_t qmin, qmax;
-};
-
-// 8 pixels at once: the requant chain of one pixel is ~50 cycles of latency on the in-order A53,
-// eight independent ones fill it.
-template <bool kLeftShift>
-inline void output8(const int32_t* m, int8_t* out, size_t pixel_stride, const Consts& k) {
-  int32x4_t v[16];
-  for (int i = 0; i < 16; ++i) v[i] = vld1q_s32(m + 4 * i);
-  if (kLeftShift)
-    for (int i = 0; i < 16; ++i) v[i] = left_shift_s32x4(v[i], k.left[i & 1]);
-  for (int i = 0; i < 16; ++i) v[i] = mul_right_shift_s32x4(v[i], k.mult[i & 1], k.right[i & 1]);
-  int16x8_t h[8];
-  for (int p = 0; p < 8; ++p)
-    h[p] = vqaddq_s16(vcombine_s16(vqmovn_s32(v[2 * p]), vqmovn_s32(v[2 * p + 1])), k.zp);
-  for (int p = 0; p < 8; p += 2) {
-    const int8x16_t b =
-        vminq_s8(vmaxq_s8(vcombine_s8(vqmovn_s16(h[p]), vqmovn_s16(h[p + 1])), k.qmin), k.qmax);
-    vst1_s8(out + p * pixel_stride, vget_low_s8(b));
-    vst1_s8(out + (p + 1) * pixel_stride, vget_high_s8(b));
-  }
-}
-
-template <bool kLeftShift>
-void output_groups(const int32_t* m, int groups, int pixels, int8_t* out, size_t pixel_stride,
-                   const SmallKRequant& q) {
-  Consts k;
-  k.zp = vdupq_n_s16(static_cast<int16_t>(q.zero_point));
-  k.qmin = vdupq_n_s8(static_cast<int8_t>(q.qmin));
-  k.qmax = vdupq_n_s8(static_cast<int8_t>(q.qmax));
-  for (int g = 0; g < groups; ++g, m += 64, out += 8) {
-    const int c = 8 * g;
-    for (int h = 0; h < 2; ++h) {
-      k.mult[h] = vld1q_s32(q.multiplier + c + 4 * h);
-      if (kLeftShift) k.left[h] = vld1q_s32(q.left_shift + c + 4 * h);
-      k.right[h] = vld1q_s32(q.right_shift + c + 4 * h);
-    }
-    const int channels = std::min(8, q.channels - c);
-    if (pixels == 8 && channels == 8) {  // the bulk
-      output8<kLeftShift>(m, out, pixel_stride, k);
-      continue;
-    }
-    int8_t px[8][8];
-    output8<kLeftShift>(m, px[0], 8, k);
-    for (int p = 0; p < pixels; ++p)
-      for (int ch = 0; ch < channels; ++ch) out[p * pixel_stride + ch] = px[p][ch];
-  }
-}
-
-}  // namespace
-
-void smallk_output_v80(const int32_t* m, int groups, int pixels, int8_t* out, size_t pixel_stride,
-                       const SmallKRequant& q) {
-  if (q.no_left_shift)
-    output_groups<false>(m, groups, pixels, out, pixel_stride, q);
-  else
-    output_groups<true>(m, groups, pixels, out, pixel_stride, q);
-}
 
 }  // namespace octet::neon
