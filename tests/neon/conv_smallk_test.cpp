@@ -154,6 +154,12 @@ TEST(NeonSmallK, ChoosesOnlyWhereItPays) {
   EXPECT_FALSE(smallk_supported(conv_geom(1, 8, 8, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)));  // K 36
   EXPECT_FALSE(smallk_preferred(conv_geom(1, 8, 8, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), Isa::v80));
   EXPECT_FALSE(smallk_preferred(conv_geom(1, 2, 2, 3, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), Isa::v80));
+  // Pointwise with in_c 32: the GEMM reads the input directly; in_c 16 or strided: here.
+  EXPECT_FALSE(smallk_preferred(conv_geom(1, 8, 8, 32, 64, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), Isa::v80));
+  EXPECT_EQ(smallk_preferred(conv_geom(1, 8, 8, 16, 64, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), Isa::v80),
+            isa_supported(Isa::v80));
+  EXPECT_EQ(smallk_preferred(conv_geom(1, 8, 8, 32, 64, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0), Isa::v80),
+            isa_supported(Isa::v80));
   ConvGeometry grouped = conv_geom(1, 8, 8, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
   grouped.groups = 2;
   EXPECT_FALSE(smallk_supported(grouped));

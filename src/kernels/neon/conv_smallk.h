@@ -32,7 +32,8 @@ constexpr int kSmallKMax = 32;
 // Geometries the kernel handles: groups 1, K <= kSmallKMax (any stride, dilation, padding).
 bool smallk_supported(const ConvGeometry& g);
 // Whether `isa` runs g here: v80 only (the dotprod GEMM does 16 MACs per SDOT), with at least 8
-// output channels and 8 pixels (below, the 8x8 tile is mostly padding).
+// output channels and 8 pixels (below, the 8x8 tile is mostly padding), and not for the 1x1
+// stride-1 convs with in_c 32 (the GEMM reads those from the input with no K padding).
 bool smallk_preferred(const ConvGeometry& g, Isa isa);
 
 size_t smallk_packed_size(const ConvGeometry& g);
