@@ -13,6 +13,7 @@
 #include "graph/model_format.h"
 #include "graph/normalize_table_cache.h"
 #include "graph/thread_pool.h"
+#include "kernels/neon/normalize.h"
 #include "kernels/ref/ref_kernels.h"
 
 namespace octet {
@@ -292,7 +293,10 @@ Status Interpreter::set_input_image(int i, const uint8_t* data, size_t count, co
       return Status(StatusCode::kInvalidArgument, "set_input_image: mean/std must be finite, std non-zero");
   if (C <= graph::NormalizeTableCache::kMaxChannels) {  // images: one table lookup per byte
     const int8_t* table = impl_->input_tables[i].get(C, mean, std, t.scale(), t.zero_point());
-    ref::normalize_u8_q8_lookup(data, static_cast<int>(count / C), C, table, static_cast<int8_t*>(dst));
+    const int pixels = static_cast<int>(count / C);
+    int8_t* out = static_cast<int8_t*>(dst);
+    if (!neon::normalize_lookup_run(graph::to_neon(impl_->isa), data, pixels, C, table, out))
+      ref::normalize_u8_q8_lookup(data, pixels, C, table, out);
   } else {
     ref::normalize_u8_q8(data, static_cast<int>(count / C), C, mean, std, t.scale(), t.zero_point(),
                          static_cast<int8_t*>(dst));

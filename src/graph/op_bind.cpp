@@ -13,6 +13,7 @@
 #include "kernels/neon/conv_winograd.h"
 #include "kernels/neon/dwconv.h"
 #include "kernels/neon/lrn.h"
+#include "kernels/neon/normalize.h"
 #include "kernels/neon/pool.h"
 #include "kernels/ref/ref_kernels.h"
 #include "quant/lrn_params.h"
@@ -96,9 +97,11 @@ void run_quantize_ref(const BoundOp& op, int begin, int end, uint8_t*) {
 // Pixels [begin, end), through the per-channel table built at bind time (op.packed).
 void run_normalize_lookup(const BoundOp& op, int begin, int end, uint8_t*) {
   const size_t c = static_cast<size_t>(op.channels);
-  ref::normalize_u8_q8_lookup(static_cast<const uint8_t*>(op.in0) + begin * c, end - begin,
-                              op.channels, static_cast<const int8_t*>(op.packed),
-                              static_cast<int8_t*>(op.out) + begin * c);
+  const uint8_t* in = static_cast<const uint8_t*>(op.in0) + begin * c;
+  int8_t* out = static_cast<int8_t*>(op.out) + begin * c;
+  const int8_t* table = static_cast<const int8_t*>(op.packed);
+  if (!neon::normalize_lookup_run(static_cast<neon::Isa>(op.isa), in, end - begin, op.channels, table, out))
+    ref::normalize_u8_q8_lookup(in, end - begin, op.channels, table, out);
 }
 
 void run_dequantize_ref(const BoundOp& op, int begin, int end, uint8_t*) {
@@ -688,6 +691,7 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
         ref::normalize_u8_q8_table(channels, p->mean()->data(), p->std()->data(), b->out_scale,
                                    b->out_zero_point, table);
         b->packed = table;
+        b->isa = static_cast<int>(simple_op_path(ctx.isa));
         b->run = run_normalize_lookup;
         b->work = static_cast<int>(out.elements / channels);
         b->kernel = "normalize image (per-channel lookup table)";

@@ -66,7 +66,7 @@ TEST(NormalizeU8Q8, MatchesTheDoubleModel) {
 TEST(NormalizeU8Q8, LookupTableIsBitExactWithTheDirectForm) {
   Rng rng(54);
   for (int channels : {1, 2, 3, 4, 5, 7}) {
-    const int pixels = channels == 3 ? 99 : 97;  // RGB goes 4 pixels at a time: 3 left over
+    const int pixels = channels == 3 ? 99 : 97;  // (the NEON room runs RGB 4 pixels per step)
     std::vector<uint8_t> image(pixels * channels);
     for (auto& v : image) v = static_cast<uint8_t>(rng.uniform(0, 255));
     image[0] = 0;

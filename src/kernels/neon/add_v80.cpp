@@ -1,12 +1,50 @@
-// Elementwise add of the v80 path (add_impl.h compiled for this target).
+// Elementwise add of the v80 path (aarch64 and SIMDe builds): add_impl.h's loop around a
+// 16-element step in the A64 high-half forms, two chains per step.
 #include "kernels/neon/add_impl.h"
 
 #include "kernels/neon/add_kernels.h"
 
 namespace octet::neon::v80 {
+namespace {
+
+using detail::AddConsts;
+
+// SMULL2 by scalar (SIMDe 0.7.4 lacks vmull_high_n_s16: the same product from the high half).
+inline int32x4_t mull_high_n(int16x8_t a, int16_t m) {
+#if defined(OCTET_ARCH_simde)
+  return vmull_n_s16(vget_high_s16(a), m);
+#else
+  return vmull_high_n_s16(a, m);
+#endif
+}
+
+// 16 elements with the A64 "high half" forms (SSUBL2, SMULL2, SMLAL2, SQXTN2) and one
+// full-width clamp: the same operations per lane as detail::add8, without the lane moves that
+// splitting a q register into halves costs (~14 instructions per 16 elements on the in-order A53).
+inline int8x16_t add16_a64(const AddConsts& k, int8x16_t a, int8x16_t b) {
+  const int8x16_t za = vcombine_s8(k.za, k.za), zb = vcombine_s8(k.zb, k.zb);
+  const int16x8_t da0 = vsubl_s8(vget_low_s8(a), k.za), da1 = vsubl_high_s8(a, za);
+  const int16x8_t db0 = vsubl_s8(vget_low_s8(b), k.zb), db1 = vsubl_high_s8(b, zb);
+  int32x4_t x0 = vmull_n_s16(vget_low_s16(da0), k.ma), x1 = mull_high_n(da0, k.ma);
+  int32x4_t x2 = vmull_n_s16(vget_low_s16(da1), k.ma), x3 = mull_high_n(da1, k.ma);
+  x0 = vmlal_n_s16(x0, vget_low_s16(db0), k.mb);
+  x1 = vmlal_high_n_s16(x1, db0, k.mb);
+  x2 = vmlal_n_s16(x2, vget_low_s16(db1), k.mb);
+  x3 = vmlal_high_n_s16(x3, db1, k.mb);
+  x0 = vrshlq_s32(x0, k.right_shift);
+  x1 = vrshlq_s32(x1, k.right_shift);
+  x2 = vrshlq_s32(x2, k.right_shift);
+  x3 = vrshlq_s32(x3, k.right_shift);
+  const int16x8_t s0 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(x0), x1), k.zo);
+  const int16x8_t s1 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(x2), x3), k.zo);
+  const int8x16_t r = vqmovn_high_s16(vqmovn_s16(s0), s1);
+  return vminq_s8(vmaxq_s8(r, vcombine_s8(k.lo, k.lo)), vcombine_s8(k.hi, k.hi));
+}
+
+}  // namespace
 
 void add(const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* out, size_t n) {
-  detail::add_impl<true>(p, a, b, out, n);
+  detail::add_impl<add16_a64, 2>(p, a, b, out, n);
 }
 
 }  // namespace octet::neon::v80

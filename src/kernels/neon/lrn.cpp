@@ -1,13 +1,9 @@
 // LRN dispatch: the float64x2 kernel on the aarch64 paths (and SIMDe hosts), none on armv7.
 #include "kernels/neon/lrn.h"
 
-namespace octet::neon {
+#include "kernels/neon/lrn_kernels.h"
 
-#if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_aarch64)
-namespace v80 {
-bool lrn_q8(const ref::LrnParams& p, const int8_t* input, int8_t* output, int pixels, int channels);
-}
-#endif
+namespace octet::neon {
 
 bool lrn_run(Isa path, const ref::LrnParams& p, const int8_t* input, int8_t* output, int pixels,
              int channels) {

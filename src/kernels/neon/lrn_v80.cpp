@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/neon/lrn_kernels.h"
 #include "kernels/neon/neon_include.h"
 #include "kernels/ref/lrn_series.h"
 #include "kernels/ref/ref_kernels.h"

@@ -3,7 +3,6 @@
 // kernels agree with the converter's own quantization of constants.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "kernels/ref/ref_kernels.h"
 #include "quant/quant_params.h"
@@ -66,37 +65,11 @@ void normalize_u8_q8_table(int channels, const float* mean, const float* std, fl
 
 void normalize_u8_q8_lookup(const uint8_t* image, int pixels, int channels, const int8_t* table,
                             int8_t* output) {
-  if (channels == 3) {  // RGB: the common case, unrolled so no per-element channel index
-    const int8_t *r = table, *g = table + 256, *b = table + 512;
-    int px = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    // Four pixels at a time, every load before the stores, the 12 outputs packed into two words:
-    // the stores may alias the table and the image for the compiler, so one pixel at a time was a
-    // serial load -> load -> store chain (36 cycles per pixel on the A53 model), and byte arrays
-    // got vectorized into lane inserts.
-    const uint8_t* ur = reinterpret_cast<const uint8_t*>(r);
-    const uint8_t* ug = reinterpret_cast<const uint8_t*>(g);
-    const uint8_t* ub = reinterpret_cast<const uint8_t*>(b);
-    for (; px + 4 <= pixels; px += 4, image += 12, output += 12) {
-      const uint64_t lo = uint64_t{ur[image[0]]} | uint64_t{ug[image[1]]} << 8 |
-                          uint64_t{ub[image[2]]} << 16 | uint64_t{ur[image[3]]} << 24 |
-                          uint64_t{ug[image[4]]} << 32 | uint64_t{ub[image[5]]} << 40 |
-                          uint64_t{ur[image[6]]} << 48 | uint64_t{ug[image[7]]} << 56;
-      const uint32_t hi = uint32_t{ub[image[8]]} | uint32_t{ur[image[9]]} << 8 |
-                          uint32_t{ug[image[10]]} << 16 | uint32_t{ub[image[11]]} << 24;
-      std::memcpy(output, &lo, 8);
-      std::memcpy(output + 8, &hi, 4);
-    }
-#endif
-    for (; px < pixels; ++px, image += 3, output += 3) {
-      output[0] = r[image[0]];
-      output[1] = g[image[1]];
-      output[2] = b[image[2]];
-    }
-    return;
-  }
   for (int px = 0; px < pixels; ++px)
-    for (int c = 0; c < channels; ++c, ++image, ++output) *output = table[c * 256 + *image];
+    for (int c = 0; c < channels; ++c) {
+      const size_t i = static_cast<size_t>(px) * channels + c;
+      output[i] = table[c * 256 + image[i]];
+    }
 }
 
 }  // namespace octet::ref
