@@ -247,6 +247,7 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
   for (long s0 = 0; s0 < total; s0 += T) {
     const int nt = static_cast<int>(std::min<long>(T, total - s0));
     const int groups = (nt + kWinoTileGroup - 1) / kWinoTileGroup;
+    const int rest = nt % kWinoTileGroup;  // tiles in a partial last group (0: none)
     const size_t xi_stride = groups * group_v;
     for (int i = 0; i < groups * kWinoTileGroup; ++i) {
       const int8_t* taps[16];
@@ -278,7 +279,14 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
     for (int kg = 0; kg < a.n8 / kWinoNr; ++kg) {
       for (int xi = 0; xi < 16; ++xi) {
         const int16_t* uk = u + (static_cast<size_t>(kg) * 16 + xi) * C * kWinoNr;
-        wino_gemm_8x8_v80(s.v + xi * xi_stride, uk, C, groups, s.m + xi * 8);
+        int32_t* m = s.m + xi * 8;
+        if (rest == 0 || rest > 4) {
+          wino_gemm_8x8_v80(s.v + xi * xi_stride, uk, C, groups, m);
+          continue;
+        }
+        if (groups > 1) wino_gemm_8x8_v80(s.v + xi * xi_stride, uk, C, groups - 1, m);
+        wino_gemm_4x8_v80(s.v + xi * xi_stride + (groups - 1) * group_v, uk, C,
+                          m + (groups - 1) * kWinoTileGroup * 128);
       }
       WinoGroupRequant q;
       const int c0 = kg * kWinoNr;

@@ -109,19 +109,72 @@ void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int gro
 #undef OCTET_WINO_STEP
 #undef OCTET_WINO_MAC
 #undef OCTET_WINO_LOADS
+
+// The 4-tile form for the last 1..4 tiles of a block (a 13x13 output is 49 tiles: six groups of 8
+// and one tile, which the 8-tile kernel would pad with 7). Accumulators v16-v23.
+#define OCTET_WINO_LOADS4                \
+  "ldp q0, q1, [%[v]]\n"                 \
+  "ldp q8, q9, [%[uu]]\n"                \
+  "ldp q2, q3, [%[v], #32]\n"            \
+  "ldp q10, q11, [%[uu], #32]\n"         \
+  "ldp q12, q13, [%[uu], #64]\n"         \
+  "ldp q14, q15, [%[uu], #96]\n"         \
+  "add %[v], %[v], #128\n"               \
+  "add %[uu], %[uu], #128\n"
+#define OCTET_WINO_MAC4(OP, U, L)                     \
+  OP " v16.4s, " U ".4h, v0.h[" L "]\n"               \
+  OP "2 v17.4s, " U ".8h, v0.h[" L "]\n"              \
+  OP " v18.4s, " U ".4h, v1.h[" L "]\n"               \
+  OP "2 v19.4s, " U ".8h, v1.h[" L "]\n"              \
+  OP " v20.4s, " U ".4h, v2.h[" L "]\n"               \
+  OP "2 v21.4s, " U ".8h, v2.h[" L "]\n"              \
+  OP " v22.4s, " U ".4h, v3.h[" L "]\n"               \
+  OP "2 v23.4s, " U ".8h, v3.h[" L "]\n"
+#define OCTET_WINO_STEP4(FIRST, OP)                                             \
+  OCTET_WINO_MAC4(FIRST, "v8", "0") OCTET_WINO_MAC4(OP, "v9", "1")              \
+  OCTET_WINO_MAC4(OP, "v10", "2") OCTET_WINO_MAC4(OP, "v11", "3")               \
+  OCTET_WINO_MAC4(OP, "v12", "4") OCTET_WINO_MAC4(OP, "v13", "5")               \
+  OCTET_WINO_MAC4(OP, "v14", "6") OCTET_WINO_MAC4(OP, "v15", "7")
+
+void wino_gemm_4x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
+  long n = channels / 8 - 1;
+  const int16_t* uu = u;
+  asm volatile(
+      OCTET_WINO_LOADS4
+      OCTET_WINO_STEP4("smull", "smlal")
+      "cbz %[n], 2f\n"
+      "1:\n"
+      OCTET_WINO_LOADS4
+      "subs %[n], %[n], #1\n"
+      OCTET_WINO_STEP4("smlal", "smlal")
+      "b.ne 1b\n"
+      "2:\n"
+      "stp q16, q17, [%[m]]\n"
+      "stp q18, q19, [%[m], #512]\n"
+      "add %[m], %[m], #1024\n"
+      "stp q20, q21, [%[m]]\n"
+      "stp q22, q23, [%[m], #512]\n"
+      : [v] "+r"(v), [uu] "+r"(uu), [n] "+r"(n), [m] "+r"(m)
+      :
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v8", "v9", "v10", "v11", "v12", "v13", "v14",
+        "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23");
+}
+#undef OCTET_WINO_STEP4
+#undef OCTET_WINO_MAC4
+#undef OCTET_WINO_LOADS4
 #else
 // SIMDe (x86 hosts): the same products and sums with intrinsics. |U' V| < 2^21 and every partial
 // sum is bounded by the sum of |products| (< 2^31 for C <= kWinoMaxChannels), so no signed
 // overflow for the sanitizers to flag.
-static void gemm_group(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
+static void gemm_group(const int16_t* v, const int16_t* u, int channels, int tiles, int32_t* m) {
   int32x4_t acc[16];
   for (int i = 0; i < 16; ++i) acc[i] = vdupq_n_s32(0);
   for (int c = 0; c < channels; c += 8, v += 64, u += 64) {
     int16x8_t vt[8];
-    for (int t = 0; t < 8; ++t) vt[t] = vld1q_s16(v + 8 * t);
+    for (int t = 0; t < tiles; ++t) vt[t] = vld1q_s16(v + 8 * t);
     for (int ci = 0; ci < 8; ++ci) {
       const int16x8_t w = vld1q_s16(u + 8 * ci);
-      for (int t = 0; t < 8; ++t) {
+      for (int t = 0; t < tiles; ++t) {
         int16_t a = vgetq_lane_s16(vt[t], 0);
         switch (ci) {  // lane index must be a constant
           case 1: a = vgetq_lane_s16(vt[t], 1); break;
@@ -138,7 +191,7 @@ static void gemm_group(const int16_t* v, const int16_t* u, int channels, int32_t
       }
     }
   }
-  for (int t = 0; t < 8; ++t) {
+  for (int t = 0; t < tiles; ++t) {
     vst1q_s32(m + 128 * t, acc[2 * t]);
     vst1q_s32(m + 128 * t + 4, acc[2 * t + 1]);
   }
@@ -146,7 +199,10 @@ static void gemm_group(const int16_t* v, const int16_t* u, int channels, int32_t
 void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int groups,
                        int32_t* m) {
   for (int g = 0; g < groups; ++g, v += static_cast<size_t>(channels) * 8, m += 8 * 128)
-    gemm_group(v, u, channels, m);
+    gemm_group(v, u, channels, 8, m);
+}
+void wino_gemm_4x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
+  gemm_group(v, u, channels, 4, m);
 }
 #endif
 
@@ -198,29 +254,36 @@ inline int8x8_t requantize8(const GroupConsts& k, uint32x4_t lo, uint32x4_t hi) 
                       mul_right_shift_s32x4(b, k.mult_hi, k.right_hi), k.zp, k.qmin, k.qmax);
 }
 
+// One tile's four output pixels (8 channels each): o[0] = (0,0), o[1] = (0,1), o[2] = (1,0),
+// o[3] = (1,1).
+template <bool kLeftShift>
+inline void tile_outputs(const int32_t* m, const GroupConsts& k, int8x8_t o[4]) {
+  const Quad lo = output_transform(m), hi = output_transform(m + 4);
+  o[0] = requantize8<kLeftShift>(k, lo.y00, hi.y00);
+  o[1] = requantize8<kLeftShift>(k, lo.y01, hi.y01);
+  o[2] = requantize8<kLeftShift>(k, lo.y10, hi.y10);
+  o[3] = requantize8<kLeftShift>(k, lo.y11, hi.y11);
+}
+
 template <bool kLeftShift>
 void output_tiles(const int32_t* m, int tiles, const WinoTileOut* dst, const WinoGroupRequant& q,
                   const GroupConsts& k) {
   for (int t = 0; t < tiles; ++t, m += 128) {
-    const Quad lo = output_transform(m), hi = output_transform(m + 4);
-    const int8x8_t o00 = requantize8<kLeftShift>(k, lo.y00, hi.y00);
-    const int8x8_t o01 = requantize8<kLeftShift>(k, lo.y01, hi.y01);
-    const int8x8_t o10 = requantize8<kLeftShift>(k, lo.y10, hi.y10);
-    const int8x8_t o11 = requantize8<kLeftShift>(k, lo.y11, hi.y11);
+    int8x8_t o[4];
+    tile_outputs<kLeftShift>(m, k, o);
     const WinoTileOut& d = dst[t];
     int8_t* out = d.out + q.first_channel;
-    if (d.rows == 2 && d.cols == 2 && q.channels == 8) {  // the bulk: whole tiles, whole groups
-      vst1_s8(out, o00);
-      vst1_s8(out + q.pixel_stride, o01);
-      vst1_s8(out + q.row_stride, o10);
-      vst1_s8(out + q.row_stride + q.pixel_stride, o11);
+    if (q.channels == 8) {  // whole groups: 8-byte stores of the pixels inside the output
+      vst1_s8(out, o[0]);
+      if (d.cols == 2) vst1_s8(out + q.pixel_stride, o[1]);
+      if (d.rows == 2) {
+        vst1_s8(out + q.row_stride, o[2]);
+        if (d.cols == 2) vst1_s8(out + q.row_stride + q.pixel_stride, o[3]);
+      }
       continue;
     }
     int8_t px[4][8];
-    vst1_s8(px[0], o00);
-    vst1_s8(px[1], o01);
-    vst1_s8(px[2], o10);
-    vst1_s8(px[3], o11);
+    for (int i = 0; i < 4; ++i) vst1_s8(px[i], o[i]);
     for (int r = 0; r < d.rows; ++r)
       for (int c = 0; c < d.cols; ++c)
         for (int ch = 0; ch < q.channels; ++ch)

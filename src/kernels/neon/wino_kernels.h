@@ -23,6 +23,8 @@ void wino_input_f23_v80(const int8_t* const* taps, int channels, int16_t* v, siz
 // wrapping. v: this position's first tile group (groups follow each other, channels * 8 int16
 // each); u: this position's weights [channels][8], read by every group; channels a multiple of 8.
 void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int groups, int32_t* m);
+// The same for tiles 0..3 of one group only (a block's last 1..4 tiles).
+void wino_gemm_4x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m);
 
 // Where one tile's outputs go: the 2x2 pixels at out (channel 0 of the layer), rows row_stride
 // bytes apart, pixels pixel_stride apart; rows x cols of them are inside the output (1 or 2).
