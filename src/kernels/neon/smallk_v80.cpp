@@ -94,11 +94,22 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
       const int run = std::min({count - i, (ix_max - ix0) / sw + 1, out_w - ox});
       const int8_t* src = in_b + iy0 * row_bytes + static_cast<ptrdiff_t>(ix0) * C;
       if (input_end - (src + (kh - 1) * step_y + (run - 1) * pixel_step) >= 16) {
-        for (int j = 0; j < run; ++j, src += pixel_step) {
-          const int8_t* s = src;
-          int8_t* dst = row;
-          for (int ky = 0; ky < kh; ++ky, s += step_y, dst += span) vst1q_s8(dst, vld1q_s8(s));
-          widen(row, i + j, a);
+        if (kh == 3) {  // 3xN kernels (the 3x3 RGB stems): the rows unrolled
+          for (int j = 0; j < run; ++j, src += pixel_step) {
+            const int8x16_t r0 = vld1q_s8(src), r1 = vld1q_s8(src + step_y);
+            const int8x16_t r2 = vld1q_s8(src + 2 * step_y);
+            vst1q_s8(row, r0);
+            vst1q_s8(row + span, r1);
+            vst1q_s8(row + 2 * span, r2);
+            widen(row, i + j, a);
+          }
+        } else {
+          for (int j = 0; j < run; ++j, src += pixel_step) {
+            const int8_t* s = src;
+            int8_t* dst = row;
+            for (int ky = 0; ky < kh; ++ky, s += step_y, dst += span) vst1q_s8(dst, vld1q_s8(s));
+            widen(row, i + j, a);
+          }
         }
         i += run;
         ox += run;
