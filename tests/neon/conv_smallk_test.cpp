@@ -73,6 +73,10 @@ TEST(NeonSmallK, MatchesRef) {
       {conv_geom(1, 1, 7, 4, 9, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0)},      // K 4 (tail only), 7 pixels
       {conv_geom(1, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0)},      // K 8 (one step), 9 pixels
       {conv_geom(1, 6, 6, 2, 24, 4, 4, 1, 1, 1, 1, 2, 2, 1, 1)},     // K 32 (four steps)
+      {conv_geom(1, 4, 5, 2, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0)},     // K 2
+      {conv_geom(1, 6, 7, 1, 16, 3, 2, 1, 1, 1, 1, 1, 0, 1, 1)},     // K 6
+      {conv_geom(1, 7, 5, 1, 16, 5, 3, 2, 1, 1, 1, 2, 1, 2, 1)},     // K 15 (a step and 7)
+      {conv_geom(1, 5, 6, 5, 16, 2, 3, 1, 2, 1, 1, 1, 1, 0, 1)},     // K 30 (three steps and 6)
       {conv_geom(1, 8, 8, 3, 8, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2)},      // dilation 2
       {conv_geom(1, 3, 4, 1, 8, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2)},      // 5x5x1: mostly padding
       {conv_geom(1, 5, 5, 3, 136, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)},    // 17 channel groups: two calls
