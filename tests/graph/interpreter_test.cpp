@@ -576,6 +576,35 @@ TEST(Interpreter, AutoIsaIsTheExpectedOne) {
 namespace octet {
 namespace {
 
+// Kernels whose weight layout is only ever made at load (v80's small-K and Winograd convs): their
+// operators copy weights whatever the file holds.
+bool load_time_layout_kernel(const std::string& kernel) {
+  return kernel.find("small-k") != std::string::npos || kernel.find("winograd") != std::string::npos;
+}
+
+// True if every weight copy an Interpreter::describe() text lists is one of those.
+bool copies_only_load_time_layouts(const std::string& desc) {
+  std::istringstream in(desc);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("repacked '", 0) == 0 && line.find("-> small_k (") == std::string::npos &&
+        line.find("-> wino_f23 (") == std::string::npos)
+      return false;
+    if (line.find("[weights: repacked") != std::string::npos && !load_time_layout_kernel(line))
+      return false;
+  }
+  return true;
+}
+
+bool any_gemm_reads_the_file(const std::string& desc) {
+  std::istringstream in(desc);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find(" gemm ") != std::string::npos && line.find("[weights: file]") != std::string::npos)
+      return true;
+  return false;
+}
+
 // Weights stored in a GEMM packing: zero-copy on the CPU whose kernel reads it, repacked once
 // (to the other packing, or to ohwi for ref) elsewhere; the bytes out are the same everywhere.
 TEST(Interpreter, PackedWeightsInTheFileRunOnEveryIsa) {
@@ -616,9 +645,9 @@ TEST(Interpreter, PackedWeightsInTheFileRunOnEveryIsa) {
       ++ran;
       EXPECT_EQ(0, std::memcmp(out.data(), expected.data(), 12 * sizeof(float))) << isa_name(isa);
       if (neon::layout_for(graph::to_neon(isa)) == neon::layout_for(graph::to_neon(layout_isa))) {
-        // Nothing copied: GEMM and depthwise weights are read from the file.
-        EXPECT_NE(desc.find("repacked 0 bytes (0 operator(s))"), std::string::npos) << desc;
-        EXPECT_EQ(desc.find("[weights: repacked"), std::string::npos) << desc;
+        // GEMM and depthwise weights are read from the file (copies only for load-time layouts).
+        EXPECT_TRUE(copies_only_load_time_layouts(desc)) << desc;
+        EXPECT_TRUE(any_gemm_reads_the_file(desc)) << desc;
         EXPECT_NE(desc.find("'dw1': neon"), std::string::npos) << desc;
       } else {
         EXPECT_NE(desc.find("repacked 'pw1' weights GEMM_"), std::string::npos) << desc;
@@ -702,7 +731,8 @@ TEST(Interpreter, PackTargetLoadsWithoutCopies) {
                                   ", run on " + isa_name(isa) + "\n" + it->describe();
         EXPECT_EQ(out, expected) << where;
         const MemoryInfo mi = it->memory_info();
-        int file_ops = 0;
+        int file_ops = 0, load_time_ops = 0;
+        size_t load_time_bytes = 0;
         for (const OpProfile& p : it->profile()) {
           if (p.type != "CONV2D" && p.type != "FULLY_CONNECTED") {
             EXPECT_EQ(p.weights, "") << p.name;
@@ -711,13 +741,17 @@ TEST(Interpreter, PackTargetLoadsWithoutCopies) {
           EXPECT_TRUE(p.weights == "file" || p.weights == "repacked") << p.name;
           EXPECT_EQ(p.weights == "repacked", p.repacked_bytes > 0) << p.name;
           file_ops += p.weights == "file";
+          if (load_time_layout_kernel(p.kernel)) {
+            ++load_time_ops;
+            load_time_bytes += p.repacked_bytes;
+          }
         }
         // v80 and armv7 read the same layouts (GEMM n4k16, depthwise c8i16).
         const bool same_layouts = isa != Isa::kRef && neon::layout_for(graph::to_neon(isa)) ==
                                                           neon::layout_for(graph::to_neon(target));
-        if (same_layouts) {
-          EXPECT_EQ(mi.repacked_operators, 0) << where;
-          EXPECT_EQ(mi.repacked_bytes, 0u) << where;
+        if (same_layouts) {  // copies only for the layouts made at load
+          EXPECT_EQ(mi.repacked_operators, load_time_ops) << where;
+          EXPECT_EQ(mi.repacked_bytes, load_time_bytes) << where;
           EXPECT_GT(file_ops, 0) << where;
         } else {
           // Another path repacks (GEMM layouts differ) or unpacks (ref) at least one operator.
