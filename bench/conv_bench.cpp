@@ -1,7 +1,8 @@
 // GEMM convolution and fully-connected benchmarks over the real layer shapes of MobileNet v1 1.0
 // (224), SqueezeNet 1.1 and ResNet-50, one per path this build and CPU can run.
 // Names: <family>/<path>/<HxWxCinxCout of the input>, e.g. conv1x1/dotprod/14x14x512x512;
-// the 3x3 stride-1 shapes also as wino3x3/v80/... (Winograd F(2x2, 3x3), the v80 path's choice).
+// the 3x3 stride-1 shapes also as wino3x3/v80/... (Winograd F(2x2, 3x3), the v80 path's choice),
+// the K <= 32 ones (RGB first layers) as smallk/v80/... (conv_smallk.h, the v80 path's choice).
 // Counter "MACs": multiply-accumulates per second. Setup (packing) is outside the timed loop.
 #include <benchmark/benchmark.h>
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/conv_smallk.h"
 #include "kernels/neon/conv_winograd.h"
 #include "quant/rescale.h"
 
@@ -100,7 +102,10 @@ ConvGeometry geometry(const Shape& s) {
   return g;
 }
 
-void run_layer(benchmark::State& state, Shape s, Isa isa, bool winograd) {
+enum class Path { gemm, winograd, smallk };
+
+void run_layer(benchmark::State& state, Shape s, Isa isa, Path path) {
+  const bool winograd = path == Path::winograd, smallk = path == Path::smallk;
   const ConvGeometry g = geometry(s);
   const bool fc = std::string(s.family) == "fc";
   const int K = g.kernel_elements();
@@ -120,10 +125,14 @@ void run_layer(benchmark::State& state, Shape s, Isa isa, bool winograd) {
     shift[c] = m.shift;
   }
   const WeightLayout layout = layout_for(isa);
-  std::vector<uint8_t> packed((winograd ? wino_packed_size(g) : packed_size(g, layout)) + 64);
+  std::vector<uint8_t> packed((winograd ? wino_packed_size(g)
+                               : smallk ? smallk_packed_size(g)
+                                        : packed_size(g, layout)) +
+                              64);
   void* pk = packed.data() + (64 - reinterpret_cast<uintptr_t>(packed.data()) % 64) % 64;
   const bool packed_ok =
       winograd ? wino_pack(g, weights.data(), zc.data(), bias.data(), mult.data(), shift.data(), pk)
+      : smallk ? smallk_pack(g, weights.data(), zc.data(), bias.data(), mult.data(), shift.data(), pk)
                : pack(g, layout, weights.data(), zc.data(), bias.data(), mult.data(), shift.data(), pk);
   if (!packed_ok) {
     state.SkipWithError("pack failed");
@@ -134,6 +143,7 @@ void run_layer(benchmark::State& state, Shape s, Isa isa, bool winograd) {
   p.input_zero_point = -3;
   p.requant.output_zero_point = 5;
   std::vector<uint8_t> scratch(winograd ? wino_scratch_size(g)
+                               : smallk ? smallk_scratch_size(g)
                                : fc     ? fc_scratch_size(g, isa)
                                         : conv_scratch_size(g, isa));
   const int M = g.out_h * g.out_w;
@@ -142,6 +152,8 @@ void run_layer(benchmark::State& state, Shape s, Isa isa, bool winograd) {
     const bool ok =
         winograd ? wino_conv_run(isa, p, pk, input.data(), 0, output.data(), 0, 0,
                                  wino_work_items(g), scratch.data())
+        : smallk ? smallk_conv_run(isa, p, pk, input.data(), 0, output.data(), 0, 0, M,
+                                   scratch.data())
         : fc     ? fc_run(isa, p, pk, input.data(), output.data(), 0, 0, g.out_c, scratch.data())
                  : conv_run(isa, p, pk, input.data(), 0, output.data(), 0, 0, M, scratch.data());
     if (!ok) {
@@ -163,10 +175,14 @@ int register_all() {
       const std::string name = std::string(s.family) + "/" + isa_name(isa) + "/" + std::to_string(s.h) + "x" +
                                std::to_string(s.w) + "x" + std::to_string(s.cin) + "x" + std::to_string(s.cout);
       if (!seen.insert(name).second) continue;  // shared by several networks
-      benchmark::RegisterBenchmark(name.c_str(), run_layer, s, isa, false)->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark(name.c_str(), run_layer, s, isa, Path::gemm)->Unit(benchmark::kMicrosecond);
       if (isa == Isa::v80 && wino_supported(geometry(s))) {
         const std::string wname = "wino3x3" + name.substr(name.find('/'));
-        benchmark::RegisterBenchmark(wname.c_str(), run_layer, s, isa, true)->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark(wname.c_str(), run_layer, s, isa, Path::winograd)->Unit(benchmark::kMicrosecond);
+      }
+      if (isa == Isa::v80 && std::string(s.family) != "fc" && smallk_supported(geometry(s))) {
+        const std::string sname = "smallk" + name.substr(name.find('/'));
+        benchmark::RegisterBenchmark(sname.c_str(), run_layer, s, isa, Path::smallk)->Unit(benchmark::kMicrosecond);
       }
     }
   }

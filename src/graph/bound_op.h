@@ -67,6 +67,7 @@ struct BoundOp {
 struct BindContext {
   const Model::Impl* model;
   Isa isa;
+  bool winograd = true;  // InterpreterOptions::winograd
   int threads;
   // Per tensor: data pointer (arena or constant) and pixel stride.
   std::vector<uint8_t*> ptr;
@@ -81,7 +82,7 @@ neon::Isa to_neon(Isa isa);
 Isa from_neon(neon::Isa isa);
 
 // Scratch bytes one part of operator `op` needs on `isa` (planned in the arena).
-size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa);
+size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa, bool winograd);
 // Binds operator i. False + message for a valid file this build cannot run.
 bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* out,
              std::string* error);

@@ -131,6 +131,7 @@ octet_options octet_default_options(void) {
   o.affinity_mask = 0;
   o.isa = OCTET_ISA_AUTO;
   o.profile = 0;
+  o.winograd = 1;
   return o;
 }
 
@@ -147,6 +148,7 @@ octet_status octet_interpreter_create(const octet_model* m, const octet_options*
         return fail(OCTET_INVALID_ARGUMENT, "octet_interpreter_create: unknown isa");
       o.isa = static_cast<octet::Isa>(options->isa);
       o.profile = options->profile != 0;
+      o.winograd = options->winograd != 0;
     }
     auto it = std::make_unique<octet_interpreter>();
     octet_status s = report(octet::Interpreter::create(m->model, o, &it->it));

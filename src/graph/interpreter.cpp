@@ -139,7 +139,7 @@ Status Interpreter::create(std::shared_ptr<const Model> model, const Interpreter
         }
         default: break;
       }
-      const size_t s = graph::op_scratch_bytes(m, op, impl->isa);
+      const size_t s = graph::op_scratch_bytes(m, op, impl->isa, options.winograd);
       po[i].scratch_bytes = s * threads;
       impl->scratch_bytes = std::max(impl->scratch_bytes, s * threads);
     }
@@ -154,6 +154,7 @@ Status Interpreter::create(std::shared_ptr<const Model> model, const Interpreter
     graph::BindContext ctx;
     ctx.model = &m;
     ctx.isa = impl->isa;
+    ctx.winograd = options.winograd;
     ctx.threads = threads;
     ctx.ptr.resize(nt);
     ctx.stride = impl->plan.pixel_stride;

@@ -9,6 +9,7 @@
 #include "graph/row_slices.h"
 #include "kernels/neon/add.h"
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/conv_smallk.h"
 #include "kernels/neon/conv_winograd.h"
 #include "kernels/neon/dwconv.h"
 #include "kernels/neon/lrn.h"
@@ -143,6 +144,13 @@ void run_conv_wino(const BoundOp& op, int begin, int end, uint8_t* scratch) {
                       op.out_stride, begin, end, scratch);
 }
 
+// Output pixels [begin, end) of a small-K conv (K <= 32, e.g. a 3x3 conv on RGB input).
+void run_conv_smallk(const BoundOp& op, int begin, int end, uint8_t* scratch) {
+  neon::smallk_conv_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed,
+                        static_cast<const int8_t*>(op.in0), op.in_stride, static_cast<int8_t*>(op.out),
+                        op.out_stride, begin, end, scratch);
+}
+
 // Output channels [begin, end) for every batch row.
 void run_fc_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
   neon::fc_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed, static_cast<const int8_t*>(op.in0),
@@ -266,11 +274,13 @@ Isa from_neon(neon::Isa isa) {
   }
 }
 
-size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa) {
+size_t op_scratch_bytes(const Model::Impl& m, const OpDesc& op, Isa isa, bool winograd) {
   ConvGeometry g;
   if (!uses_neon_gemm(m, op, isa, &g)) return 0;
-  if (op.code == fb::OpCode::CONV2D && neon::wino_preferred(g, to_neon(isa)))
+  if (op.code == fb::OpCode::CONV2D && winograd && neon::wino_preferred(g, to_neon(isa)))
     return neon::wino_scratch_size(g);
+  if (op.code == fb::OpCode::CONV2D && neon::smallk_preferred(g, to_neon(isa)))
+    return neon::smallk_scratch_size(g);
   return op.code == fb::OpCode::CONV2D ? neon::conv_scratch_size(g, to_neon(isa))
                                        : neon::fc_scratch_size(g, to_neon(isa));
 }
@@ -392,6 +402,40 @@ bool pack_for_wino(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, Bo
   return true;
 }
 
+// Small-K weights for the v80 path (int16 w - z_c): made once here from the file's raw OHWI or
+// packed weights, into interpreter-owned memory (about 2x the int8 weights).
+bool pack_for_smallk(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, BoundOp* b,
+                     std::string* error) {
+  const neon::Isa n = to_neon(ctx.isa);
+  const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
+  const size_t size = neon::smallk_packed_size(g);
+  uint8_t* dst = size ? owned_aligned(ctx, size) : nullptr;
+  bool ok = dst != nullptr;
+  if (ok && wt.layout == fb::Layout::OHWI_I8) {
+    std::vector<int32_t> zeros;
+    const int32_t* zps = b->conv.weight_zero_points;
+    if (!zps) {
+      zeros.assign(g.out_c, 0);
+      zps = zeros.data();
+    }
+    ok = neon::smallk_pack(g, b->conv.weights, zps, b->conv.bias_folded, b->conv.requant.multiplier,
+                           b->conv.requant.shift, dst);
+  } else if (ok) {
+    ok = neon::smallk_repack(g, wt.data, wt.data_size, dst);
+  }
+  if (!ok) {
+    *error = "operator '" + op.name + "': weights cannot be packed for the small-K kernel";
+    return false;
+  }
+  note_copy(ctx, b, size,
+            "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> small_k (" +
+                std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n");
+  b->packed = dst;
+  b->isa = static_cast<int>(n);
+  b->kernel = std::string("neon ") + neon::isa_name(n) + " small-k conv";
+  return true;
+}
+
 void bind_dwconv_kernel(neon::Isa n, const void* packed, BoundOp* b) {
   static const char* const kKernelNames[] = {"3x3 stride 1", "3x3 stride 2", "general"};
   b->packed = packed;
@@ -483,10 +527,17 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       b->cost = b->macs;
       b->weights = BoundOp::Weights::kFile;  // until a copy is made
       ConvGeometry ng;
-      if (uses_neon_gemm(m, op, ctx.isa, &ng) && neon::wino_preferred(ng, to_neon(ctx.isa))) {
+      if (uses_neon_gemm(m, op, ctx.isa, &ng) && ctx.winograd &&
+          neon::wino_preferred(ng, to_neon(ctx.isa))) {
         if (!pack_for_wino(ctx, op, ng, b, error)) return false;
         b->run = run_conv_wino;
         b->work = neon::wino_work_items(g);
+        return true;
+      }
+      if (uses_neon_gemm(m, op, ctx.isa, &ng) && neon::smallk_preferred(ng, to_neon(ctx.isa))) {
+        if (!pack_for_smallk(ctx, op, ng, b, error)) return false;
+        b->run = run_conv_smallk;
+        b->work = neon::smallk_work_items(g);
         return true;
       }
       if (uses_neon_gemm(m, op, ctx.isa, &ng)) {

@@ -271,6 +271,7 @@ int bench_main(int argc, char** argv) {
   octet::InterpreterOptions io;
   io.num_threads = o.threads;
   io.profile = o.profile && o.timings != Timings::kNone;
+  io.winograd = o.winograd;
   if (!parse_isa(o.isa, &io.isa)) {
     std::fprintf(stderr, "octet-bench: unknown --isa %s\n%s", o.isa.c_str(), usage());
     return 2;

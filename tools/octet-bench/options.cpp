@@ -17,6 +17,8 @@ const char* usage() {
          "  --json            one JSON object on stdout instead of the text report\n"
          "  --isa NAME        kernel path: auto (default; OCTET_ISA also works), ref, v80, dotprod,\n"
          "                    i8mm, armv7\n"
+         "  --no-winograd     ARMv8.0 path: 3x3 stride-1 convs through the GEMM, not Winograd\n"
+         "                    (smaller weights, slower)\n"
          "  --seed S          seed of the fixed pseudo-random input (default 1)\n"
          "  --timings WHERE   stdout (default), stderr, or none: with none no clock is read and no\n"
          "                    run-dependent number (time, RSS) is printed, so the executed\n"
@@ -70,6 +72,7 @@ bool parse_options(int argc, char** argv, Options* o, bool* help, std::string* e
     else if (a == "--profile") o->profile = true;
     else if (a == "--perf") o->perf = true;
     else if (a == "--json") o->json = true;
+    else if (a == "--no-winograd") o->winograd = false;
     else if (a == "--no-timings") o->timings = Timings::kNone;
     else if (a == "--timings") {
       if (!value(&v)) return false;

@@ -16,6 +16,7 @@ struct Options {
   bool perf = false;
   bool json = false;
   std::string isa = "auto";       // auto, ref, v80, dotprod, i8mm, armv7
+  bool winograd = true;           // InterpreterOptions::winograd
   uint32_t seed = 1;              // input bytes
   Timings timings = Timings::kStdout;
   std::string dump_output;        // write output 0.. bytes here

@@ -92,6 +92,7 @@ const char* layout_name(WeightLayout layout) {
     case WeightLayout::n4k16: return "n4k16";
     case WeightLayout::n16k4: return "n16k4";
     case WeightLayout::wino_f23: return "wino_f23";
+    case WeightLayout::small_k: return "small_k";
     default: return "none";
   }
 }
