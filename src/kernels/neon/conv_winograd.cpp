@@ -249,6 +249,10 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
     const int groups = (nt + kWinoTileGroup - 1) / kWinoTileGroup;
     const int rest = nt % kWinoTileGroup;  // tiles in a partial last group (0: none)
     const size_t xi_stride = groups * group_v;
+    // Tile position of the block's first tile, then walked (no divisions per tile).
+    const long first = s0;
+    int r0 = begin + static_cast<int>(first / tw);
+    int tx = static_cast<int>(first % tw), ty = r0 % th, b = r0 / th;
     for (int i = 0; i < groups * kWinoTileGroup; ++i) {
       const int8_t* taps[16];
       int16_t* v = s.v + (i / kWinoTileGroup) * group_v + (i % kWinoTileGroup) * 8;
@@ -257,17 +261,21 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
         wino_input_f23_v80(taps, C, v, xi_stride);
         continue;
       }
-      const long tile = s0 + i;
-      const int r = begin + static_cast<int>(tile / tw), tx = static_cast<int>(tile % tw);
-      const int b = r / th, ty = r % th;
       const int8_t* in_b = input + static_cast<size_t>(b) * g.in_h * row_bytes;
-      for (int ii = 0; ii < 4; ++ii) {
-        const int iy = 2 * ty - g.pad_top + ii;
-        for (int jj = 0; jj < 4; ++jj) {
-          const int ix = 2 * tx - g.pad_left + jj;
-          const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
-          taps[4 * ii + jj] = inside ? in_b + iy * row_bytes + static_cast<size_t>(ix) * in_stride
-                                     : s.zero_row;
+      const int iy0 = 2 * ty - g.pad_top, ix0 = 2 * tx - g.pad_left;
+      if (iy0 >= 0 && iy0 + 3 < g.in_h && ix0 >= 0 && ix0 + 3 < g.in_w) {  // the interior
+        const int8_t* p = in_b + iy0 * row_bytes + static_cast<size_t>(ix0) * in_stride;
+        for (int ii = 0; ii < 4; ++ii, p += row_bytes)
+          for (int jj = 0; jj < 4; ++jj) taps[4 * ii + jj] = p + jj * static_cast<size_t>(in_stride);
+      } else {
+        for (int ii = 0; ii < 4; ++ii) {
+          const int iy = iy0 + ii;
+          for (int jj = 0; jj < 4; ++jj) {
+            const int ix = ix0 + jj;
+            const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+            taps[4 * ii + jj] = inside ? in_b + iy * row_bytes + static_cast<size_t>(ix) * in_stride
+                                       : s.zero_row;
+          }
         }
       }
       wino_input_f23_v80(taps, C, v, xi_stride);
@@ -275,6 +283,10 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
                       static_cast<size_t>(2 * tx) * out_stride;
       s.outs[i].rows = std::min(2, g.out_h - 2 * ty);
       s.outs[i].cols = std::min(2, g.out_w - 2 * tx);
+      if (++tx == tw) {
+        tx = 0;
+        if (++ty == th) ty = 0, ++b;
+      }
     }
     for (int kg = 0; kg < a.n8 / kWinoNr; ++kg) {
       for (int xi = 0; xi < 16; ++xi) {
