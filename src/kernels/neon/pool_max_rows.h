@@ -95,20 +95,17 @@ inline void max_edge_pixel(const B& b, const MaxRow<K>& r, int ox, int c, int8_t
   b.store(orow + ox * r.os + c, m);
 }
 
-// The whole row for channels [c, c + block width). The interior loop keeps the shared column
-// maxima in named variables, not an array: GCC scalarizes only small aggregates, and an array of
-// K 64-channel columns would live on the stack.
+// Interior outputs [ox0, ox1) (ox0 < ox1) for channels [c, c + block width). The shared column
+// maxima live in named variables, not an array: GCC scalarizes only small aggregates, and an
+// array of K 64-channel columns would live on the stack.
 template <int K, int S, class B>
-inline void max_row_block(const B& b, const MaxRow<K>& r, int c, int8_t* orow) {
+inline void max_row_interior(const B& b, const MaxRow<K>& r, int c, int8_t* orow) {
   static_assert((K == 3 && (S == 1 || S == 2)) || (K == 2 && S == 2), "fast path shapes");
-  for (int ox = 0; ox < r.ox0; ++ox) max_edge_pixel<K, S>(b, r, ox, c, orow);
   const ptrdiff_t is = r.is, os = r.os;
   ptrdiff_t off = (r.ox0 * S - r.pad_left) * is + c;
   int8_t* out = orow + r.ox0 * os + c;
   int ox = r.ox0;
-  if (ox >= r.ox1) {
-    // no interior output: `off` may point before the row, so load no column
-  } else if constexpr (K == 2) {
+  if constexpr (K == 2) {
     for (; ox < r.ox1; ++ox, off += 2 * is, out += os)
       b.store(out, B::max(max_column<K>(b, r, off), max_column<K>(b, r, off + is)));
   } else if constexpr (S == 2) {
@@ -130,7 +127,15 @@ inline void max_row_block(const B& b, const MaxRow<K>& r, int c, int8_t* orow) {
     }
     if (ox < r.ox1) b.store(out, B::max(B::max(c0, c1), max_column<K>(b, r, off + 2 * is)));
   }
-  for (ox = r.ox1; ox < r.out_w; ++ox) max_edge_pixel<K, S>(b, r, ox, c, orow);
+}
+
+// The whole row for channels [c, c + block width). With no interior output the first window's
+// offset may lie before the row, so the interior loop is skipped, not entered.
+template <int K, int S, class B>
+inline void max_row_block(const B& b, const MaxRow<K>& r, int c, int8_t* orow) {
+  for (int ox = 0; ox < r.ox0; ++ox) max_edge_pixel<K, S>(b, r, ox, c, orow);
+  if (r.ox0 < r.ox1) max_row_interior<K, S>(b, r, c, orow);
+  for (int ox = r.ox1; ox < r.out_w; ++ox) max_edge_pixel<K, S>(b, r, ox, c, orow);
 }
 
 // Output row starting at input row iy0, input rows iy0 + [ky0, ky1) valid (ky1 > ky0); every
@@ -156,7 +161,11 @@ void max_row(const PoolArgs& a, const int8_t* img, int iy0, int ky0, int ky1, in
   int c = 0;
   if constexpr (kMaxPoolWideBlocks)
     for (; c + 64 <= C; c += 64) max_row_block<K, S>(MaxBlock16<4, Clamp>{lo, hi}, r, c, orow);
-  for (; c + 32 <= C; c += 32) max_row_block<K, S>(MaxBlock16<2, Clamp>{lo, hi}, r, c, orow);
+  for (; c + 32 <= C && !kMaxPoolWideBlocks; c += 32) max_row_block<K, S>(MaxBlock16<2, Clamp>{lo, hi}, r, c, orow);
+  if (c + 32 <= C) {
+    max_row_block<K, S>(MaxBlock16<2, Clamp>{lo, hi}, r, c, orow);
+    c += 32;
+  }
   if (c + 16 <= C) {
     max_row_block<K, S>(MaxBlock16<1, Clamp>{lo, hi}, r, c, orow);
     c += 16;
