@@ -368,47 +368,29 @@ bool pack_for_neon(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, Bo
   return true;
 }
 
-// Winograd weights for the v80 path: transformed once here from the file's raw OHWI or packed
-// weights, into interpreter-owned memory (about 3.6x the int8 weights: 16 int16 per 9 int8).
-bool pack_for_wino(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, BoundOp* b,
-                   std::string* error) {
-  const neon::Isa n = to_neon(ctx.isa);
-  const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
-  const size_t size = neon::wino_packed_size(g);
-  uint8_t* dst = size ? owned_aligned(ctx, size) : nullptr;
-  bool ok = dst != nullptr;
-  if (ok && wt.layout == fb::Layout::OHWI_I8) {
-    std::vector<int32_t> zeros;
-    const int32_t* zps = b->conv.weight_zero_points;
-    if (!zps) {
-      zeros.assign(g.out_c, 0);
-      zps = zeros.data();
-    }
-    ok = neon::wino_pack(g, b->conv.weights, zps, b->conv.bias_folded, b->conv.requant.multiplier,
-                         b->conv.requant.shift, dst);
-  } else if (ok) {
-    ok = neon::wino_repack(g, wt.data, wt.data_size, dst);
-  }
-  if (!ok) {
-    *error = "operator '" + op.name + "': weights cannot be transformed for Winograd";
-    return false;
-  }
-  note_copy(ctx, b, size,
-            "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> wino_f23 (" +
-                std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n");
-  b->packed = dst;
-  b->isa = static_cast<int>(n);
-  b->kernel = std::string("neon ") + neon::isa_name(n) + " winograd f(2x2,3x3)";
-  return true;
-}
+// A v80 kernel family whose weights are made at load (never stored in files): its packing from
+// raw OHWI arrays and from any GEMM-packed buffer, and how it is named.
+struct LoadTimeLayout {
+  size_t (*size)(const ConvGeometry&);
+  bool (*pack)(const ConvGeometry&, const int8_t*, const int32_t*, const int32_t*, const int32_t*,
+               const int32_t*, void*);
+  bool (*repack)(const ConvGeometry&, const void*, size_t, void*);
+  const char* layout;  // for the log
+  const char* kernel;  // BoundOp::kernel after "neon <isa> "
+};
+// Winograd: about 3.6x the int8 weights (16 int16 per 9 int8). Small-K: int16 w - z_c, about 2x.
+constexpr LoadTimeLayout kWinograd{neon::wino_packed_size, neon::wino_pack, neon::wino_repack,
+                                   "wino_f23", "winograd f(2x2,3x3)"};
+constexpr LoadTimeLayout kSmallK{neon::smallk_packed_size, neon::smallk_pack, neon::smallk_repack,
+                                 "small_k", "small-k conv"};
 
-// Small-K weights for the v80 path (int16 w - z_c): made once here from the file's raw OHWI or
-// packed weights, into interpreter-owned memory (about 2x the int8 weights).
-bool pack_for_smallk(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, BoundOp* b,
-                     std::string* error) {
+// Makes the weights of `family` once here, from the file's raw OHWI or packed weights, into
+// interpreter-owned memory.
+bool pack_at_load(BindContext& ctx, const OpDesc& op, const ConvGeometry& g,
+                  const LoadTimeLayout& family, BoundOp* b, std::string* error) {
   const neon::Isa n = to_neon(ctx.isa);
   const TensorDesc& wt = ctx.model->tensors[op.inputs[1]];
-  const size_t size = neon::smallk_packed_size(g);
+  const size_t size = family.size(g);
   uint8_t* dst = size ? owned_aligned(ctx, size) : nullptr;
   bool ok = dst != nullptr;
   if (ok && wt.layout == fb::Layout::OHWI_I8) {
@@ -418,21 +400,21 @@ bool pack_for_smallk(BindContext& ctx, const OpDesc& op, const ConvGeometry& g, 
       zeros.assign(g.out_c, 0);
       zps = zeros.data();
     }
-    ok = neon::smallk_pack(g, b->conv.weights, zps, b->conv.bias_folded, b->conv.requant.multiplier,
-                           b->conv.requant.shift, dst);
+    ok = family.pack(g, b->conv.weights, zps, b->conv.bias_folded, b->conv.requant.multiplier,
+                     b->conv.requant.shift, dst);
   } else if (ok) {
-    ok = neon::smallk_repack(g, wt.data, wt.data_size, dst);
+    ok = family.repack(g, wt.data, wt.data_size, dst);
   }
   if (!ok) {
-    *error = "operator '" + op.name + "': weights cannot be packed for the small-K kernel";
+    *error = "operator '" + op.name + "': weights cannot be packed for the " + family.kernel + " kernel";
     return false;
   }
   note_copy(ctx, b, size,
-            "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> small_k (" +
-                std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n");
+            "repacked '" + op.name + "' weights " + fb::EnumNameLayout(wt.layout) + " -> " +
+                family.layout + " (" + std::to_string(size) + " bytes) for " + neon::isa_name(n) + "\n");
   b->packed = dst;
   b->isa = static_cast<int>(n);
-  b->kernel = std::string("neon ") + neon::isa_name(n) + " small-k conv";
+  b->kernel = std::string("neon ") + neon::isa_name(n) + " " + family.kernel;
   return true;
 }
 
@@ -529,13 +511,13 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       ConvGeometry ng;
       if (uses_neon_gemm(m, op, ctx.isa, &ng) && ctx.winograd &&
           neon::wino_preferred(ng, to_neon(ctx.isa))) {
-        if (!pack_for_wino(ctx, op, ng, b, error)) return false;
+        if (!pack_at_load(ctx, op, ng, kWinograd, b, error)) return false;
         b->run = run_conv_wino;
         b->work = neon::wino_work_items(g);
         return true;
       }
       if (uses_neon_gemm(m, op, ctx.isa, &ng) && neon::smallk_preferred(ng, to_neon(ctx.isa))) {
-        if (!pack_for_smallk(ctx, op, ng, b, error)) return false;
+        if (!pack_at_load(ctx, op, ng, kSmallK, b, error)) return false;
         b->run = run_conv_smallk;
         b->work = neon::smallk_work_items(g);
         return true;
