@@ -24,9 +24,6 @@ void check_conv(Isa isa, const Case& c, std::mt19937& rng) {
   const ConvGeometry& g = c.g;
   Layer L = make_layer(c, rng);
   const int M = g.batch * g.out_h * g.out_w;
-  constexpr int8_t kGuard = 0x5a;
-  std::vector<int8_t> want(static_cast<size_t>(M) * L.out_stride, kGuard);
-  ref::conv_q8(L.p, L.input.data(), want.data(), L.in_stride, L.out_stride);
 
   const WeightLayout layout = layout_for(isa);
   const size_t n = packed_size(g, layout);
@@ -41,22 +38,9 @@ void check_conv(Isa isa, const Case& c, std::mt19937& rng) {
   void* sp = scratch.data() + 1;
 
   // Whole range, then the same split into random pieces: identical bytes, guards untouched.
-  for (int split = 0; split < 2; ++split) {
-    std::vector<int8_t> got(want.size(), kGuard);
-    if (split == 0) {
-      ASSERT_TRUE(conv_run(isa, L.p, packed.ptr, L.input.data(), L.in_stride, got.data(), L.out_stride, 0, M, sp));
-    } else {
-      for (int b = 0; b < M;) {
-        const int e = std::min(M, b + 1 + static_cast<int>(rng() % 70));
-        ASSERT_TRUE(conv_run(isa, L.p, packed.ptr, L.input.data(), L.in_stride, got.data(), L.out_stride, b, e, sp));
-        b = e;
-      }
-    }
-    for (size_t i = 0; i < want.size(); ++i) {
-      ASSERT_EQ(got[i], want[i]) << "split " << split << " pixel " << i / L.out_stride << " channel "
-                                 << i % L.out_stride;
-    }
-  }
+  check_ranges(L, M, 70, rng, [&](int b, int e, int8_t* out) {
+    return conv_run(isa, L.p, packed.ptr, L.input.data(), L.in_stride, out, L.out_stride, b, e, sp);
+  });
 }
 
 std::vector<Case> conv_cases() {

@@ -11,46 +11,24 @@
 
 #include "conv_test_util.h"
 #include "kernels/neon/conv_smallk.h"
-#include "kernels/ref/ref_kernels.h"
 
 namespace octet::neon {
 namespace {
-using namespace test;  // NOLINT: Case, Layer, make_layer, conv_geom, Aligned
+using namespace test;  // NOLINT: Case, Layer, make_layer, conv_geom, Aligned, pack_layer, check_ranges
 
 Aligned packed_for(const Layer& L) {
-  const ConvGeometry& g = L.p.geom;
-  const size_t n = smallk_packed_size(g);
-  EXPECT_GT(n, sizeof(PackedHeader));
-  Aligned packed(n);
-  EXPECT_TRUE(smallk_pack(g, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(),
-                          L.shift.data(), packed.ptr));
-  EXPECT_TRUE(smallk_packed_valid(g, packed.ptr, n));
-  return packed;
+  return pack_layer(L, smallk_packed_size(L.p.geom), smallk_pack, smallk_packed_valid);
 }
 
 // Whole range, then random pieces: ref's bytes, guards between pixels untouched.
 void check_layer(const Layer& L, std::mt19937& rng) {
   const ConvGeometry& g = L.p.geom;
-  const size_t out_bytes = static_cast<size_t>(g.batch) * g.out_h * g.out_w * L.out_stride;
-  constexpr int8_t kGuard = 0x5a;
-  std::vector<int8_t> want(out_bytes, kGuard);
-  ref::conv_q8(L.p, L.input.data(), want.data(), L.in_stride, L.out_stride);
   const Aligned packed = packed_for(L);
   std::vector<uint8_t> scratch(smallk_scratch_size(g) + 1);
   void* sp = scratch.data() + 1;  // any alignment
-  const int items = smallk_work_items(g);
-  for (int split = 0; split < 2; ++split) {
-    std::vector<int8_t> got(out_bytes, kGuard);
-    for (int b = 0; b < items;) {
-      const int e = split == 0 ? items : std::min(items, b + 1 + static_cast<int>(rng() % 13));
-      ASSERT_TRUE(smallk_conv_run(Isa::v80, L.p, packed.ptr, L.input.data(), L.in_stride,
-                                  got.data(), L.out_stride, b, e, sp));
-      b = e;
-    }
-    for (size_t i = 0; i < want.size(); ++i)
-      ASSERT_EQ(got[i], want[i]) << "split " << split << " pixel " << i / L.out_stride
-                                 << " channel " << i % L.out_stride;
-  }
+  check_ranges(L, smallk_work_items(g), 13, rng, [&](int b, int e, int8_t* out) {
+    return smallk_conv_run(Isa::v80, L.p, packed.ptr, L.input.data(), L.in_stride, out, L.out_stride, b, e, sp);
+  });
 }
 
 void check_case(const Case& c, std::mt19937& rng) {

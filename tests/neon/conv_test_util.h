@@ -1,5 +1,6 @@
-// Random int8 conv layers for the NEON conv suites (GEMM, Winograd): geometry, data, the
-// reference arrays QConvParams points at, and aligned buffers like the model file's.
+// Random int8 conv layers for the NEON conv suites (GEMM, Winograd, small-K): geometry, data, the
+// reference arrays QConvParams points at, aligned buffers like the model file's, packing and the
+// range-by-range check against ref::conv_q8.
 #pragma once
 #include <gtest/gtest.h>
 
@@ -10,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "kernels/neon/conv_gemm.h"
 #include "kernels/op_params.h"
+#include "kernels/ref/ref_kernels.h"
 #include "quant/rescale.h"
 
 namespace octet::neon::test {
@@ -115,6 +118,42 @@ inline ConvGeometry conv_geom(int batch, int ih, int iw, int ic, int oc, int kh,
   g.out_h = ConvGeometry::out_extent(ih, kh, sh, dh, pt + pb);
   g.out_w = ConvGeometry::out_extent(iw, kw, sw, dw, pl + pr);
   return g;
+}
+
+// Fills the outputs before a run: bytes between pixels (out_stride > out_c) must keep it.
+constexpr int8_t kGuard = 0x5a;
+
+// L's arrays packed by pack(g, weights, z_c, bias, multiplier, shift, dst) into n bytes, the
+// buffer checked by valid(g, buf, n).
+template <typename Pack, typename Valid>
+Aligned pack_layer(const Layer& L, size_t n, Pack pack, Valid valid) {
+  const ConvGeometry& g = L.p.geom;
+  EXPECT_GT(n, sizeof(PackedHeader));
+  Aligned packed(n);
+  EXPECT_TRUE(pack(g, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(), L.shift.data(),
+                   packed.ptr));
+  EXPECT_TRUE(valid(g, packed.ptr, n));
+  return packed;
+}
+
+// run(b, e, out) over the work items [0, items): whole, then in random pieces of 1 to max_piece
+// items; ref's bytes both times, guards between pixels untouched.
+template <typename Run>
+void check_ranges(const Layer& L, int items, int max_piece, std::mt19937& rng, Run run) {
+  const ConvGeometry& g = L.p.geom;
+  std::vector<int8_t> want(static_cast<size_t>(g.batch) * g.out_h * g.out_w * L.out_stride, kGuard);
+  ref::conv_q8(L.p, L.input.data(), want.data(), L.in_stride, L.out_stride);
+  for (int split = 0; split < 2; ++split) {
+    std::vector<int8_t> got(want.size(), kGuard);
+    for (int b = 0; b < items;) {
+      const int e = split == 0 ? items : std::min(items, b + 1 + static_cast<int>(rng() % max_piece));
+      ASSERT_TRUE(run(b, e, got.data()));
+      b = e;
+    }
+    for (size_t i = 0; i < want.size(); ++i)
+      ASSERT_EQ(got[i], want[i]) << "split " << split << " pixel " << i / L.out_stride
+                                 << " channel " << i % L.out_stride;
+  }
 }
 
 }  // namespace octet::neon::test
