@@ -248,12 +248,9 @@ inline void dw3_rows_direct(const DwArgs& a) {
   const int C = g.out_c, W = g.in_w, H = g.in_h;
   const ptrdiff_t is = a.in_stride, os = a.out_stride;
   const ptrdiff_t row_step = static_cast<ptrdiff_t>(W) * is;
-  // Interior columns: all three taps inside the input (ox_lo > ox_hi: none).
-  int ox_lo = (g.pad_left + S - 1) / S;
-  int ox_hi = W - 3 + g.pad_left >= 0 ? (W - 3 + g.pad_left) / S + 1 : 0;
-  if (ox_hi > g.out_w) ox_hi = g.out_w;
-  if (ox_lo > g.out_w) ox_lo = g.out_w;
-  if (ox_hi < ox_lo) ox_hi = ox_lo;
+  // Interior columns: all three taps inside the input.
+  int ox_lo, ox_hi;
+  pool_interior_range(g.out_w, 3, S, g.pad_left, W, &ox_lo, &ox_hi);
   for (int r = a.row_begin; r < a.row_end; ++r) {
     const int b = r / g.out_h, oy = r % g.out_h;
     const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * H * row_step;

@@ -11,6 +11,7 @@
 #include "kernels/neon/dw_neon_include.h"
 #include "kernels/neon/dw_requant.h"
 #include "kernels/neon/dwconv_kernels.h"
+#include "kernels/neon/pool_window.h"
 
 namespace octet::neon::detail {
 namespace {
@@ -184,6 +185,10 @@ inline void dw_3x3_impl(const DwArgs& a) {
   const DwConsts k(a);
   const int C = g.out_c, W = g.in_w, is = a.in_stride, os = a.out_stride;
   const ptrdiff_t row_step = static_cast<ptrdiff_t>(W) * is;
+  // Interior columns [in_lo, in_hi): all three taps inside the input (none in a row with a tap row
+  // outside).
+  int in_lo, in_hi;
+  pool_interior_range(g.out_w, 3, S, g.pad_left, W, &in_lo, &in_hi);
   for (int r = a.row_begin; r < a.row_end; ++r) {
     const int b = r / g.out_h, oy = r % g.out_h;
     const int8_t* img = a.input + static_cast<ptrdiff_t>(b) * g.in_h * W * is;
@@ -191,11 +196,8 @@ inline void dw_3x3_impl(const DwArgs& a) {
     const int iy0 = oy * S - g.pad_top;
     int ky0, ky1;
     dw_tap_range(iy0, 1, 3, g.in_h, &ky0, &ky1);
-    // Interior columns: all three taps inside the input.
-    int ox_lo = (g.pad_left + S - 1) / S, ox_hi = W - 3 + g.pad_left >= 0 ? (W - 3 + g.pad_left) / S + 1 : 0;
-    if (ox_hi > g.out_w) ox_hi = g.out_w;
-    if (ky0 != 0 || ky1 != 3 || ox_lo > ox_hi) ox_lo = ox_hi = 0;
-    if (ox_lo > g.out_w) ox_lo = ox_hi = g.out_w;
+    const bool rows_inside = ky0 == 0 && ky1 == 3;
+    const int ox_lo = rows_inside ? in_lo : 0, ox_hi = rows_inside ? in_hi : 0;
     auto border = [&](int o0, int n, int ox) {
       const int ix0 = ox * S - g.pad_left;
       int kx0, kx1;

@@ -1,5 +1,5 @@
-// Pooling window arithmetic shared by the max and average kernels (internal linkage: included by
-// sources compiled with different -march flags).
+// Window arithmetic shared by the max and average pooling kernels and the 3x3 depthwise kernels
+// (internal linkage: included by sources compiled with different -march flags).
 #pragma once
 
 namespace octet::neon::detail {
