@@ -86,6 +86,18 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
   const int8x16_t zv = vdupq_n_s8(t.zero_point);
   const int8_t* in_b = t.input + b * t.image_bytes;
   const ptrdiff_t pixel_step = static_cast<ptrdiff_t>(sw) * C;
+  // (b, oy, ox) and in_b moved on by n pixels of the current output row (ox + n <= out_w).
+  const auto advance = [&](int n) {
+    ox += n;
+    if (ox == out_w) {
+      ox = 0;
+      if (++oy == out_h) {
+        oy = 0;
+        in_b += t.image_bytes;
+        ++b;
+      }
+    }
+  };
   for (int i = 0; i < count;) {
     const int ix0 = ox * sw - pl;
     const int iy0 = oy * sh - pt;
@@ -112,15 +124,7 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
           }
         }
         i += run;
-        ox += run;
-        if (ox == out_w) {
-          ox = 0;
-          if (++oy == out_h) {
-            oy = 0;
-            in_b += t.image_bytes;
-            ++b;
-          }
-        }
+        advance(run);
         continue;
       }
     }
@@ -141,14 +145,7 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
     }
     widen(row, i, a);
     ++i;
-    if (++ox == out_w) {
-      ox = 0;
-      if (++oy == out_h) {
-        oy = 0;
-        ++b;
-        in_b += t.image_bytes;
-      }
-    }
+    advance(1);
   }
   if (count < kSmallKPixels) {  // a short last group: zero taps, results never stored
     std::memset(row, 0, kSmallKRowBytes);
