@@ -93,6 +93,7 @@ const char* layout_name(WeightLayout layout) {
     case WeightLayout::n16k4: return "n16k4";
     case WeightLayout::wino_f23: return "wino_f23";
     case WeightLayout::small_k: return "small_k";
+    case WeightLayout::wino_f33: return "wino_f33";
     default: return "none";
   }
 }
