@@ -201,6 +201,10 @@ TEST_P(NeonWinograd, PackingRepackingAndValidation) {
   Aligned out(n);
   EXPECT_FALSE(wino_pack(g, tile, bad.data(), L.zc.data(), L.bias.data(), L.mult.data(),
                          L.shift.data(), out.ptr));
+  std::vector<int32_t> bad_zc = L.zc;
+  bad_zc[3] = 130;
+  EXPECT_FALSE(wino_pack(g, tile, L.weights.data(), bad_zc.data(), L.bias.data(), L.mult.data(),
+                         L.shift.data(), out.ptr));
   EXPECT_FALSE(wino_packed_valid(g, direct.ptr, n - 2));
   // Header flags that lie (the other variant's layout: its size differs), a channel field out of
   // range, a transformed weight beyond the variant's bound.
@@ -215,6 +219,7 @@ TEST_P(NeonWinograd, PackingRepackingAndValidation) {
   EXPECT_FALSE(corrupt(offsetof(PackedHeader, layout),
                        static_cast<int32_t>(tile == 2 ? WeightLayout::wino_f33 : WeightLayout::wino_f23)));
   const size_t n8 = 16;
+  EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (1 * n8 + 2), int32_t{200}));  // z_c not int8
   EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (2 * n8 + 1), int32_t{-1}));  // multiplier < 0
   EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (4 * n8 + 3), int32_t{-40}));  // right shift
   EXPECT_FALSE(corrupt(sizeof(PackedHeader) + 4 * (0 * n8 + 12), int32_t{7}));  // padding channel

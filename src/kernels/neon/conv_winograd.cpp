@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/neon/channel_fields.h"
 #include "kernels/neon/wino_kernels.h"
 
 namespace octet::neon {
 namespace {
-
-int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 // The microkernels are ARMv8.0 code (aarch64, or SIMDe on x86 hosts); armv7 builds have none.
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
@@ -18,8 +17,6 @@ constexpr bool kHaveKernels = true;
 #else
 constexpr bool kHaveKernels = false;
 #endif
-
-enum Field { kBias = 0, kZeroPoint = 1, kMultiplier = 2, kLeftShift = 3, kRightShift = 4 };
 
 // One of the two variants: output tile edge m, window n = m + 2, P = n * n transform positions.
 struct Variant {
@@ -39,11 +36,11 @@ const Variant* variant_for_layout(int32_t layout) {
 
 // Offsets of the pieces of a wino_f23 / wino_f33 buffer (layout in conv_winograd.h).
 struct WinoAddressing {
-  int n, n8, c, positions;
+  ChannelFields fields;
+  int n8, c, positions;
   WinoAddressing(const ConvGeometry& g, const Variant& v)
-      : n(g.out_c), n8(round_up(g.out_c, 8)), c(g.in_c), positions(v.positions) {}
-  size_t field(Field f) const { return sizeof(PackedHeader) + 4 * static_cast<size_t>(f) * n8; }
-  size_t weights() const { return field(kBias) + 20 * static_cast<size_t>(n8); }
+      : fields(g.out_c), n8(fields.n8()), c(g.in_c), positions(v.positions) {}
+  size_t weights() const { return fields.end(); }
   size_t total() const { return weights() + 2 * static_cast<size_t>(positions) * n8 * c; }
 };
 
@@ -94,13 +91,6 @@ size_t scratch_bytes(const ConvGeometry& g, const Variant& v) {
   return s;
 }
 
-void put32(void* base, size_t off, int32_t v) { std::memcpy(static_cast<uint8_t*>(base) + off, &v, 4); }
-int32_t get32(const void* base, size_t off) {
-  int32_t v;
-  std::memcpy(&v, static_cast<const uint8_t*>(base) + off, 4);
-  return v;
-}
-
 // G' of each variant (n x 3): F(2x2) 2G, F(3x3) 6G (the matrices of wino_f33_v80.cpp).
 constexpr int32_t kG23[4][3] = {{2, 0, 0}, {1, 1, 1}, {1, -1, 1}, {0, 0, 2}};
 constexpr int32_t kG33[5][3] = {{3, 0, 0}, {-3, -3, -3}, {-1, 1, -1}, {1, 2, 4}, {0, 0, 6}};
@@ -113,25 +103,6 @@ void transform_kernel(const Variant& v, const int32_t x[3][3], int32_t* u) {
     for (int j = 0; j < 3; ++j) t[i][j] = gp[i][0] * x[0][j] + gp[i][1] * x[1][j] + gp[i][2] * x[2][j];
   for (int i = 0; i < v.n; ++i)
     for (int j = 0; j < v.n; ++j) u[v.n * i + j] = t[i][0] * gp[j][0] + t[i][1] * gp[j][1] + t[i][2] * gp[j][2];
-}
-
-bool channel_fields_valid(const WinoAddressing& a, const PackedHeader& h, const void* buf) {
-  bool any_zero_point = false, any_left_shift = false;
-  for (int c = 0; c < a.n8; ++c) {
-    const size_t at = 4 * static_cast<size_t>(c);
-    const int32_t zp = get32(buf, a.field(kZeroPoint) + at);
-    const int32_t mult = get32(buf, a.field(kMultiplier) + at);
-    const int32_t left = get32(buf, a.field(kLeftShift) + at);
-    const int32_t right = get32(buf, a.field(kRightShift) + at);
-    if (mult < 0 || left < 0 || left > 30 || right < -31 || right > 0 || (left != 0 && right != 0))
-      return false;
-    if (c >= a.n && (zp != 0 || mult != 0 || left != 0 || right != 0 || get32(buf, a.field(kBias) + at) != 0))
-      return false;
-    any_zero_point |= zp != 0;
-    any_left_shift |= left != 0;
-  }
-  return h.any_zero_point == (any_zero_point ? 1 : 0) &&
-         h.shifts_nonpositive == (any_left_shift ? 0 : 1);
 }
 
 }  // namespace
@@ -178,6 +149,8 @@ bool wino_pack(const ConvGeometry& g, int tile, const int8_t* weights, const int
   const int n = g.out_c, C = g.in_c, P = v->positions;
   for (size_t i = 0; i < static_cast<size_t>(n) * 9 * C; ++i)
     if (weights[i] == -128) return false;
+  for (int k = 0; k < n; ++k)
+    if (zero_points[k] < -128 || zero_points[k] > 127) return false;
   const WinoAddressing a(g, *v);
   std::memset(out, 0, a.total());
   PackedHeader h{};
@@ -187,21 +160,10 @@ bool wino_pack(const ConvGeometry& g, int tile, const int8_t* weights, const int
   h.k = 9 * C;
   h.kp = C;
   h.nr = kWinoNr;
-  h.any_zero_point = 0;
-  h.shifts_nonpositive = 1;
-  for (int k = 0; k < n; ++k) {
-    h.any_zero_point |= zero_points[k] != 0;
-    if (shifts[k] > 0) h.shifts_nonpositive = 0;
-  }
+  a.fields.write(bias_folded, zero_points, multipliers, shifts, &h, out);
   std::memcpy(out, &h, sizeof h);
   int16_t* u = reinterpret_cast<int16_t*>(static_cast<uint8_t*>(out) + a.weights());
   for (int k = 0; k < n; ++k) {
-    const size_t at = 4 * static_cast<size_t>(k);
-    put32(out, a.field(kBias) + at, bias_folded[k]);
-    put32(out, a.field(kZeroPoint) + at, zero_points[k]);
-    put32(out, a.field(kMultiplier) + at, multipliers[k]);
-    put32(out, a.field(kLeftShift) + at, shifts[k] > 0 ? shifts[k] : 0);
-    put32(out, a.field(kRightShift) + at, shifts[k] < 0 ? shifts[k] : 0);
     const int8_t* w = weights + static_cast<size_t>(k) * 9 * C;  // [ky][kx][c]
     for (int c = 0; c < C; ++c) {
       int32_t x[3][3], t[25];
@@ -239,7 +201,7 @@ bool wino_packed_valid(const ConvGeometry& g, const void* buf, size_t size) {
   if (h.magic != kPackedMagic || !v) return false;
   const WinoAddressing a(g, *v);
   if (h.n != g.out_c || h.k != 9 * g.in_c || h.kp != g.in_c || h.nr != kWinoNr ||
-      size != a.total() || !channel_fields_valid(a, h, buf))
+      size != a.total() || !a.fields.valid(h, buf))
     return false;
   // The exactness bound of conv_winograd.h assumes the transform's range of U'.
   const uint8_t* u = static_cast<const uint8_t*>(buf) + a.weights();
@@ -306,7 +268,6 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
   const int th = tiles_h(g, mt), tw = tiles_w(g, mt), T = block_tiles(g, v);
   const WinoAddressing a(g, v);
   const uint8_t* bytes = static_cast<const uint8_t*>(packed);
-  auto array = [&](Field f) { return reinterpret_cast<const int32_t*>(bytes + a.field(f)); };
   const int16_t* u = reinterpret_cast<const int16_t*>(bytes + a.weights());
   const Scratch s = carve(g, v, scratch);
   std::memset(s.zero_row, static_cast<int8_t>(p.input_zero_point), C);
@@ -360,10 +321,10 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
       }
       WinoGroupRequant q;
       const int c0 = kg * kWinoNr;
-      q.bias = array(kBias) + c0;
-      q.multiplier = array(kMultiplier) + c0;
-      q.left_shift = array(kLeftShift) + c0;
-      q.right_shift = array(kRightShift) + c0;
+      q.bias = a.fields.array(packed, ChannelFields::kBias) + c0;
+      q.multiplier = a.fields.array(packed, ChannelFields::kMultiplier) + c0;
+      q.left_shift = a.fields.array(packed, ChannelFields::kLeftShift) + c0;
+      q.right_shift = a.fields.array(packed, ChannelFields::kRightShift) + c0;
       q.zero_point = p.requant.output_zero_point;
       q.qmin = p.requant.clamp_min;
       q.qmax = p.requant.clamp_max;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/channel_fields.h"
 
 namespace octet::neon {
 namespace {
@@ -20,8 +21,6 @@ LayoutShape shape_of(WeightLayout l) {
     default: return {0, 0};
   }
 }
-
-int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 enum Field { kBias = 0, kZeroPoint = 1, kMultiplier = 2, kLeftShift = 3, kRightShift = 4 };
 
@@ -66,13 +65,6 @@ struct Addressing {
 
 bool layout_known(WeightLayout l) {
   return l == WeightLayout::ohwi || l == WeightLayout::n4k16 || l == WeightLayout::n16k4;
-}
-
-void put32(void* base, size_t off, int32_t v) { std::memcpy(static_cast<uint8_t*>(base) + off, &v, 4); }
-int32_t get32(const void* base, size_t off) {
-  int32_t v;
-  std::memcpy(&v, static_cast<const uint8_t*>(base) + off, 4);
-  return v;
 }
 
 }  // namespace

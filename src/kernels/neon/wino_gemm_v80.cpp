@@ -24,29 +24,24 @@ namespace {
   "ldp q14, q15, [%[uu], #96]\n"         \
   "add %[v], %[v], #128\n"               \
   "add %[uu], %[uu], #128\n"
-#define OCTET_WINO_MAC(OP, U, L)                      \
-  OP " v16.4s, " U ".4h, v0.h[" L "]\n"               \
-  OP "2 v17.4s, " U ".8h, v0.h[" L "]\n"              \
-  OP " v18.4s, " U ".4h, v1.h[" L "]\n"               \
-  OP "2 v19.4s, " U ".8h, v1.h[" L "]\n"              \
-  OP " v20.4s, " U ".4h, v2.h[" L "]\n"               \
-  OP "2 v21.4s, " U ".8h, v2.h[" L "]\n"              \
-  OP " v22.4s, " U ".4h, v3.h[" L "]\n"               \
-  OP "2 v23.4s, " U ".8h, v3.h[" L "]\n"              \
-  OP " v24.4s, " U ".4h, v4.h[" L "]\n"               \
-  OP "2 v25.4s, " U ".8h, v4.h[" L "]\n"              \
-  OP " v26.4s, " U ".4h, v5.h[" L "]\n"               \
-  OP "2 v27.4s, " U ".8h, v5.h[" L "]\n"              \
-  OP " v28.4s, " U ".4h, v6.h[" L "]\n"               \
-  OP "2 v29.4s, " U ".8h, v6.h[" L "]\n"              \
-  OP " v30.4s, " U ".4h, v7.h[" L "]\n"               \
-  OP "2 v31.4s, " U ".8h, v7.h[" L "]\n"
+// One tile (V in register T) times the 8 channels' weights in U, lane L of V: two SMLAL (or, for
+// FIRST, SMULL) into accumulators A, A + 1.
+#define OCTET_WINO_TILE(OP, U, L, T, A, A1)                     \
+  OP " v" A ".4s, " U ".4h, v" T ".h[" L "]\n"                  \
+  OP "2 v" A1 ".4s, " U ".8h, v" T ".h[" L "]\n"
+#define OCTET_WINO_MAC4(OP, U, L)                                                       \
+  OCTET_WINO_TILE(OP, U, L, "0", "16", "17") OCTET_WINO_TILE(OP, U, L, "1", "18", "19") \
+  OCTET_WINO_TILE(OP, U, L, "2", "20", "21") OCTET_WINO_TILE(OP, U, L, "3", "22", "23")
+#define OCTET_WINO_MAC(OP, U, L)                                                        \
+  OCTET_WINO_MAC4(OP, U, L)                                                             \
+  OCTET_WINO_TILE(OP, U, L, "4", "24", "25") OCTET_WINO_TILE(OP, U, L, "5", "26", "27") \
+  OCTET_WINO_TILE(OP, U, L, "6", "28", "29") OCTET_WINO_TILE(OP, U, L, "7", "30", "31")
+// 8 input channels (weights in v8-v15, lanes 0-7 of V) with MAC = OCTET_WINO_MAC or _MAC4;
 // FIRST: "smull" starts the accumulators on the first channel of the first step.
-#define OCTET_WINO_STEP(FIRST, OP)                                              \
-  OCTET_WINO_MAC(FIRST, "v8", "0") OCTET_WINO_MAC(OP, "v9", "1")                \
-  OCTET_WINO_MAC(OP, "v10", "2") OCTET_WINO_MAC(OP, "v11", "3")                 \
-  OCTET_WINO_MAC(OP, "v12", "4") OCTET_WINO_MAC(OP, "v13", "5")                 \
-  OCTET_WINO_MAC(OP, "v14", "6") OCTET_WINO_MAC(OP, "v15", "7")
+#define OCTET_WINO_STEP(MAC, FIRST, OP)                                 \
+  MAC(FIRST, "v8", "0") MAC(OP, "v9", "1") MAC(OP, "v10", "2")         \
+  MAC(OP, "v11", "3") MAC(OP, "v12", "4") MAC(OP, "v13", "5")          \
+  MAC(OP, "v14", "6") MAC(OP, "v15", "7")
 
 template <int kTileBytes>
 void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int32_t* m) {
@@ -59,12 +54,12 @@ void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int3
       "mov %[uu], %[u]\n"
       "mov %[n], %[steps]\n"
       OCTET_WINO_LOADS
-      OCTET_WINO_STEP("smull", "smlal")
+      OCTET_WINO_STEP(OCTET_WINO_MAC, "smull", "smlal")
       "cbz %[n], 2f\n"
       "1:\n"
       OCTET_WINO_LOADS
       "subs %[n], %[n], #1\n"
-      OCTET_WINO_STEP("smlal", "smlal")
+      OCTET_WINO_STEP(OCTET_WINO_MAC, "smlal", "smlal")
       "b.ne 1b\n"
       "2:\n"
       "stp q16, q17, [%[m]]\n"  // tile t at m + t * kTileBytes (STP reaches 1008)
@@ -87,8 +82,6 @@ void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int3
         "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24",
         "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 }
-#undef OCTET_WINO_STEP
-#undef OCTET_WINO_MAC
 #undef OCTET_WINO_LOADS
 
 // The 4-tile form for the last 1..4 tiles of a block (a 13x13 output is 49 tiles: six groups of 8
@@ -102,33 +95,18 @@ void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int3
   "ldp q14, q15, [%[uu], #96]\n"         \
   "add %[v], %[v], #128\n"               \
   "add %[uu], %[uu], #128\n"
-#define OCTET_WINO_MAC4(OP, U, L)                     \
-  OP " v16.4s, " U ".4h, v0.h[" L "]\n"               \
-  OP "2 v17.4s, " U ".8h, v0.h[" L "]\n"              \
-  OP " v18.4s, " U ".4h, v1.h[" L "]\n"               \
-  OP "2 v19.4s, " U ".8h, v1.h[" L "]\n"              \
-  OP " v20.4s, " U ".4h, v2.h[" L "]\n"               \
-  OP "2 v21.4s, " U ".8h, v2.h[" L "]\n"              \
-  OP " v22.4s, " U ".4h, v3.h[" L "]\n"               \
-  OP "2 v23.4s, " U ".8h, v3.h[" L "]\n"
-#define OCTET_WINO_STEP4(FIRST, OP)                                             \
-  OCTET_WINO_MAC4(FIRST, "v8", "0") OCTET_WINO_MAC4(OP, "v9", "1")              \
-  OCTET_WINO_MAC4(OP, "v10", "2") OCTET_WINO_MAC4(OP, "v11", "3")               \
-  OCTET_WINO_MAC4(OP, "v12", "4") OCTET_WINO_MAC4(OP, "v13", "5")               \
-  OCTET_WINO_MAC4(OP, "v14", "6") OCTET_WINO_MAC4(OP, "v15", "7")
-
 template <int kTileBytes>
 void gemm_4x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
   long n = channels / 8 - 1;
   const int16_t* uu = u;
   asm volatile(
       OCTET_WINO_LOADS4
-      OCTET_WINO_STEP4("smull", "smlal")
+      OCTET_WINO_STEP(OCTET_WINO_MAC4, "smull", "smlal")
       "cbz %[n], 2f\n"
       "1:\n"
       OCTET_WINO_LOADS4
       "subs %[n], %[n], #1\n"
-      OCTET_WINO_STEP4("smlal", "smlal")
+      OCTET_WINO_STEP(OCTET_WINO_MAC4, "smlal", "smlal")
       "b.ne 1b\n"
       "2:\n"
       "stp q16, q17, [%[m]]\n"
@@ -141,9 +119,11 @@ void gemm_4x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
       : "cc", "memory", "v0", "v1", "v2", "v3", "v8", "v9", "v10", "v11", "v12", "v13", "v14",
         "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23");
 }
-#undef OCTET_WINO_STEP4
-#undef OCTET_WINO_MAC4
 #undef OCTET_WINO_LOADS4
+#undef OCTET_WINO_STEP
+#undef OCTET_WINO_MAC
+#undef OCTET_WINO_MAC4
+#undef OCTET_WINO_TILE
 #else
 // SIMDe (x86 hosts): the same products and sums with intrinsics, summed in uint32 (F(3x3)'s
 // partial sums may pass int32: the arithmetic wraps like SMLAL, without signed overflow).
