@@ -93,6 +93,11 @@ TEST_P(NeonWinograd, MatchesRef) {
     check_case(c, GetParam(), rng);
     if (testing::Test::HasFatalFailure()) return;
   }
+  // One row of 1..8 tiles: every size of a partial last group (the 1-, 4- and 8-tile kernels).
+  for (int w = 1; w <= 8 * GetParam(); ++w) {
+    check_case({wino_geom(1, GetParam(), w, 16, 8, 1, 1, 1, 1)}, GetParam(), rng);
+    if (testing::Test::HasFatalFailure()) return;
+  }
   for (int i = 0; i < 16; ++i) {
     Case c;
     const int p = rng() % 3;
@@ -146,14 +151,15 @@ TEST(NeonWinograd, ChoosesOnlyWhereItPays) {
   EXPECT_FALSE(wino_preferred(resnet, Isa::armv7));
   EXPECT_FALSE(wino_preferred(resnet, Isa::ref));
   EXPECT_TRUE(wino_preferred(wino_geom(1, 7, 7, 512, 512, 1, 1, 1, 1), Isa::v80));
-  // 3x3: 4 F(2x2) tiles for 9 px; one F(3x3) tile, but the GEMM's smallest kernel takes 4.
-  EXPECT_FALSE(wino_preferred(wino_geom(1, 3, 3, 64, 64, 1, 1, 1, 1), Isa::v80));
+  EXPECT_TRUE(wino_preferred(wino_geom(1, 3, 3, 64, 64, 1, 1, 1, 1), Isa::v80));  // 1 F(3x3) tile
   EXPECT_FALSE(wino_preferred(wino_geom(1, 1, 1, 64, 64, 1, 1, 1, 1), Isa::v80));  // 1 px, 16 mults
-  // The variant with fewer multiplies, tiles rounded up to 4: 56 = 18 * 3 + 2 (364 * 25 < 784 *
-  // 16), 14x14 (28 * 25 < 52 * 16), but 7x7 (16 * 16 < 12 * 25) and 4x4 (4 * 16 < 4 * 25).
+  // The variant whose GEMM costs less (8-tile groups, 1- and 4-tile kernels for the rest):
+  // 56 = 18 * 3 + 2 (361 tiles x 25 positions < 784 x 16), 14x14 (25 x 25 < 49 x 16), 7x7
+  // (8 + 1 tiles x 25 < 16 x 16), 3x3 (1 x 25 < 4 x 16), but 4x4 (4 x 16 < 4 x 25).
   EXPECT_EQ(wino_tile(resnet), 3);
   EXPECT_EQ(wino_tile(wino_geom(1, 14, 14, 256, 256, 1, 1, 1, 1)), 3);
-  EXPECT_EQ(wino_tile(wino_geom(1, 7, 7, 512, 512, 1, 1, 1, 1)), 2);
+  EXPECT_EQ(wino_tile(wino_geom(1, 7, 7, 512, 512, 1, 1, 1, 1)), 3);
+  EXPECT_EQ(wino_tile(wino_geom(1, 3, 3, 64, 64, 1, 1, 1, 1)), 3);
   EXPECT_EQ(wino_tile(wino_geom(1, 4, 4, 64, 64, 1, 1, 1, 1)), 2);
   EXPECT_EQ(wino_work_items(wino_geom(2, 7, 7, 8, 8, 1, 1, 1, 1), 3), 6);
   EXPECT_EQ(wino_work_items(wino_geom(2, 7, 7, 8, 8, 1, 1, 1, 1), 2), 8);

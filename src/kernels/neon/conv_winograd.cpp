@@ -114,25 +114,30 @@ bool wino_supported(const ConvGeometry& g) {
 }
 
 namespace {
-// Transform-domain multiplies per (input, output) channel pair over the whole output, the GEMM's
-// tile count rounded up to its 4-tile kernel (a 7x7 output: 16 F(2x2) tiles against 9 F(3x3)
-// ones that cost 12).
-long multiplies(const ConvGeometry& g, const Variant& v) {
-  const long tiles = static_cast<long>(g.batch) * tiles_h(g, v.m) * tiles_w(g, v.m);
-  return (tiles + 3) / 4 * 4 * v.positions;
+// A53 model cycles of the transform-domain GEMM per position and step of 8 input channels over
+// `tiles` tiles, as wino_conv_run dispatches them: 149 per group of 8, a partial last group of
+// 1..7 tiles by the 1- and 4-tile kernels (29, 81) or as a whole group.
+long gemm_step_cycles(long tiles) {
+  static constexpr long kPartial[8] = {0, 29, 58, 81, 81, 81 + 29, 81 + 58, 149};
+  return tiles / 8 * 149 + kPartial[tiles % 8];
+}
+// That times the positions: the cost of the variant per (input, output) channel pair, in the
+// 8-tile GEMM's cycles (149 per 8 tiles).
+long gemm_cost(const ConvGeometry& g, const Variant& v) {
+  return gemm_step_cycles(static_cast<long>(g.batch) * tiles_h(g, v.m) * tiles_w(g, v.m)) * v.positions;
 }
 }  // namespace
 
-int wino_tile(const ConvGeometry& g) { return multiplies(g, kF33) < multiplies(g, kF23) ? 3 : 2; }
+int wino_tile(const ConvGeometry& g) { return gemm_cost(g, kF33) < gemm_cost(g, kF23) ? 3 : 2; }
 
 bool wino_preferred(const ConvGeometry& g, Isa isa) {
   if (!kHaveKernels || isa != Isa::v80 || !wino_supported(g)) return false;
   // Against 9 products per output pixel: worth it unless partial tiles waste most of the saving
-  // (a 3x3 output is 4 F(2x2) tiles for 9 pixels). Require a clear margin, 4 * multiplies < 27 *
-  // pixels (the transform-domain GEMM runs ~20 % slower per multiply than the int8 one, plus
-  // transforms).
+  // (a 1x1 output is a whole tile). Require a clear margin, 4 multiplies (counted as 8-tile GEMM
+  // cycles: 149 per 8 tiles and position) against 3 int8 MACs per pixel (the transform-domain GEMM
+  // runs ~20 % slower per multiply than the int8 one, plus transforms).
   const Variant& v = *variant_for_tile(wino_tile(g));
-  return 4 * multiplies(g, v) < 27L * g.batch * g.out_h * g.out_w;
+  return 4 * 8 * gemm_cost(g, v) < 27L * 149 * g.batch * g.out_h * g.out_w;
 }
 
 size_t wino_packed_size(const ConvGeometry& g, int tile) {
@@ -311,13 +316,22 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
       for (int xi = 0; xi < P; ++xi) {
         const int16_t* uk = u + (static_cast<size_t>(kg) * P + xi) * C * kWinoNr;
         int32_t* m = s.m + xi * 8;
-        if (rest == 0 || rest > 4) {
-          wino_gemm_8x8_v80(s.v + xi * xi_stride, uk, C, groups, P, m);
+        const int16_t* vx = s.v + xi * xi_stride;
+        if (rest == 0 || rest == 7) {
+          wino_gemm_8x8_v80(vx, uk, C, groups, P, m);
           continue;
         }
-        if (groups > 1) wino_gemm_8x8_v80(s.v + xi * xi_stride, uk, C, groups - 1, P, m);
-        wino_gemm_4x8_v80(s.v + xi * xi_stride + (groups - 1) * group_v, uk, C, P,
-                          m + (groups - 1) * kWinoTileGroup * tile_m);
+        // The partial last group by the cheapest kernels (A53 model cycles per step of 8 channels:
+        // 8 tiles 149, 4 tiles 81, 1 tile 29): 1-2 tiles alone, 3-4 as four, 5-6 as four + 1-2.
+        if (groups > 1) wino_gemm_8x8_v80(vx, uk, C, groups - 1, P, m);
+        const int16_t* vl = vx + (groups - 1) * group_v;
+        int32_t* ml = m + (groups - 1) * kWinoTileGroup * tile_m;
+        int t = 0;
+        if (rest >= 3) {
+          wino_gemm_4x8_v80(vl, uk, C, P, ml);
+          t = 4;
+        }
+        for (; t < rest; ++t) wino_gemm_1x8_v80(vl + 8 * t, uk, C, ml + t * tile_m);
       }
       WinoGroupRequant q;
       const int c0 = kg * kWinoNr;

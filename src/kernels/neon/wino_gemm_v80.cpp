@@ -120,6 +120,51 @@ void gemm_4x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
         "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23");
 }
 #undef OCTET_WINO_LOADS4
+
+// One tile (a block's last 1 or 2, or the 5th and 6th past a 4-tile call): its V in v0, the
+// weights in v8-v15; four accumulator pairs (two SMLAL per pair per step) so that no SMLAL waits
+// on the one before. 29 model cycles per step against 81 for the 4-tile form.
+void gemm_1x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
+  long n = channels / 8;
+  asm volatile(
+      "movi v16.4s, #0\n"
+      "movi v17.4s, #0\n"
+      "movi v18.4s, #0\n"
+      "movi v19.4s, #0\n"
+      "movi v20.4s, #0\n"
+      "movi v21.4s, #0\n"
+      "movi v22.4s, #0\n"
+      "movi v23.4s, #0\n"
+      "1:\n"
+      "ldr q0, [%[v]]\n"
+      "ldp q8, q9, [%[u]]\n"
+      "ldp q10, q11, [%[u], #32]\n"
+      "ldp q12, q13, [%[u], #64]\n"
+      "ldp q14, q15, [%[u], #96]\n"
+      "add %[v], %[v], #128\n"
+      "add %[u], %[u], #128\n"
+      "subs %[n], %[n], #1\n"
+      OCTET_WINO_TILE("smlal", "v8", "0", "0", "16", "17")
+      OCTET_WINO_TILE("smlal", "v9", "1", "0", "18", "19")
+      OCTET_WINO_TILE("smlal", "v10", "2", "0", "20", "21")
+      OCTET_WINO_TILE("smlal", "v11", "3", "0", "22", "23")
+      OCTET_WINO_TILE("smlal", "v12", "4", "0", "16", "17")
+      OCTET_WINO_TILE("smlal", "v13", "5", "0", "18", "19")
+      OCTET_WINO_TILE("smlal", "v14", "6", "0", "20", "21")
+      OCTET_WINO_TILE("smlal", "v15", "7", "0", "22", "23")
+      "b.ne 1b\n"
+      "add v16.4s, v16.4s, v18.4s\n"
+      "add v17.4s, v17.4s, v19.4s\n"
+      "add v20.4s, v20.4s, v22.4s\n"
+      "add v21.4s, v21.4s, v23.4s\n"
+      "add v16.4s, v16.4s, v20.4s\n"
+      "add v17.4s, v17.4s, v21.4s\n"
+      "stp q16, q17, [%[m]]\n"
+      : [v] "+r"(v), [u] "+r"(u), [n] "+r"(n)
+      : [m] "r"(m)
+      : "cc", "memory", "v0", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17",
+        "v18", "v19", "v20", "v21", "v22", "v23");
+}
 #undef OCTET_WINO_STEP
 #undef OCTET_WINO_MAC
 #undef OCTET_WINO_MAC4
@@ -173,6 +218,14 @@ void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int gro
 #else
   for (int g = 0; g < groups; ++g, v += static_cast<size_t>(channels) * 8, m += 64 * positions)
     gemm_group(v, u, channels, 8, positions, m);
+#endif
+}
+
+void wino_gemm_1x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+  gemm_1x8(v, u, channels, m);
+#else
+  gemm_group(v, u, channels, 1, 16, m);  // one tile: the tile stride is never used
 #endif
 }
 

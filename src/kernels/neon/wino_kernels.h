@@ -28,8 +28,10 @@ void wino_input_f33_v80(const int8_t* const* taps, int channels, int16_t* v, siz
 // of 8; positions 16 or 25 (the tile stride of m).
 void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int groups, int positions,
                        int32_t* m);
-// The same for tiles 0..3 of one group only (a block's last 1..4 tiles).
+// The same for tiles 0..3 of one group only.
 void wino_gemm_4x8_v80(const int16_t* v, const int16_t* u, int channels, int positions, int32_t* m);
+// The same for one tile: v at the tile's slot in its group (v + 8 * slot), m at the tile's M.
+void wino_gemm_1x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m);
 
 // Where one tile's outputs go: the m x m pixels at out (channel 0 of the layer), rows row_stride
 // bytes apart, pixels pixel_stride apart; rows x cols of them are inside the output (1..m).
