@@ -95,14 +95,21 @@ size_t scratch_bytes(const ConvGeometry& g, const Variant& v) {
 constexpr int32_t kG23[4][3] = {{2, 0, 0}, {1, 1, 1}, {1, -1, 1}, {0, 0, 2}};
 constexpr int32_t kG33[5][3] = {{3, 0, 0}, {-3, -3, -3}, {-1, 1, -1}, {1, 2, 4}, {0, 0, 6}};
 
-// U' = G' x G'^T of one 3x3 kernel (x = w - z_c): u[n * i + j].
+// U' = G' x G'^T of one 3x3 kernel (x = w - z_c): u[n * i + j]. A template on G' so that the
+// coefficients are constants (load time: ResNet-50 transforms 8 M weights).
+template <int kN, const int32_t (&kG)[kN][3]>
+void transform_kernel(const int32_t x[3][3], int32_t* u) {
+  int32_t t[kN][3];  // G' x
+  for (int i = 0; i < kN; ++i)
+    for (int j = 0; j < 3; ++j) t[i][j] = kG[i][0] * x[0][j] + kG[i][1] * x[1][j] + kG[i][2] * x[2][j];
+  for (int i = 0; i < kN; ++i)
+    for (int j = 0; j < kN; ++j) u[kN * i + j] = t[i][0] * kG[j][0] + t[i][1] * kG[j][1] + t[i][2] * kG[j][2];
+}
 void transform_kernel(const Variant& v, const int32_t x[3][3], int32_t* u) {
-  const int32_t(*gp)[3] = v.m == 2 ? kG23 : kG33;
-  int32_t t[5][3];  // G' x
-  for (int i = 0; i < v.n; ++i)
-    for (int j = 0; j < 3; ++j) t[i][j] = gp[i][0] * x[0][j] + gp[i][1] * x[1][j] + gp[i][2] * x[2][j];
-  for (int i = 0; i < v.n; ++i)
-    for (int j = 0; j < v.n; ++j) u[v.n * i + j] = t[i][0] * gp[j][0] + t[i][1] * gp[j][1] + t[i][2] * gp[j][2];
+  if (v.m == 2)
+    transform_kernel<4, kG23>(x, u);
+  else
+    transform_kernel<5, kG33>(x, u);
 }
 
 }  // namespace
@@ -170,14 +177,14 @@ bool wino_pack(const ConvGeometry& g, int tile, const int8_t* weights, const int
   int16_t* u = reinterpret_cast<int16_t*>(static_cast<uint8_t*>(out) + a.weights());
   for (int k = 0; k < n; ++k) {
     const int8_t* w = weights + static_cast<size_t>(k) * 9 * C;  // [ky][kx][c]
+    int16_t* uk = u + static_cast<size_t>(k / kWinoNr) * P * C * kWinoNr + k % kWinoNr;
+    const size_t xi_stride = static_cast<size_t>(C) * kWinoNr;
     for (int c = 0; c < C; ++c) {
       int32_t x[3][3], t[25];
       for (int ky = 0; ky < 3; ++ky)
         for (int kx = 0; kx < 3; ++kx) x[ky][kx] = w[(ky * 3 + kx) * C + c] - zero_points[k];
       transform_kernel(*v, x, t);
-      for (int xi = 0; xi < P; ++xi)
-        u[((static_cast<size_t>(k / kWinoNr) * P + xi) * C + c) * kWinoNr + k % kWinoNr] =
-            static_cast<int16_t>(t[xi]);
+      for (int xi = 0; xi < P; ++xi) uk[xi * xi_stride + static_cast<size_t>(c) * kWinoNr] = static_cast<int16_t>(t[xi]);
     }
   }
   return true;

@@ -48,6 +48,22 @@ struct Addressing {
     return sizeof(PackedHeader) + static_cast<size_t>(c / nr) * block_bytes +
            4 * (static_cast<size_t>(f) * nr + c % nr);
   }
+  // How many k from kk on lie in consecutive bytes at weight(c, kk): to the end of the row (ohwi)
+  // or of the 16-k / 4-k group.
+  // Copies one run (a library call per 4- or 16-byte run cost more than the copy).
+  static void copy_run(int8_t* dst, const int8_t* src, int r) {
+    if (r == 16)
+      std::memcpy(dst, src, 16);
+    else if (r == 4)
+      std::memcpy(dst, src, 4);
+    else
+      std::memcpy(dst, src, r);
+  }
+  int run(int kk) const {
+    const int group = layout == WeightLayout::n4k16 ? 16 : layout == WeightLayout::n16k4 ? 4 : k;
+    const int end = (kk / group + 1) * group;
+    return (end < k ? end : k) - kk;
+  }
   size_t weight(int c, int kk) const {
     switch (layout) {
       case WeightLayout::ohwi:
@@ -136,7 +152,10 @@ bool pack(const ConvGeometry& g, WeightLayout layout, const int8_t* weights,
       put32(out, a.field(c, kRightShift), shifts[c] < 0 ? shifts[c] : 0);
     }
     const int8_t* w = weights + static_cast<size_t>(c) * k;
-    for (int kk = 0; kk < k; ++kk) bytes[a.weight(c, kk)] = w[kk];
+    for (int kk = 0, r; kk < k; kk += r) {
+      r = a.run(kk);
+      Addressing::copy_run(bytes + a.weight(c, kk), w + kk, r);
+    }
   }
   return true;
 }
@@ -204,8 +223,11 @@ bool unpack(const ConvGeometry& g, const void* src, size_t src_size, RawConvWeig
     out->multipliers[c] = get32(src, s.field(c, kMultiplier));
     out->shifts[c] = get32(src, s.field(c, kLeftShift));
     if (s.layout != WeightLayout::ohwi) out->shifts[c] += get32(src, s.field(c, kRightShift));
-    for (int kk = 0; kk < k; ++kk)
-      out->weights[static_cast<size_t>(c) * k + kk] = bytes[s.weight(c, kk)];
+    int8_t* w = out->weights.data() + static_cast<size_t>(c) * k;
+    for (int kk = 0, r; kk < k; kk += r) {
+      r = s.run(kk);
+      Addressing::copy_run(w + kk, bytes + s.weight(c, kk), r);
+    }
   }
   return true;
 }
