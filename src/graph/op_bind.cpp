@@ -137,11 +137,12 @@ void run_conv_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
                  op.in_stride, static_cast<int8_t*>(op.out), op.out_stride, begin, end, scratch);
 }
 
-// Tile rows [begin, end) (two output rows each) of a 3x3 stride-1 conv through Winograd.
+// Tile rows [begin, end) of a 3x3 stride-1 conv through Winograd, for each of channel_blocks
+// blocks of output channels.
 void run_conv_wino(const BoundOp& op, int begin, int end, uint8_t* scratch) {
   neon::wino_conv_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed,
                       static_cast<const int8_t*>(op.in0), op.in_stride, static_cast<int8_t*>(op.out),
-                      op.out_stride, begin, end, scratch);
+                      op.out_stride, begin, end, scratch, op.channel_blocks);
 }
 
 // Output pixels [begin, end) of a small-K conv (K <= 32, e.g. a 3x3 conv on RGB input).
@@ -517,7 +518,8 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
         const LoadTimeLayout& family = neon::wino_tile(ng) == 3 ? kWinogradF33 : kWinogradF23;
         if (!pack_at_load(ctx, op, ng, family, b, error)) return false;
         b->run = run_conv_wino;
-        b->work = neon::wino_work_items(g);
+        b->channel_blocks = neon::wino_channel_blocks(g, ctx.threads);
+        b->work = b->channel_blocks * neon::wino_work_items(g);
         return true;
       }
       if (uses_neon_gemm(m, op, ctx.isa, &ng) && neon::smallk_preferred(ng, to_neon(ctx.isa))) {

@@ -41,7 +41,8 @@ Aligned packed_for(const Layer& L, int tile) {
   return packed;
 }
 
-// Whole range, then random tile-row pieces: ref's bytes, guards between pixels untouched.
+// Whole range, then random pieces, with 1..3 channel blocks: ref's bytes, guards between pixels
+// untouched.
 void check_layer(const Layer& L, int tile, std::mt19937& rng) {
   const ConvGeometry& g = L.p.geom;
   const size_t out_bytes = static_cast<size_t>(g.batch) * g.out_h * g.out_w * L.out_stride;
@@ -51,18 +52,21 @@ void check_layer(const Layer& L, int tile, std::mt19937& rng) {
   const Aligned packed = packed_for(L, tile);
   std::vector<uint8_t> scratch(wino_scratch_size(g) + 1);
   void* sp = scratch.data() + 1;  // any alignment
-  const int items = wino_work_items(g, tile);
-  for (int split = 0; split < 2; ++split) {
-    std::vector<int8_t> got(out_bytes, kGuard);
-    for (int b = 0; b < items;) {
-      const int e = split == 0 ? items : std::min(items, b + 1 + static_cast<int>(rng() % 3));
-      ASSERT_TRUE(wino_conv_run(Isa::v80, L.p, packed.ptr, L.input.data(), L.in_stride, got.data(),
-                                L.out_stride, b, e, sp));
-      b = e;
+  const int groups = (g.out_c + 7) / 8;
+  for (int blocks = 1; blocks <= std::min(3, groups); ++blocks) {
+    const int items = blocks * wino_work_items(g, tile);
+    for (int split = 0; split < 2; ++split) {
+      std::vector<int8_t> got(out_bytes, kGuard);
+      for (int b = 0; b < items;) {
+        const int e = split == 0 ? items : std::min(items, b + 1 + static_cast<int>(rng() % 3));
+        ASSERT_TRUE(wino_conv_run(Isa::v80, L.p, packed.ptr, L.input.data(), L.in_stride,
+                                  got.data(), L.out_stride, b, e, sp, blocks));
+        b = e;
+      }
+      for (size_t i = 0; i < want.size(); ++i)
+        ASSERT_EQ(got[i], want[i]) << "blocks " << blocks << " split " << split << " pixel "
+                                   << i / L.out_stride << " channel " << i % L.out_stride;
     }
-    for (size_t i = 0; i < want.size(); ++i)
-      ASSERT_EQ(got[i], want[i]) << "split " << split << " pixel " << i / L.out_stride
-                                 << " channel " << i % L.out_stride;
   }
 }
 
@@ -164,6 +168,11 @@ TEST(NeonWinograd, ChoosesOnlyWhereItPays) {
   EXPECT_EQ(wino_work_items(wino_geom(2, 7, 7, 8, 8, 1, 1, 1, 1), 3), 6);
   EXPECT_EQ(wino_work_items(wino_geom(2, 7, 7, 8, 8, 1, 1, 1, 1), 2), 8);
   EXPECT_EQ(wino_packed_size(resnet, 4), 0u);
+  // Channel blocks for threads: 19 tile rows split over 4 threads within 10 %, 5 do not.
+  EXPECT_EQ(wino_channel_blocks(resnet, 1), 1);
+  EXPECT_EQ(wino_channel_blocks(resnet, 4), 1);
+  EXPECT_EQ(wino_channel_blocks(wino_geom(1, 14, 14, 256, 256, 1, 1, 1, 1), 4), 4);
+  EXPECT_EQ(wino_channel_blocks(wino_geom(1, 14, 14, 256, 16, 1, 1, 1, 1), 4), 2);  // 2 groups
   EXPECT_FALSE(wino_supported(wino_geom(1, 8, 8, 12, 8, 1, 1, 1, 1)));  // C % 8 != 0
   EXPECT_FALSE(wino_supported(wino_geom(1, 8, 8, kWinoMaxChannels + 8, 8, 1, 1, 1, 1)));
   ConvGeometry s2 = wino_geom(1, 8, 8, 16, 8, 1, 1, 1, 1);
@@ -239,6 +248,14 @@ TEST_P(NeonWinograd, PackingRepackingAndValidation) {
                              scratch.data()));
   EXPECT_FALSE(wino_conv_run(Isa::v80, L.p, direct.ptr, L.input.data(), 0, o.data(), 0, 0,
                              wino_work_items(g, tile) + 1, scratch.data()));
+  // Channel blocks: at least 1, at most the 8-channel groups (11 channels: 2).
+  EXPECT_FALSE(wino_conv_run(Isa::v80, L.p, direct.ptr, L.input.data(), 0, o.data(), 0, 0, 1,
+                             scratch.data(), 0));
+  EXPECT_FALSE(wino_conv_run(Isa::v80, L.p, direct.ptr, L.input.data(), 0, o.data(), 0, 0, 1,
+                             scratch.data(), 3));
+  EXPECT_TRUE(wino_conv_run(Isa::v80, L.p, direct.ptr, L.input.data(), 0, o.data(), 0, 0,
+                            2 * wino_work_items(g, tile), scratch.data(), 2) ||
+              !isa_supported(Isa::v80));
 }
 
 }  // namespace

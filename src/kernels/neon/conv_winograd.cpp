@@ -233,6 +233,15 @@ int wino_work_items(const ConvGeometry& g, int tile) {
   const Variant* v = variant_for_tile(tile);
   return v ? g.batch * tiles_h(g, v->m) : 0;
 }
+
+int wino_channel_blocks(const ConvGeometry& g, int threads) {
+  const int rows = wino_work_items(g), groups = round_up(g.out_c, 8) / kWinoNr;
+  if (threads <= 1 || rows <= 0) return 1;
+  // Tile rows alone when they split within 10 % of evenly.
+  const int per_thread = (rows + threads - 1) / threads;
+  if (10L * rows >= 9L * per_thread * threads) return 1;
+  return std::min(threads, groups);
+}
 int wino_work_items(const ConvGeometry& g) { return wino_work_items(g, wino_tile(g)); }
 
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
@@ -263,7 +272,7 @@ void window_taps(const ConvGeometry& g, const Variant& v, const int8_t* in_b, si
 
 bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* input,
                    int in_stride, int8_t* output, int out_stride, int begin, int end,
-                   void* scratch) {
+                   void* scratch, int channel_blocks) {
   const ConvGeometry& g = p.geom;
   if (isa != Isa::v80 || !isa_supported(isa) || packed == nullptr || !wino_supported(g))
     return false;
@@ -272,7 +281,10 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
   const Variant* vp = variant_for_layout(h.layout);
   if (h.magic != kPackedMagic || !vp || h.n != g.out_c || h.k != 9 * g.in_c) return false;
   const Variant& v = *vp;
-  if (begin < 0 || begin > end || end > wino_work_items(g, v.m)) return false;
+  const int rows = wino_work_items(g, v.m), all_groups = round_up(g.out_c, 8) / kWinoNr;
+  if (channel_blocks < 1 || channel_blocks > all_groups || begin < 0 || begin > end ||
+      end > rows * channel_blocks)
+    return false;
   if (in_stride == 0) in_stride = g.in_c;
   if (out_stride == 0) out_stride = g.out_c;
 
@@ -290,78 +302,86 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
   const auto input_transform = mt == 2 ? wino_input_f23_v80 : wino_input_f33_v80;
   const auto output_transform = mt == 2 ? wino_output_f23_v80 : wino_output_f33_v80;
 
-  const long total = static_cast<long>(end - begin) * tw;
-  for (long s0 = 0; s0 < total; s0 += T) {
-    const int nt = static_cast<int>(std::min<long>(T, total - s0));
-    const int groups = (nt + kWinoTileGroup - 1) / kWinoTileGroup;
-    const int rest = nt % kWinoTileGroup;  // tiles in a partial last group (0: none)
-    const size_t xi_stride = groups * group_v;
-    // Tile position of the block's first tile, then walked (no divisions per tile).
-    int r0 = begin + static_cast<int>(s0 / tw);
-    int tx = static_cast<int>(s0 % tw), ty = r0 % th, b = r0 / th;
-    for (int i = 0; i < groups * kWinoTileGroup; ++i) {
-      const int8_t* taps[25];
-      int16_t* vv = s.v + (i / kWinoTileGroup) * group_v + (i % kWinoTileGroup) * 8;
-      if (i >= nt) {  // a group's unused slots: finite values, results never stored
-        std::fill(taps, taps + P, s.zero_row);
-        input_transform(taps, C, vv, xi_stride);
-        continue;
-      }
-      const int8_t* in_b = input + static_cast<size_t>(b) * g.in_h * row_bytes;
-      window_taps(g, v, in_b, row_bytes, in_stride, mt * ty, mt * tx, s.zero_row, taps);
-      input_transform(taps, C, vv, xi_stride);
-      s.outs[i].out = output + (static_cast<size_t>(b) * g.out_h + mt * ty) * out_row +
-                      static_cast<size_t>(mt * tx) * out_stride;
-      s.outs[i].rows = std::min(mt, g.out_h - mt * ty);
-      s.outs[i].cols = std::min(mt, g.out_w - mt * tx);
-      if (++tx == tw) {
-        tx = 0;
-        if (++ty == th) ty = 0, ++b;
-      }
-    }
-    for (int kg = 0; kg < a.n8 / kWinoNr; ++kg) {
-      for (int xi = 0; xi < P; ++xi) {
-        const int16_t* uk = u + (static_cast<size_t>(kg) * P + xi) * C * kWinoNr;
-        int32_t* m = s.m + xi * 8;
-        const int16_t* vx = s.v + xi * xi_stride;
-        if (rest == 0 || rest == 7) {
-          wino_gemm_8x8_v80(vx, uk, C, groups, P, m);
+  // Items are (channel block, tile row) pairs, block-major: one pass per block's run of rows.
+  for (int item = begin; item < end;) {
+    const int block = item / rows, row_begin = item % rows;
+    const int row_end = std::min(rows, row_begin + (end - item));
+    item += row_end - row_begin;
+    const int kg_begin = block * all_groups / channel_blocks;
+    const int kg_end = (block + 1) * all_groups / channel_blocks;
+    const long total = static_cast<long>(row_end - row_begin) * tw;
+    for (long s0 = 0; s0 < total; s0 += T) {
+      const int nt = static_cast<int>(std::min<long>(T, total - s0));
+      const int groups = (nt + kWinoTileGroup - 1) / kWinoTileGroup;
+      const int rest = nt % kWinoTileGroup;  // tiles in a partial last group (0: none)
+      const size_t xi_stride = groups * group_v;
+      // Tile position of the block's first tile, then walked (no divisions per tile).
+      int r0 = row_begin + static_cast<int>(s0 / tw);
+      int tx = static_cast<int>(s0 % tw), ty = r0 % th, b = r0 / th;
+      for (int i = 0; i < groups * kWinoTileGroup; ++i) {
+        const int8_t* taps[25];
+        int16_t* vv = s.v + (i / kWinoTileGroup) * group_v + (i % kWinoTileGroup) * 8;
+        if (i >= nt) {  // a group's unused slots: finite values, results never stored
+          std::fill(taps, taps + P, s.zero_row);
+          input_transform(taps, C, vv, xi_stride);
           continue;
         }
-        // The partial last group by the cheapest kernels (A53 model cycles per step of 8 channels:
-        // 8 tiles 149, 4 tiles 81, 1 tile 29): 1-2 tiles alone, 3-4 as four, 5-6 as four + 1-2.
-        if (groups > 1) wino_gemm_8x8_v80(vx, uk, C, groups - 1, P, m);
-        const int16_t* vl = vx + (groups - 1) * group_v;
-        int32_t* ml = m + (groups - 1) * kWinoTileGroup * tile_m;
-        int t = 0;
-        if (rest >= 3) {
-          wino_gemm_4x8_v80(vl, uk, C, P, ml);
-          t = 4;
+        const int8_t* in_b = input + static_cast<size_t>(b) * g.in_h * row_bytes;
+        window_taps(g, v, in_b, row_bytes, in_stride, mt * ty, mt * tx, s.zero_row, taps);
+        input_transform(taps, C, vv, xi_stride);
+        s.outs[i].out = output + (static_cast<size_t>(b) * g.out_h + mt * ty) * out_row +
+                        static_cast<size_t>(mt * tx) * out_stride;
+        s.outs[i].rows = std::min(mt, g.out_h - mt * ty);
+        s.outs[i].cols = std::min(mt, g.out_w - mt * tx);
+        if (++tx == tw) {
+          tx = 0;
+          if (++ty == th) ty = 0, ++b;
         }
-        for (; t < rest; ++t) wino_gemm_1x8_v80(vl + 8 * t, uk, C, ml + t * tile_m);
       }
-      WinoGroupRequant q;
-      const int c0 = kg * kWinoNr;
-      q.bias = a.fields.array(packed, ChannelFields::kBias) + c0;
-      q.multiplier = a.fields.array(packed, ChannelFields::kMultiplier) + c0;
-      q.left_shift = a.fields.array(packed, ChannelFields::kLeftShift) + c0;
-      q.right_shift = a.fields.array(packed, ChannelFields::kRightShift) + c0;
-      q.zero_point = p.requant.output_zero_point;
-      q.qmin = p.requant.clamp_min;
-      q.qmax = p.requant.clamp_max;
-      q.first_channel = c0;
-      q.channels = std::min(kWinoNr, g.out_c - c0);
-      q.no_left_shift = h.shifts_nonpositive == 1;
-      q.pixel_stride = static_cast<size_t>(out_stride);
-      q.row_stride = out_row;
-      output_transform(s.m, nt, s.outs, q);
+      for (int kg = kg_begin; kg < kg_end; ++kg) {
+        for (int xi = 0; xi < P; ++xi) {
+          const int16_t* uk = u + (static_cast<size_t>(kg) * P + xi) * C * kWinoNr;
+          int32_t* m = s.m + xi * 8;
+          const int16_t* vx = s.v + xi * xi_stride;
+          if (rest == 0 || rest == 7) {
+            wino_gemm_8x8_v80(vx, uk, C, groups, P, m);
+            continue;
+          }
+          // The partial last group by the cheapest kernels (A53 model cycles per step of 8 channels:
+          // 8 tiles 149, 4 tiles 81, 1 tile 29): 1-2 tiles alone, 3-4 as four, 5-6 as four + 1-2.
+          if (groups > 1) wino_gemm_8x8_v80(vx, uk, C, groups - 1, P, m);
+          const int16_t* vl = vx + (groups - 1) * group_v;
+          int32_t* ml = m + (groups - 1) * kWinoTileGroup * tile_m;
+          int t = 0;
+          if (rest >= 3) {
+            wino_gemm_4x8_v80(vl, uk, C, P, ml);
+            t = 4;
+          }
+          for (; t < rest; ++t) wino_gemm_1x8_v80(vl + 8 * t, uk, C, ml + t * tile_m);
+        }
+        WinoGroupRequant q;
+        const int c0 = kg * kWinoNr;
+        q.bias = a.fields.array(packed, ChannelFields::kBias) + c0;
+        q.multiplier = a.fields.array(packed, ChannelFields::kMultiplier) + c0;
+        q.left_shift = a.fields.array(packed, ChannelFields::kLeftShift) + c0;
+        q.right_shift = a.fields.array(packed, ChannelFields::kRightShift) + c0;
+        q.zero_point = p.requant.output_zero_point;
+        q.qmin = p.requant.clamp_min;
+        q.qmax = p.requant.clamp_max;
+        q.first_channel = c0;
+        q.channels = std::min(kWinoNr, g.out_c - c0);
+        q.no_left_shift = h.shifts_nonpositive == 1;
+        q.pixel_stride = static_cast<size_t>(out_stride);
+        q.row_stride = out_row;
+        output_transform(s.m, nt, s.outs, q);
+      }
     }
   }
   return true;
 }
 #else
 bool wino_conv_run(Isa, const QConvParams&, const void*, const int8_t*, int, int8_t*, int, int,
-                   int, void*) {
+                   int, void*, int) {
   return false;
 }
 #endif

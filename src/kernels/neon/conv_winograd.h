@@ -18,7 +18,8 @@
 //             scratch = wino_scratch_size(g)  (per concurrently running call / thread)
 //             wino_conv_run(isa, p, packed, in, ..., begin, end, scratch)   allocates nothing
 //
-// Work items are tile rows: batch * ceil(out_h / m) of them, each m output rows tall.
+// Work items are tile rows: batch * ceil(out_h / m) of them, each m output rows tall; or, for
+// threads, (channel block, tile row) pairs (wino_channel_blocks).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -66,12 +67,18 @@ bool wino_packed_valid(const ConvGeometry& g, const void* buf, size_t size);
 size_t wino_scratch_size(const ConvGeometry& g);
 int wino_work_items(const ConvGeometry& g);  // batch * ceil(out_h / wino_tile(g))
 int wino_work_items(const ConvGeometry& g, int tile);
+// Tile rows alone split a late layer badly over threads (a 14x14 output is 5 F(3x3) tile rows for
+// 4 threads): then the output channels' groups of 8 go in `threads` blocks, every block
+// transforming its tiles' input again (a few % of the layer) while the GEMM splits evenly. 1 when
+// the rows split within 10 % of evenly.
+int wino_channel_blocks(const ConvGeometry& g, int threads);
 
-// Computes tile rows [begin, end) of wino_work_items(g, tile) (tile: the packed buffer's): output
-// rows m r .. m r + m - 1 of each. Same conventions and guarantees as conv_run (bit-identical to
-// ref::conv_q8 whatever the split).
+// Computes items [begin, end) of channel_blocks * wino_work_items(g, tile) (tile: the packed
+// buffer's): item i is tile row i % rows (output rows m r .. m r + m - 1) for the output channels
+// of block i / rows (channel_blocks in [1, ceil(out_c / 8)]). Same conventions and guarantees as
+// conv_run (bit-identical to ref::conv_q8 whatever the split).
 bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* input,
                    int in_stride, int8_t* output, int out_stride, int begin, int end,
-                   void* scratch);
+                   void* scratch, int channel_blocks = 1);
 
 }  // namespace octet::neon
