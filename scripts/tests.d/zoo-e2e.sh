@@ -3,8 +3,9 @@
 # calibration images; weights packed for dotprod, qconvert's default, so the other paths exercise
 # the load-time repacking) and run with octet-bench on the host ref path, aarch64 under qemu
 # cortex-a53 (ARMv8.0 path) and neoverse-n1 (dotprod path), armv7 under cortex-a15, and the host
-# NEON-through-SIMDe path; the host paths also with 3 threads. Every run's output bytes (FNV-1a 64
-# hash printed by octet-bench) must be identical to the host ref single-thread run's, and each run
+# NEON-through-SIMDe path (auto, and the ARMv8.0 kernels forced with --isa v80); the host paths
+# also with 3 threads. Every run's output bytes (FNV-1a 64 hash printed by octet-bench) must be
+# identical to the host ref single-thread run's, and each run
 # must have taken the expected kernel path. Under qemu only 1 thread: qemu-user here hangs
 # (aarch64) or crashes (armv7) in pthread_create (see tests/graph/thread_probe.h); thread-count
 # identity is checked on the host, where the same partitioning code runs.
@@ -89,6 +90,8 @@ for net in "${nets[@]}"; do
   check "$net.host-ref-t3" ref "$BENCH_HOST" "$model" --isa ref --threads 3
   check "$net.host-simde-t1" "[a-z0-9]+" "$BENCH_HOST" "$model" --threads 1
   check "$net.host-simde-t3" "[a-z0-9]+" "$BENCH_HOST" "$model" --threads 3
+  # The ARMv8.0 kernels (Winograd, small-K) through SIMDe: their work split over threads.
+  check "$net.host-v80-t3" v80 "$BENCH_HOST" "$model" --isa v80 --threads 3
   check "$net.a53-v80-t1" v80 $A64 -cpu cortex-a53 "$BENCH_A64" "$model" --threads 1
   check "$net.n1-dotprod-t1" dotprod $A64 -cpu neoverse-n1 "$BENCH_A64" "$model" --threads 1
   check "$net.a15-armv7-t1" armv7 $A32 "$BENCH_A32" "$model" --threads 1

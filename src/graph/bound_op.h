@@ -44,6 +44,7 @@ struct BoundOp {
   QConvParams conv;               // conv / fully connected
   const void* packed = nullptr;   // packed weights for NEON kernels
   int isa = 0;                    // kernel path for NEON run functions
+  int channel_blocks = 1;         // Winograd: work items per tile row (wino_channel_blocks)
   QPoolParams pool;               // pools (max uses geom + clamp)
   QAddParams add;
   int32_t clamp_min = -128, clamp_max = 127;

@@ -137,11 +137,12 @@ void run_conv_neon(const BoundOp& op, int begin, int end, uint8_t* scratch) {
                  op.in_stride, static_cast<int8_t*>(op.out), op.out_stride, begin, end, scratch);
 }
 
-// Tile rows [begin, end) (two output rows each) of a 3x3 stride-1 conv through Winograd.
+// Tile rows [begin, end) of a 3x3 stride-1 conv through Winograd, for each of channel_blocks
+// blocks of output channels.
 void run_conv_wino(const BoundOp& op, int begin, int end, uint8_t* scratch) {
   neon::wino_conv_run(static_cast<neon::Isa>(op.isa), op.conv, op.packed,
                       static_cast<const int8_t*>(op.in0), op.in_stride, static_cast<int8_t*>(op.out),
-                      op.out_stride, begin, end, scratch);
+                      op.out_stride, begin, end, scratch, op.channel_blocks);
 }
 
 // Output pixels [begin, end) of a small-K conv (K <= 32, e.g. a 3x3 conv on RGB input).
@@ -378,9 +379,12 @@ struct LoadTimeLayout {
   const char* layout;  // for the log
   const char* kernel;  // BoundOp::kernel after "neon <isa> "
 };
-// Winograd: about 3.6x the int8 weights (16 int16 per 9 int8). Small-K: int16 w - z_c, about 2x.
-constexpr LoadTimeLayout kWinograd{neon::wino_packed_size, neon::wino_pack, neon::wino_repack,
-                                   "wino_f23", "winograd f(2x2,3x3)"};
+// Winograd: about 3.6x the int8 weights (16 int16 per 9 int8) for F(2x2), 5.6x (25 per 9) for
+// F(3x3); the tile is wino_tile(g)'s. Small-K: int16 w - z_c, about 2x.
+constexpr LoadTimeLayout kWinogradF23{neon::wino_packed_size, neon::wino_pack, neon::wino_repack,
+                                      "wino_f23", "winograd f(2x2,3x3)"};
+constexpr LoadTimeLayout kWinogradF33{neon::wino_packed_size, neon::wino_pack, neon::wino_repack,
+                                      "wino_f33", "winograd f(3x3,3x3)"};
 constexpr LoadTimeLayout kSmallK{neon::smallk_packed_size, neon::smallk_pack, neon::smallk_repack,
                                  "small_k", "small-k conv"};
 
@@ -511,9 +515,11 @@ bool bind_op(BindContext& ctx, const OpDesc& op, bool concat_in_place, BoundOp* 
       ConvGeometry ng;
       if (uses_neon_gemm(m, op, ctx.isa, &ng) && ctx.winograd &&
           neon::wino_preferred(ng, to_neon(ctx.isa))) {
-        if (!pack_at_load(ctx, op, ng, kWinograd, b, error)) return false;
+        const LoadTimeLayout& family = neon::wino_tile(ng) == 3 ? kWinogradF33 : kWinogradF23;
+        if (!pack_at_load(ctx, op, ng, family, b, error)) return false;
         b->run = run_conv_wino;
-        b->work = neon::wino_work_items(g);
+        b->channel_blocks = neon::wino_channel_blocks(g, ctx.threads);
+        b->work = b->channel_blocks * neon::wino_work_items(g);
         return true;
       }
       if (uses_neon_gemm(m, op, ctx.isa, &ng) && neon::smallk_preferred(ng, to_neon(ctx.isa))) {

@@ -47,6 +47,7 @@ enum class WeightLayout : int32_t {
   n16k4 = 3,
   wino_f23 = 4,  // Winograd F(2x2, 3x3), v80: see conv_winograd.h (made at load, not stored)
   small_k = 5,   // K <= 32 (RGB first layers), v80: see conv_smallk.h (made at load, not stored)
+  wino_f33 = 6,  // Winograd F(3x3, 3x3), v80: see conv_winograd.h (made at load, not stored)
 };
 
 constexpr uint32_t kPackedMagic = 0x5043544fu;  // "OTCP" little-endian

@@ -6,12 +6,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/neon/channel_fields.h"
 #include "kernels/neon/smallk_kernels.h"
 
 namespace octet::neon {
 namespace {
-
-int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 // The microkernels are ARMv8.0 code (aarch64, or SIMDe on x86 hosts); armv7 builds have none.
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
@@ -20,15 +19,13 @@ constexpr bool kHaveKernels = true;
 constexpr bool kHaveKernels = false;
 #endif
 
-enum Field { kBias = 0, kZeroPoint = 1, kMultiplier = 2, kLeftShift = 3, kRightShift = 4 };
-
 // Offsets of the pieces of a small_k buffer (layout in conv_smallk.h).
 struct SmallKAddressing {
+  ChannelFields fields;
   int n, n8, k, kp;
   explicit SmallKAddressing(const ConvGeometry& g)
-      : n(g.out_c), n8(round_up(g.out_c, 8)), k(g.kernel_elements()), kp(round_up(k, 8)) {}
-  size_t field(Field f) const { return sizeof(PackedHeader) + 4 * static_cast<size_t>(f) * n8; }
-  size_t weights() const { return field(kBias) + 20 * static_cast<size_t>(n8); }
+      : fields(g.out_c), n(g.out_c), n8(fields.n8()), k(g.kernel_elements()), kp(round_up(k, 8)) {}
+  size_t weights() const { return fields.end(); }
   size_t total() const { return weights() + 2 * static_cast<size_t>(n8) * kp; }
 };
 
@@ -48,7 +45,7 @@ constexpr size_t kABytes = kSmallKPixels * kSmallKMax * sizeof(int16_t);
 constexpr size_t kBounceBytes = kSmallKPixels * kBounceStride;
 constexpr size_t kConstsBytes = 64;
 static_assert(sizeof(SmallKConsts) <= kConstsBytes, "consts fit their slot");
-Scratch carve(void* scratch) {
+[[maybe_unused]] Scratch carve(void* scratch) {
   uintptr_t p = reinterpret_cast<uintptr_t>(scratch);
   p = (p + kScratchAlign - 1) / kScratchAlign * kScratchAlign;
   Scratch s;
@@ -57,33 +54,6 @@ Scratch carve(void* scratch) {
   s.consts = reinterpret_cast<SmallKConsts*>(p + kABytes + kBounceBytes);
   s.row = reinterpret_cast<int8_t*>(p + kABytes + kBounceBytes + kConstsBytes);
   return s;
-}
-
-void put32(void* base, size_t off, int32_t v) { std::memcpy(static_cast<uint8_t*>(base) + off, &v, 4); }
-int32_t get32(const void* base, size_t off) {
-  int32_t v;
-  std::memcpy(&v, static_cast<const uint8_t*>(base) + off, 4);
-  return v;
-}
-
-bool channel_fields_valid(const SmallKAddressing& a, const PackedHeader& h, const void* buf) {
-  bool any_zero_point = false, any_left_shift = false;
-  for (int c = 0; c < a.n8; ++c) {
-    const size_t at = 4 * static_cast<size_t>(c);
-    const int32_t zp = get32(buf, a.field(kZeroPoint) + at);
-    const int32_t mult = get32(buf, a.field(kMultiplier) + at);
-    const int32_t left = get32(buf, a.field(kLeftShift) + at);
-    const int32_t right = get32(buf, a.field(kRightShift) + at);
-    if (zp < -128 || zp > 127 || mult < 0 || left < 0 || left > 30 || right < -31 || right > 0 ||
-        (left != 0 && right != 0))
-      return false;
-    if (c >= a.n && (zp != 0 || mult != 0 || left != 0 || right != 0 || get32(buf, a.field(kBias) + at) != 0))
-      return false;
-    any_zero_point |= zp != 0;
-    any_left_shift |= left != 0;
-  }
-  return h.any_zero_point == (any_zero_point ? 1 : 0) &&
-         h.shifts_nonpositive == (any_left_shift ? 0 : 1);
 }
 
 }  // namespace
@@ -127,21 +97,10 @@ bool smallk_pack(const ConvGeometry& g, const int8_t* weights, const int32_t* ze
   h.k = K;
   h.kp = a.kp;
   h.nr = kSmallKChannels;
-  h.any_zero_point = 0;
-  h.shifts_nonpositive = 1;
-  for (int c = 0; c < n; ++c) {
-    h.any_zero_point |= zero_points[c] != 0;
-    if (shifts[c] > 0) h.shifts_nonpositive = 0;
-  }
+  a.fields.write(bias_folded, zero_points, multipliers, shifts, &h, out);
   std::memcpy(out, &h, sizeof h);
   int16_t* w16 = reinterpret_cast<int16_t*>(static_cast<uint8_t*>(out) + a.weights());
   for (int c = 0; c < n; ++c) {
-    const size_t at = 4 * static_cast<size_t>(c);
-    put32(out, a.field(kBias) + at, bias_folded[c]);
-    put32(out, a.field(kZeroPoint) + at, zero_points[c]);
-    put32(out, a.field(kMultiplier) + at, multipliers[c]);
-    put32(out, a.field(kLeftShift) + at, shifts[c] > 0 ? shifts[c] : 0);
-    put32(out, a.field(kRightShift) + at, shifts[c] < 0 ? shifts[c] : 0);
     for (int k = 0; k < K; ++k)
       w16[(static_cast<size_t>(c / kSmallKChannels) * a.kp + k) * kSmallKChannels + c % kSmallKChannels] =
           static_cast<int16_t>(weights[static_cast<size_t>(c) * K + k] - zero_points[c]);
@@ -163,7 +122,7 @@ bool smallk_packed_valid(const ConvGeometry& g, const void* buf, size_t size) {
   const SmallKAddressing a(g);
   if (h.magic != kPackedMagic || h.layout != static_cast<int32_t>(WeightLayout::small_k) ||
       h.n != a.n || h.k != a.k || h.kp != a.kp || h.nr != kSmallKChannels || size != a.total() ||
-      !channel_fields_valid(a, h, buf))
+      !a.fields.valid(h, buf))
     return false;
   // Weights are w - z_c: in [-255, 255], zero in the padding (k >= K, channels >= out_c).
   const uint8_t* w = static_cast<const uint8_t*>(buf) + a.weights();
@@ -201,7 +160,6 @@ bool smallk_conv_run(Isa isa, const QConvParams& p, const void* packed, const in
   if (out_stride == 0) out_stride = g.out_c;
 
   const uint8_t* bytes = static_cast<const uint8_t*>(packed);
-  auto array = [&](Field f) { return reinterpret_cast<const int32_t*>(bytes + a.field(f)); };
   const int16_t* w16 = reinterpret_cast<const int16_t*>(bytes + a.weights());
   const Scratch s = carve(scratch);
   std::memset(s.row, 0, kSmallKRowBytes);  // A's k >= K: finite (their weights are 0)
@@ -239,10 +197,10 @@ bool smallk_conv_run(Isa isa, const QConvParams& p, const void* packed, const in
   auto tiles = [&](int g0, int ng, int8_t* out, size_t pixel_stride) {
     const int c0 = g0 * kSmallKChannels;
     k.w = w16 + static_cast<size_t>(c0) * a.kp;
-    k.bias = array(kBias) + c0;
-    k.multiplier = array(kMultiplier) + c0;
-    k.right_shift = array(kRightShift) + c0;
-    k.left_shift = h.shifts_nonpositive == 1 ? nullptr : array(kLeftShift) + c0;
+    k.bias = a.fields.array(packed, ChannelFields::kBias) + c0;
+    k.multiplier = a.fields.array(packed, ChannelFields::kMultiplier) + c0;
+    k.right_shift = a.fields.array(packed, ChannelFields::kRightShift) + c0;
+    k.left_shift = h.shifts_nonpositive == 1 ? nullptr : a.fields.array(packed, ChannelFields::kLeftShift) + c0;
     k.out = out;
     k.pixel_stride = pixel_stride;
     k.groups = ng;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/neon/conv_gemm.h"
+#include "kernels/neon/channel_fields.h"
 
 namespace octet::neon {
 namespace {
@@ -20,8 +21,6 @@ LayoutShape shape_of(WeightLayout l) {
     default: return {0, 0};
   }
 }
-
-int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 enum Field { kBias = 0, kZeroPoint = 1, kMultiplier = 2, kLeftShift = 3, kRightShift = 4 };
 
@@ -49,6 +48,22 @@ struct Addressing {
     return sizeof(PackedHeader) + static_cast<size_t>(c / nr) * block_bytes +
            4 * (static_cast<size_t>(f) * nr + c % nr);
   }
+  // How many k from kk on lie in consecutive bytes at weight(c, kk): to the end of the row (ohwi)
+  // or of the 16-k / 4-k group.
+  // Copies one run (a library call per 4- or 16-byte run cost more than the copy).
+  static void copy_run(int8_t* dst, const int8_t* src, int r) {
+    if (r == 16)
+      std::memcpy(dst, src, 16);
+    else if (r == 4)
+      std::memcpy(dst, src, 4);
+    else
+      std::memcpy(dst, src, r);
+  }
+  int run(int kk) const {
+    const int group = layout == WeightLayout::n4k16 ? 16 : layout == WeightLayout::n16k4 ? 4 : k;
+    const int end = (kk / group + 1) * group;
+    return (end < k ? end : k) - kk;
+  }
   size_t weight(int c, int kk) const {
     switch (layout) {
       case WeightLayout::ohwi:
@@ -66,13 +81,6 @@ struct Addressing {
 
 bool layout_known(WeightLayout l) {
   return l == WeightLayout::ohwi || l == WeightLayout::n4k16 || l == WeightLayout::n16k4;
-}
-
-void put32(void* base, size_t off, int32_t v) { std::memcpy(static_cast<uint8_t*>(base) + off, &v, 4); }
-int32_t get32(const void* base, size_t off) {
-  int32_t v;
-  std::memcpy(&v, static_cast<const uint8_t*>(base) + off, 4);
-  return v;
 }
 
 }  // namespace
@@ -93,6 +101,7 @@ const char* layout_name(WeightLayout layout) {
     case WeightLayout::n16k4: return "n16k4";
     case WeightLayout::wino_f23: return "wino_f23";
     case WeightLayout::small_k: return "small_k";
+    case WeightLayout::wino_f33: return "wino_f33";
     default: return "none";
   }
 }
@@ -143,7 +152,10 @@ bool pack(const ConvGeometry& g, WeightLayout layout, const int8_t* weights,
       put32(out, a.field(c, kRightShift), shifts[c] < 0 ? shifts[c] : 0);
     }
     const int8_t* w = weights + static_cast<size_t>(c) * k;
-    for (int kk = 0; kk < k; ++kk) bytes[a.weight(c, kk)] = w[kk];
+    for (int kk = 0, r; kk < k; kk += r) {
+      r = a.run(kk);
+      Addressing::copy_run(bytes + a.weight(c, kk), w + kk, r);
+    }
   }
   return true;
 }
@@ -211,8 +223,11 @@ bool unpack(const ConvGeometry& g, const void* src, size_t src_size, RawConvWeig
     out->multipliers[c] = get32(src, s.field(c, kMultiplier));
     out->shifts[c] = get32(src, s.field(c, kLeftShift));
     if (s.layout != WeightLayout::ohwi) out->shifts[c] += get32(src, s.field(c, kRightShift));
-    for (int kk = 0; kk < k; ++kk)
-      out->weights[static_cast<size_t>(c) * k + kk] = bytes[s.weight(c, kk)];
+    int8_t* w = out->weights.data() + static_cast<size_t>(c) * k;
+    for (int kk = 0, r; kk < k; kk += r) {
+      r = s.run(kk);
+      Addressing::copy_run(w + kk, bytes + s.weight(c, kk), r);
+    }
   }
   return true;
 }

@@ -1,8 +1,9 @@
-// Internal: the Winograd F(2x2, 3x3) microkernels behind conv_winograd.h (v80 path). The driver
-// runs a block of tiles in three passes through its scratch:
-//   input transform   16 taps of a tile -> V[16][tile group][C / 8][8 tiles][8 channels] int16
+// Internal: the Winograd F(m x m, 3x3) microkernels behind conv_winograd.h (v80 path), m = 2 or 3.
+// With P = (m + 2)^2 transform positions, the driver runs a block of tiles in three passes through
+// its scratch:
+//   input transform   P taps of a tile -> V[P][tile group][C / 8][8 tiles][8 channels] int16
 //   GEMM              per group of 8 output channels, per position: 8 tiles x 8 channels x C
-//   output transform  M[tile][16][8] int32 -> Y' = A^T M A, / 4, + bias, requantize, store
+//   output transform  M[tile][P][8] int32 -> Y' = A^T M A, exact division, + bias, requantize
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -12,22 +13,28 @@ namespace octet::neon {
 constexpr int kWinoTileGroup = 8;  // tiles per GEMM call
 constexpr int kWinoNr = 8;         // output channels per weight group
 
-// V of one tile for channels [0, channels) (a multiple of 8): taps[4 * i + j] points at the input
-// pixel of row i, column j of the 4x4 window (a row of z_a for padded taps). The 8 values of
-// position x and channels c..c+7 go to v[x * xi_stride + (c / 8) * 64] (8 int16: the tile's slot
-// in its group of 8; the caller offsets v by the slot).
+// V of one tile for channels [0, channels) (a multiple of 8): taps[n * i + j] points at the input
+// pixel of row i, column j of the n x n window (n = 4 for F(2x2), 5 for F(3x3); a row of z_a for
+// padded taps). The 8 values of position x and channels c..c+7 go to
+// v[x * xi_stride + (c / 8) * 64] (8 int16: the tile's slot in its group of 8; the caller offsets v
+// by the slot).
 void wino_input_f23_v80(const int8_t* const* taps, int channels, int16_t* v, size_t xi_stride);
+void wino_input_f33_v80(const int8_t* const* taps, int channels, int16_t* v, size_t xi_stride);
 
 // One position, `groups` groups of 8 tiles x 8 output channels: for group g and tile t,
-// m[(8 g + t) * 128 + k] = sum over c < channels of V[g][c / 8][t][c % 8] * U[c][k], int32
-// wrapping. v: this position's first tile group (groups follow each other, channels * 8 int16
-// each); u: this position's weights [channels][8], read by every group; channels a multiple of 8.
-void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int groups, int32_t* m);
-// The same for tiles 0..3 of one group only (a block's last 1..4 tiles).
-void wino_gemm_4x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m);
+// m[(8 g + t) * 8 * positions + k] = sum over c < channels of V[g][c / 8][t][c % 8] * U[c][k],
+// int32 wrapping. v: this position's first tile group (groups follow each other, channels * 8
+// int16 each); u: this position's weights [channels][8], read by every group; channels a multiple
+// of 8; positions 16 or 25 (the tile stride of m).
+void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int groups, int positions,
+                       int32_t* m);
+// The same for tiles 0..3 of one group only.
+void wino_gemm_4x8_v80(const int16_t* v, const int16_t* u, int channels, int positions, int32_t* m);
+// The same for one tile: v at the tile's slot in its group (v + 8 * slot), m at the tile's M.
+void wino_gemm_1x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m);
 
-// Where one tile's outputs go: the 2x2 pixels at out (channel 0 of the layer), rows row_stride
-// bytes apart, pixels pixel_stride apart; rows x cols of them are inside the output (1 or 2).
+// Where one tile's outputs go: the m x m pixels at out (channel 0 of the layer), rows row_stride
+// bytes apart, pixels pixel_stride apart; rows x cols of them are inside the output (1..m).
 struct WinoTileOut {
   int8_t* out;
   int rows, cols;
@@ -44,8 +51,11 @@ struct WinoGroupRequant {
   bool no_left_shift;  // every shift <= 0: skip SQSHL
   size_t pixel_stride, row_stride;
 };
-// Y' = A^T M A of `tiles` tiles (m: [tile][16][8] int32), then out = requantize(bias + Y' / 4).
+// Y' = A^T M A of `tiles` tiles (m: [tile][P][8] int32), then out = requantize(bias + Y' / s):
+// s = 4 for F(2x2) (G' = 2G), 36 for F(3x3) (G' = 6G).
 void wino_output_f23_v80(const int32_t* m, int tiles, const WinoTileOut* dst,
+                         const WinoGroupRequant& q);
+void wino_output_f33_v80(const int32_t* m, int tiles, const WinoTileOut* dst,
                          const WinoGroupRequant& q);
 
 }  // namespace octet::neon

@@ -1,0 +1,243 @@
+// The transform-domain GEMM of Winograd F(2x2, 3x3) and F(3x3, 3x3), ARMv8.0 NEON (see
+// wino_kernels.h): int16 V x int16 U' -> int32, SMLAL by element. The two variants differ only
+// in how far apart the tiles' M blocks lie (16 or 25 positions of 8 int32).
+#include "kernels/neon/neon_include.h"
+#include "kernels/neon/wino_kernels.h"
+
+namespace octet::neon {
+namespace {
+
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+// The loop in asm: V of 8 tiles in v0-v7 (SMLAL by element takes v0-v15 for 16-bit lanes), the
+// weights of 8 input channels in v8-v15, 8x8 int32 accumulators in v16-v31. All 16 loads of a step
+// go first: on the A53 model a load issued after a NEON op costs a cycle, and the first
+// multiplies then find their operands ready. Offsets, not post-increments: loads off one
+// written-back base wait on each other (145 instead of 163 cycles per 128 SMLAL on the model).
+#define OCTET_WINO_LOADS                 \
+  "ldp q0, q1, [%[v]]\n"                 \
+  "ldp q8, q9, [%[uu]]\n"                \
+  "ldp q2, q3, [%[v], #32]\n"            \
+  "ldp q10, q11, [%[uu], #32]\n"         \
+  "ldp q4, q5, [%[v], #64]\n"            \
+  "ldp q12, q13, [%[uu], #64]\n"         \
+  "ldp q6, q7, [%[v], #96]\n"            \
+  "ldp q14, q15, [%[uu], #96]\n"         \
+  "add %[v], %[v], #128\n"               \
+  "add %[uu], %[uu], #128\n"
+// One tile (V in register T) times the 8 channels' weights in U, lane L of V: two SMLAL (or, for
+// FIRST, SMULL) into accumulators A, A + 1.
+#define OCTET_WINO_TILE(OP, U, L, T, A, A1)                     \
+  OP " v" A ".4s, " U ".4h, v" T ".h[" L "]\n"                  \
+  OP "2 v" A1 ".4s, " U ".8h, v" T ".h[" L "]\n"
+#define OCTET_WINO_MAC4(OP, U, L)                                                       \
+  OCTET_WINO_TILE(OP, U, L, "0", "16", "17") OCTET_WINO_TILE(OP, U, L, "1", "18", "19") \
+  OCTET_WINO_TILE(OP, U, L, "2", "20", "21") OCTET_WINO_TILE(OP, U, L, "3", "22", "23")
+#define OCTET_WINO_MAC(OP, U, L)                                                        \
+  OCTET_WINO_MAC4(OP, U, L)                                                             \
+  OCTET_WINO_TILE(OP, U, L, "4", "24", "25") OCTET_WINO_TILE(OP, U, L, "5", "26", "27") \
+  OCTET_WINO_TILE(OP, U, L, "6", "28", "29") OCTET_WINO_TILE(OP, U, L, "7", "30", "31")
+// 8 input channels (weights in v8-v15, lanes 0-7 of V) with MAC = OCTET_WINO_MAC or _MAC4;
+// FIRST: "smull" starts the accumulators on the first channel of the first step.
+#define OCTET_WINO_STEP(MAC, FIRST, OP)                                 \
+  MAC(FIRST, "v8", "0") MAC(OP, "v9", "1") MAC(OP, "v10", "2")         \
+  MAC(OP, "v11", "3") MAC(OP, "v12", "4") MAC(OP, "v13", "5")          \
+  MAC(OP, "v14", "6") MAC(OP, "v15", "7")
+
+template <int kTileBytes>
+void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int32_t* m) {
+  const long steps = channels / 8 - 1;
+  long g = groups;
+  long n;               // steps left in the current group
+  const int16_t* uu;    // the current group's walk through u (early-clobber: not u's register)
+  asm volatile(
+      "0:\n"  // tile group loop: V continues where the last group ended, U restarts
+      "mov %[uu], %[u]\n"
+      "mov %[n], %[steps]\n"
+      OCTET_WINO_LOADS
+      OCTET_WINO_STEP(OCTET_WINO_MAC, "smull", "smlal")
+      "cbz %[n], 2f\n"
+      "1:\n"
+      OCTET_WINO_LOADS
+      "subs %[n], %[n], #1\n"
+      OCTET_WINO_STEP(OCTET_WINO_MAC, "smlal", "smlal")
+      "b.ne 1b\n"
+      "2:\n"
+      "stp q16, q17, [%[m]]\n"  // tile t at m + t * kTileBytes (STP reaches 1008)
+      "stp q18, q19, [%[m], %[ts]]\n"
+      "add %[m], %[m], %[ts2]\n"
+      "stp q20, q21, [%[m]]\n"
+      "stp q22, q23, [%[m], %[ts]]\n"
+      "add %[m], %[m], %[ts2]\n"
+      "stp q24, q25, [%[m]]\n"
+      "stp q26, q27, [%[m], %[ts]]\n"
+      "add %[m], %[m], %[ts2]\n"
+      "stp q28, q29, [%[m]]\n"
+      "stp q30, q31, [%[m], %[ts]]\n"
+      "add %[m], %[m], %[ts2]\n"
+      "subs %[g], %[g], #1\n"
+      "b.ne 0b\n"
+      : [v] "+r"(v), [uu] "=&r"(uu), [n] "=&r"(n), [m] "+r"(m), [g] "+r"(g)
+      : [u] "r"(u), [steps] "r"(steps), [ts] "i"(kTileBytes), [ts2] "i"(2 * kTileBytes)
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
+        "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24",
+        "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+}
+#undef OCTET_WINO_LOADS
+
+// The 4-tile form for the last 1..4 tiles of a block (a 13x13 output is 49 tiles: six groups of 8
+// and one tile, which the 8-tile kernel would pad with 7). Accumulators v16-v23.
+#define OCTET_WINO_LOADS4                \
+  "ldp q0, q1, [%[v]]\n"                 \
+  "ldp q8, q9, [%[uu]]\n"                \
+  "ldp q2, q3, [%[v], #32]\n"            \
+  "ldp q10, q11, [%[uu], #32]\n"         \
+  "ldp q12, q13, [%[uu], #64]\n"         \
+  "ldp q14, q15, [%[uu], #96]\n"         \
+  "add %[v], %[v], #128\n"               \
+  "add %[uu], %[uu], #128\n"
+template <int kTileBytes>
+void gemm_4x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
+  long n = channels / 8 - 1;
+  const int16_t* uu = u;
+  asm volatile(
+      OCTET_WINO_LOADS4
+      OCTET_WINO_STEP(OCTET_WINO_MAC4, "smull", "smlal")
+      "cbz %[n], 2f\n"
+      "1:\n"
+      OCTET_WINO_LOADS4
+      "subs %[n], %[n], #1\n"
+      OCTET_WINO_STEP(OCTET_WINO_MAC4, "smlal", "smlal")
+      "b.ne 1b\n"
+      "2:\n"
+      "stp q16, q17, [%[m]]\n"
+      "stp q18, q19, [%[m], %[ts]]\n"
+      "add %[m], %[m], %[ts2]\n"
+      "stp q20, q21, [%[m]]\n"
+      "stp q22, q23, [%[m], %[ts]]\n"
+      : [v] "+r"(v), [uu] "+r"(uu), [n] "+r"(n), [m] "+r"(m)
+      : [ts] "i"(kTileBytes), [ts2] "i"(2 * kTileBytes)
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v8", "v9", "v10", "v11", "v12", "v13", "v14",
+        "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23");
+}
+#undef OCTET_WINO_LOADS4
+
+// One tile (a block's last 1 or 2, or the 5th and 6th past a 4-tile call): its V in v0, the
+// weights in v8-v15; four accumulator pairs (two SMLAL per pair per step) so that no SMLAL waits
+// on the one before. 29 model cycles per step against 81 for the 4-tile form.
+void gemm_1x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
+  long n = channels / 8;
+  asm volatile(
+      "movi v16.4s, #0\n"
+      "movi v17.4s, #0\n"
+      "movi v18.4s, #0\n"
+      "movi v19.4s, #0\n"
+      "movi v20.4s, #0\n"
+      "movi v21.4s, #0\n"
+      "movi v22.4s, #0\n"
+      "movi v23.4s, #0\n"
+      "1:\n"
+      "ldr q0, [%[v]]\n"
+      "ldp q8, q9, [%[u]]\n"
+      "ldp q10, q11, [%[u], #32]\n"
+      "ldp q12, q13, [%[u], #64]\n"
+      "ldp q14, q15, [%[u], #96]\n"
+      "add %[v], %[v], #128\n"
+      "add %[u], %[u], #128\n"
+      "subs %[n], %[n], #1\n"
+      OCTET_WINO_TILE("smlal", "v8", "0", "0", "16", "17")
+      OCTET_WINO_TILE("smlal", "v9", "1", "0", "18", "19")
+      OCTET_WINO_TILE("smlal", "v10", "2", "0", "20", "21")
+      OCTET_WINO_TILE("smlal", "v11", "3", "0", "22", "23")
+      OCTET_WINO_TILE("smlal", "v12", "4", "0", "16", "17")
+      OCTET_WINO_TILE("smlal", "v13", "5", "0", "18", "19")
+      OCTET_WINO_TILE("smlal", "v14", "6", "0", "20", "21")
+      OCTET_WINO_TILE("smlal", "v15", "7", "0", "22", "23")
+      "b.ne 1b\n"
+      "add v16.4s, v16.4s, v18.4s\n"
+      "add v17.4s, v17.4s, v19.4s\n"
+      "add v20.4s, v20.4s, v22.4s\n"
+      "add v21.4s, v21.4s, v23.4s\n"
+      "add v16.4s, v16.4s, v20.4s\n"
+      "add v17.4s, v17.4s, v21.4s\n"
+      "stp q16, q17, [%[m]]\n"
+      : [v] "+r"(v), [u] "+r"(u), [n] "+r"(n)
+      : [m] "r"(m)
+      : "cc", "memory", "v0", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17",
+        "v18", "v19", "v20", "v21", "v22", "v23");
+}
+#undef OCTET_WINO_STEP
+#undef OCTET_WINO_MAC
+#undef OCTET_WINO_MAC4
+#undef OCTET_WINO_TILE
+#else
+// SIMDe (x86 hosts): the same products and sums with intrinsics, summed in uint32 (F(3x3)'s
+// partial sums may pass int32: the arithmetic wraps like SMLAL, without signed overflow).
+void gemm_group(const int16_t* v, const int16_t* u, int channels, int tiles, int positions,
+                int32_t* m) {
+  uint32x4_t acc[16];
+  for (int i = 0; i < 16; ++i) acc[i] = vdupq_n_u32(0);
+  for (int c = 0; c < channels; c += 8, v += 64, u += 64) {
+    int16x8_t vt[8];
+    for (int t = 0; t < tiles; ++t) vt[t] = vld1q_s16(v + 8 * t);
+    for (int ci = 0; ci < 8; ++ci) {
+      const int16x8_t w = vld1q_s16(u + 8 * ci);
+      for (int t = 0; t < tiles; ++t) {
+        int16_t a = vgetq_lane_s16(vt[t], 0);
+        switch (ci) {  // lane index must be a constant
+          case 1: a = vgetq_lane_s16(vt[t], 1); break;
+          case 2: a = vgetq_lane_s16(vt[t], 2); break;
+          case 3: a = vgetq_lane_s16(vt[t], 3); break;
+          case 4: a = vgetq_lane_s16(vt[t], 4); break;
+          case 5: a = vgetq_lane_s16(vt[t], 5); break;
+          case 6: a = vgetq_lane_s16(vt[t], 6); break;
+          case 7: a = vgetq_lane_s16(vt[t], 7); break;
+          default: break;
+        }
+        acc[2 * t] = vaddq_u32(acc[2 * t], vreinterpretq_u32_s32(vmull_n_s16(vget_low_s16(w), a)));
+        acc[2 * t + 1] =
+            vaddq_u32(acc[2 * t + 1], vreinterpretq_u32_s32(vmull_n_s16(vget_high_s16(w), a)));
+      }
+    }
+  }
+  for (int t = 0; t < tiles; ++t) {
+    vst1q_s32(m + 8 * positions * t, vreinterpretq_s32_u32(acc[2 * t]));
+    vst1q_s32(m + 8 * positions * t + 4, vreinterpretq_s32_u32(acc[2 * t + 1]));
+  }
+}
+#endif
+
+}  // namespace
+
+void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int groups, int positions,
+                       int32_t* m) {
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+  if (positions == 16)
+    gemm_8x8<16 * 32>(v, u, channels, groups, m);
+  else
+    gemm_8x8<25 * 32>(v, u, channels, groups, m);
+#else
+  for (int g = 0; g < groups; ++g, v += static_cast<size_t>(channels) * 8, m += 64 * positions)
+    gemm_group(v, u, channels, 8, positions, m);
+#endif
+}
+
+void wino_gemm_1x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+  gemm_1x8(v, u, channels, m);
+#else
+  gemm_group(v, u, channels, 1, 16, m);  // one tile: the tile stride is never used
+#endif
+}
+
+void wino_gemm_4x8_v80(const int16_t* v, const int16_t* u, int channels, int positions, int32_t* m) {
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+  if (positions == 16)
+    gemm_4x8<16 * 32>(v, u, channels, m);
+  else
+    gemm_4x8<25 * 32>(v, u, channels, m);
+#else
+  gemm_group(v, u, channels, 4, positions, m);
+#endif
+}
+
+}  // namespace octet::neon
