@@ -114,12 +114,13 @@ void run_tile_edge_suite(Isa isa) {
   if (!isa_supported(isa)) GTEST_SKIP() << isa_name(isa) << " not supported on this CPU/build";
   std::mt19937 rng(4321 + static_cast<int>(isa));
   const int ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 59, 64, 65, 69, 70, 131};
-  const int ks[] = {16, 32, 80, 272}, ns[] = {1, 13, 16, 33, 40};
+  // K of 1 to 5 and 17 steps of 16: the v80 kernel's first step, odd step and pair loop variants.
+  const int ks[] = {16, 32, 48, 64, 80, 272}, ns[] = {1, 13, 16, 33, 40};
   int i = 0;
   for (int m : ms) {
     for (int v = 0; v < 4; ++v, ++i) {
       Case c;
-      const int k = ks[i % 4], n = ns[i % 5];
+      const int k = ks[(i / 4 + v) % 6], n = ns[i % 5];
       if (v == 3) {  // im2col: K off 16 (3x3 taps), M = one output row
         c.g = conv_geom(1, 3, m + 2, 1 + k / 16, n, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0);
       } else {       // 1x1 read straight from the input

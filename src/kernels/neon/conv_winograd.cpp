@@ -122,14 +122,15 @@ bool wino_supported(const ConvGeometry& g) {
 
 namespace {
 // A53 model cycles of the transform-domain GEMM per position and step of 8 input channels over
-// `tiles` tiles, as wino_conv_run dispatches them: 149 per group of 8, a partial last group of
-// 1..7 tiles by the 1- and 4-tile kernels (29, 81) or as a whole group.
+// `tiles` tiles, as wino_conv_run dispatches them: kGemm8 per group of 8, a partial last group of
+// 1..5 tiles by the 1- and 4-tile kernels (29, 81), of 6 or 7 as a whole group.
+constexpr long kGemm8 = 135;
 long gemm_step_cycles(long tiles) {
-  static constexpr long kPartial[8] = {0, 29, 58, 81, 81, 81 + 29, 81 + 58, 149};
-  return tiles / 8 * 149 + kPartial[tiles % 8];
+  static constexpr long kPartial[8] = {0, 29, 58, 81, 81, 81 + 29, kGemm8, kGemm8};
+  return tiles / 8 * kGemm8 + kPartial[tiles % 8];
 }
 // That times the positions: the cost of the variant per (input, output) channel pair, in the
-// 8-tile GEMM's cycles (149 per 8 tiles).
+// 8-tile GEMM's cycles (kGemm8 per 8 tiles).
 long gemm_cost(const ConvGeometry& g, const Variant& v) {
   return gemm_step_cycles(static_cast<long>(g.batch) * tiles_h(g, v.m) * tiles_w(g, v.m)) * v.positions;
 }
@@ -141,10 +142,10 @@ bool wino_preferred(const ConvGeometry& g, Isa isa) {
   if (!kHaveKernels || isa != Isa::v80 || !wino_supported(g)) return false;
   // Against 9 products per output pixel: worth it unless partial tiles waste most of the saving
   // (a 1x1 output is a whole tile). Require a clear margin, 4 multiplies (counted as 8-tile GEMM
-  // cycles: 149 per 8 tiles and position) against 3 int8 MACs per pixel (the transform-domain GEMM
+  // cycles: kGemm8 per 8 tiles and position) against 3 int8 MACs per pixel (the transform-domain GEMM
   // runs ~20 % slower per multiply than the int8 one, plus transforms).
   const Variant& v = *variant_for_tile(wino_tile(g));
-  return 4 * 8 * gemm_cost(g, v) < 27L * 149 * g.batch * g.out_h * g.out_w;
+  return 4 * 8 * gemm_cost(g, v) < 27L * kGemm8 * g.batch * g.out_h * g.out_w;
 }
 
 size_t wino_packed_size(const ConvGeometry& g, int tile) {
@@ -343,12 +344,12 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
           const int16_t* uk = u + (static_cast<size_t>(kg) * P + xi) * C * kWinoNr;
           int32_t* m = s.m + xi * 8;
           const int16_t* vx = s.v + xi * xi_stride;
-          if (rest == 0 || rest == 7) {
+          if (rest == 0 || rest >= 6) {
             wino_gemm_8x8_v80(vx, uk, C, groups, P, m);
             continue;
           }
           // The partial last group by the cheapest kernels (A53 model cycles per step of 8 channels:
-          // 8 tiles 149, 4 tiles 81, 1 tile 29): 1-2 tiles alone, 3-4 as four, 5-6 as four + 1-2.
+          // 8 tiles 135, 4 tiles 81, 1 tile 29): 1-2 tiles alone, 3-4 as four, 5 as four + one.
           if (groups > 1) wino_gemm_8x8_v80(vx, uk, C, groups - 1, P, m);
           const int16_t* vl = vx + (groups - 1) * group_v;
           int32_t* ml = m + (groups - 1) * kWinoTileGroup * tile_m;

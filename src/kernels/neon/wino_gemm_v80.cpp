@@ -9,21 +9,7 @@ namespace {
 
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
 // The loop in asm: V of 8 tiles in v0-v7 (SMLAL by element takes v0-v15 for 16-bit lanes), the
-// weights of 8 input channels in v8-v15, 8x8 int32 accumulators in v16-v31. All 16 loads of a step
-// go first: on the A53 model a load issued after a NEON op costs a cycle, and the first
-// multiplies then find their operands ready. Offsets, not post-increments: loads off one
-// written-back base wait on each other (145 instead of 163 cycles per 128 SMLAL on the model).
-#define OCTET_WINO_LOADS                 \
-  "ldp q0, q1, [%[v]]\n"                 \
-  "ldp q8, q9, [%[uu]]\n"                \
-  "ldp q2, q3, [%[v], #32]\n"            \
-  "ldp q10, q11, [%[uu], #32]\n"         \
-  "ldp q4, q5, [%[v], #64]\n"            \
-  "ldp q12, q13, [%[uu], #64]\n"         \
-  "ldp q6, q7, [%[v], #96]\n"            \
-  "ldp q14, q15, [%[uu], #96]\n"         \
-  "add %[v], %[v], #128\n"               \
-  "add %[uu], %[uu], #128\n"
+// weights of 8 input channels in v8-v15, 8x8 int32 accumulators in v16-v31.
 // One tile (V in register T) times the 8 channels' weights in U, lane L of V: two SMLAL (or, for
 // FIRST, SMULL) into accumulators A, A + 1.
 #define OCTET_WINO_TILE(OP, U, L, T, A, A1)                     \
@@ -32,36 +18,68 @@ namespace {
 #define OCTET_WINO_MAC4(OP, U, L)                                                       \
   OCTET_WINO_TILE(OP, U, L, "0", "16", "17") OCTET_WINO_TILE(OP, U, L, "1", "18", "19") \
   OCTET_WINO_TILE(OP, U, L, "2", "20", "21") OCTET_WINO_TILE(OP, U, L, "3", "22", "23")
-#define OCTET_WINO_MAC(OP, U, L)                                                        \
-  OCTET_WINO_MAC4(OP, U, L)                                                             \
+#define OCTET_WINO_MAC4_HI(OP, U, L)                                                    \
   OCTET_WINO_TILE(OP, U, L, "4", "24", "25") OCTET_WINO_TILE(OP, U, L, "5", "26", "27") \
   OCTET_WINO_TILE(OP, U, L, "6", "28", "29") OCTET_WINO_TILE(OP, U, L, "7", "30", "31")
-// 8 input channels (weights in v8-v15, lanes 0-7 of V) with MAC = OCTET_WINO_MAC or _MAC4;
-// FIRST: "smull" starts the accumulators on the first channel of the first step.
-#define OCTET_WINO_STEP(MAC, FIRST, OP)                                 \
-  MAC(FIRST, "v8", "0") MAC(OP, "v9", "1") MAC(OP, "v10", "2")         \
-  MAC(OP, "v11", "3") MAC(OP, "v12", "4") MAC(OP, "v13", "5")          \
+// 8 input channels (weights in v8-v15, lanes 0-7 of V) with MAC = OCTET_WINO_MAC4 (tiles 0-3) or
+// _MAC4_HI (tiles 4-7); FIRST: "smull" starts the accumulators on a group's first channel. L1 and
+// L4 go before channel 1 and channel 4.
+#define OCTET_WINO_CHANNELS(MAC, FIRST, OP, L1, L4)                        \
+  MAC(FIRST, "v8", "0") L1 MAC(OP, "v9", "1") MAC(OP, "v10", "2")         \
+  MAC(OP, "v11", "3") L4 MAC(OP, "v12", "4") MAC(OP, "v13", "5")          \
   MAC(OP, "v14", "6") MAC(OP, "v15", "7")
+// 8 tiles x 8 input channels, tiles 0-3 first: their V registers die halfway, the weights of
+// channels 0-3 three quarters through. On the in-order A53 model an instruction may not write
+// back before an older one, so a 4-cycle LDR after a 6-cycle SMLAL waits; LD1 of four registers
+// (7 cycles) issues beside the SMLALs instead. The step loads its weights of channels 4-7 [u4]
+// and its V of tiles 4-7 [v4] early, the next step's V of tiles 0-3 [v8] and weights of channels
+// 0-3 [u8] as their registers die (NEXT; the last step reads nothing beyond its own data). The
+// pointer updates wait behind the loop branch: 135 instead of 149 model cycles per 128 SMLAL.
+#define OCTET_WINO_LD_U4 "ld1 {v12.8h, v13.8h, v14.8h, v15.8h}, [%[u4]]\n"
+#define OCTET_WINO_LD_V4 "ld1 {v4.8h, v5.8h, v6.8h, v7.8h}, [%[v4]]\n"
+#define OCTET_WINO_LD_V8 "ld1 {v0.8h, v1.8h, v2.8h, v3.8h}, [%[v8]]\n"
+#define OCTET_WINO_LD_U8 "ld1 {v8.8h, v9.8h, v10.8h, v11.8h}, [%[u8]]\n"
+#define OCTET_WINO_STEP8(FIRST, OP, LD_V8, LD_U8)                                      \
+  OCTET_WINO_LD_U4 OCTET_WINO_CHANNELS(OCTET_WINO_MAC4, FIRST, OP, OCTET_WINO_LD_V4, "") \
+  LD_V8 OCTET_WINO_CHANNELS(OCTET_WINO_MAC4_HI, FIRST, OP, "", LD_U8)
+#define OCTET_WINO_ADVANCE          \
+  "add %[u4], %[u4], #128\n"        \
+  "add %[v4], %[v4], #128\n"        \
+  "add %[u8], %[u8], #128\n"        \
+  "add %[v8], %[v8], #128\n"
 
+// steps = channels / 8 >= 1; V of group g at v + g * steps * 128 bytes, U the same for every group.
 template <int kTileBytes>
 void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int32_t* m) {
-  const long steps = channels / 8 - 1;
+  const long steps = channels / 8;
   long g = groups;
-  long n;               // steps left in the current group
-  const int16_t* uu;    // the current group's walk through u (early-clobber: not u's register)
+  long n;  // middle steps left in the current group
+  const int16_t *u4, *u8, *v4, *v8;
   asm volatile(
       "0:\n"  // tile group loop: V continues where the last group ended, U restarts
-      "mov %[uu], %[u]\n"
-      "mov %[n], %[steps]\n"
-      OCTET_WINO_LOADS
-      OCTET_WINO_STEP(OCTET_WINO_MAC, "smull", "smlal")
+      "ld1 {v0.8h, v1.8h, v2.8h, v3.8h}, [%[v]]\n"
+      "ld1 {v8.8h, v9.8h, v10.8h, v11.8h}, [%[u]]\n"
+      "add %[u4], %[u], #64\n"
+      "add %[v4], %[v], #64\n"
+      "add %[u8], %[u], #128\n"
+      "add %[v8], %[v], #128\n"
+      "subs %[n], %[steps], #2\n"
+      "b.lt 3f\n"  // one step
+      OCTET_WINO_STEP8("smull", "smlal", OCTET_WINO_LD_V8, OCTET_WINO_LD_U8)
+      OCTET_WINO_ADVANCE
       "cbz %[n], 2f\n"
       "1:\n"
-      OCTET_WINO_LOADS
-      "subs %[n], %[n], #1\n"
-      OCTET_WINO_STEP(OCTET_WINO_MAC, "smlal", "smlal")
+      "subs %[n], %[n], #1\n"  // first: the branch then never waits on it
+      OCTET_WINO_STEP8("smlal", "smlal", OCTET_WINO_LD_V8, OCTET_WINO_LD_U8)
+      OCTET_WINO_ADVANCE
       "b.ne 1b\n"
       "2:\n"
+      OCTET_WINO_STEP8("smlal", "smlal", "", "")
+      "b 4f\n"
+      "3:\n"
+      OCTET_WINO_STEP8("smull", "smlal", "", "")
+      "4:\n"
+      "add %[v], %[v4], #64\n"  // the next group's V
       "stp q16, q17, [%[m]]\n"  // tile t at m + t * kTileBytes (STP reaches 1008)
       "stp q18, q19, [%[m], %[ts]]\n"
       "add %[m], %[m], %[ts2]\n"
@@ -76,13 +94,27 @@ void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int3
       "add %[m], %[m], %[ts2]\n"
       "subs %[g], %[g], #1\n"
       "b.ne 0b\n"
-      : [v] "+r"(v), [uu] "=&r"(uu), [n] "=&r"(n), [m] "+r"(m), [g] "+r"(g)
+      : [v] "+r"(v), [n] "=&r"(n), [m] "+r"(m), [g] "+r"(g), [u4] "=&r"(u4), [u8] "=&r"(u8),
+        [v4] "=&r"(v4), [v8] "=&r"(v8)
       : [u] "r"(u), [steps] "r"(steps), [ts] "i"(kTileBytes), [ts2] "i"(2 * kTileBytes)
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
         "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24",
         "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 }
-#undef OCTET_WINO_LOADS
+#undef OCTET_WINO_STEP8
+#undef OCTET_WINO_ADVANCE
+#undef OCTET_WINO_LD_U4
+#undef OCTET_WINO_LD_V4
+#undef OCTET_WINO_LD_V8
+#undef OCTET_WINO_LD_U8
+#undef OCTET_WINO_CHANNELS
+#undef OCTET_WINO_MAC4_HI
+
+// 8 channels per step for the 4-tile form below, all of a step's loads first.
+#define OCTET_WINO_STEP(MAC, FIRST, OP)                                 \
+  MAC(FIRST, "v8", "0") MAC(OP, "v9", "1") MAC(OP, "v10", "2")         \
+  MAC(OP, "v11", "3") MAC(OP, "v12", "4") MAC(OP, "v13", "5")          \
+  MAC(OP, "v14", "6") MAC(OP, "v15", "7")
 
 // The 4-tile form for the last 1..4 tiles of a block (a 13x13 output is 49 tiles: six groups of 8
 // and one tile, which the 8-tile kernel would pad with 7). Accumulators v16-v23.
@@ -166,7 +198,6 @@ void gemm_1x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
         "v18", "v19", "v20", "v21", "v22", "v23");
 }
 #undef OCTET_WINO_STEP
-#undef OCTET_WINO_MAC
 #undef OCTET_WINO_MAC4
 #undef OCTET_WINO_TILE
 #else
