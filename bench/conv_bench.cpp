@@ -1,7 +1,7 @@
 // GEMM convolution and fully-connected benchmarks over the real layer shapes of MobileNet v1 1.0
 // (224), SqueezeNet 1.1 and ResNet-50, one per path this build and CPU can run.
 // Names: <family>/<path>/<HxWxCinxCout of the input>, e.g. conv1x1/dotprod/14x14x512x512;
-// the 3x3 stride-1 shapes also as wino3x3/v80/... (Winograd F(2x2, 3x3), the v80 path's choice),
+// the 3x3 stride-1 shapes also as wino3x3/v80/... and wino3x3/armv7/... (Winograd, those paths' choice),
 // the K <= 32 ones (RGB first layers) as smallk/v80/... (conv_smallk.h, the v80 path's choice).
 // Counter "MACs": multiply-accumulates per second. Setup (packing) is outside the timed loop.
 #include <benchmark/benchmark.h>
@@ -176,7 +176,7 @@ int register_all() {
                                std::to_string(s.w) + "x" + std::to_string(s.cin) + "x" + std::to_string(s.cout);
       if (!seen.insert(name).second) continue;  // shared by several networks
       benchmark::RegisterBenchmark(name.c_str(), run_layer, s, isa, Path::gemm)->Unit(benchmark::kMicrosecond);
-      if (isa == Isa::v80 && wino_supported(geometry(s))) {
+      if (wino_preferred(geometry(s), isa)) {
         const std::string wname = "wino3x3" + name.substr(name.find('/'));
         benchmark::RegisterBenchmark(wname.c_str(), run_layer, s, isa, Path::winograd)->Unit(benchmark::kMicrosecond);
       }

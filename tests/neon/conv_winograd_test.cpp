@@ -1,4 +1,4 @@
-// Winograd F(2x2, 3x3) and F(3x3, 3x3) convolution (v80 path) bit-exact against
+// Winograd F(2x2, 3x3) and F(3x3, 3x3) convolution (v80 and armv7 paths) bit-exact against
 // octet::ref::conv_q8, each variant on every case: odd output sizes (partial tiles), 1x1 outputs,
 // tile groups and blocks off their sizes, padding 0..2, channel counts off the 8-channel groups,
 // strides, split tile-row ranges, and the extreme values that bound the int32 arithmetic; plus the
@@ -30,6 +30,15 @@ INSTANTIATE_TEST_SUITE_P(Tiles, NeonWinograd, testing::Values(2, 3),
                            return i.param == 2 ? std::string("F2x2") : std::string("F3x3");
                          });
 
+// The paths with a Winograd GEMM that this CPU runs (SIMDe hosts: both).
+std::vector<Isa> wino_isas() {
+  std::vector<Isa> isas;
+  for (Isa isa : {Isa::v80, Isa::armv7})
+    if (isa_supported(isa) && wino_preferred(wino_geom(1, 56, 56, 64, 64, 1, 1, 1, 1), isa))
+      isas.push_back(isa);
+  return isas;
+}
+
 Aligned packed_for(const Layer& L, int tile) {
   const ConvGeometry& g = L.p.geom;
   const size_t n = wino_packed_size(g, tile);
@@ -53,19 +62,22 @@ void check_layer(const Layer& L, int tile, std::mt19937& rng) {
   std::vector<uint8_t> scratch(wino_scratch_size(g) + 1);
   void* sp = scratch.data() + 1;  // any alignment
   const int groups = (g.out_c + 7) / 8;
-  for (int blocks = 1; blocks <= std::min(3, groups); ++blocks) {
-    const int items = blocks * wino_work_items(g, tile);
-    for (int split = 0; split < 2; ++split) {
-      std::vector<int8_t> got(out_bytes, kGuard);
-      for (int b = 0; b < items;) {
-        const int e = split == 0 ? items : std::min(items, b + 1 + static_cast<int>(rng() % 3));
-        ASSERT_TRUE(wino_conv_run(Isa::v80, L.p, packed.ptr, L.input.data(), L.in_stride,
-                                  got.data(), L.out_stride, b, e, sp, blocks));
-        b = e;
+  for (Isa isa : wino_isas()) {
+    for (int blocks = 1; blocks <= std::min(3, groups); ++blocks) {
+      const int items = blocks * wino_work_items(g, tile);
+      for (int split = 0; split < 2; ++split) {
+        std::vector<int8_t> got(out_bytes, kGuard);
+        for (int b = 0; b < items;) {
+          const int e = split == 0 ? items : std::min(items, b + 1 + static_cast<int>(rng() % 3));
+          ASSERT_TRUE(wino_conv_run(isa, L.p, packed.ptr, L.input.data(), L.in_stride,
+                                    got.data(), L.out_stride, b, e, sp, blocks));
+          b = e;
+        }
+        for (size_t i = 0; i < want.size(); ++i)
+          ASSERT_EQ(got[i], want[i]) << isa_name(isa) << " blocks " << blocks << " split " << split
+                                     << " pixel " << i / L.out_stride << " channel "
+                                     << i % L.out_stride;
       }
-      for (size_t i = 0; i < want.size(); ++i)
-        ASSERT_EQ(got[i], want[i]) << "blocks " << blocks << " split " << split << " pixel "
-                                   << i / L.out_stride << " channel " << i % L.out_stride;
     }
   }
 }
@@ -76,7 +88,7 @@ void check_case(const Case& c, int tile, std::mt19937& rng) {
 }
 
 TEST_P(NeonWinograd, MatchesRef) {
-  if (!isa_supported(Isa::v80)) GTEST_SKIP() << "v80 not supported on this CPU/build";
+  if (wino_isas().empty()) GTEST_SKIP() << "no Winograd path on this CPU/build";
   std::mt19937 rng(77);
   const std::vector<Case> cases = {
       {wino_geom(1, 8, 8, 8, 8, 1, 1, 1, 1)},           // one full tile group, one channel group
@@ -122,7 +134,7 @@ TEST_P(NeonWinograd, MatchesRef) {
 // padding), and a multiplier that maps the sum to about +-100: a wrapped sum would be far off.
 // F(3x3)'s transform-domain sums themselves wrap int32 here; only the division brings them back.
 TEST_P(NeonWinograd, ExtremeValuesStayExact) {
-  if (!isa_supported(Isa::v80)) GTEST_SKIP() << "v80 not supported on this CPU/build";
+  if (wino_isas().empty()) GTEST_SKIP() << "no Winograd path on this CPU/build";
   std::mt19937 rng(5);
   Case c;
   c.g = wino_geom(1, 5, 5, kWinoMaxChannels, 3, 0, 0, 0, 0);
@@ -152,7 +164,11 @@ TEST(NeonWinograd, ChoosesOnlyWhereItPays) {
   EXPECT_TRUE(wino_supported(resnet));
   EXPECT_TRUE(wino_preferred(resnet, Isa::v80));
   EXPECT_FALSE(wino_preferred(resnet, Isa::dotprod));
-  EXPECT_FALSE(wino_preferred(resnet, Isa::armv7));
+#if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
+  EXPECT_TRUE(wino_preferred(resnet, Isa::armv7));
+#else
+  EXPECT_FALSE(wino_preferred(resnet, Isa::armv7));  // no armv7 GEMM in an aarch64 build
+#endif
   EXPECT_FALSE(wino_preferred(resnet, Isa::ref));
   EXPECT_TRUE(wino_preferred(wino_geom(1, 7, 7, 512, 512, 1, 1, 1, 1), Isa::v80));
   EXPECT_TRUE(wino_preferred(wino_geom(1, 3, 3, 64, 64, 1, 1, 1, 1), Isa::v80));  // 1 F(3x3) tile

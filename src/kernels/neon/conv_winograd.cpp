@@ -11,12 +11,25 @@
 namespace octet::neon {
 namespace {
 
-// The microkernels are ARMv8.0 code (aarch64, or SIMDe on x86 hosts); armv7 builds have none.
+// The transform-domain GEMMs of an ISA (wino_kernels.h): groups of 8 tiles, 4 tiles, one tile.
+struct WinoGemm {
+  void (*tiles8)(const int16_t*, const int16_t*, int, int, int, int32_t*);
+  void (*tiles4)(const int16_t*, const int16_t*, int, int, int32_t*);
+  void (*tile1)(const int16_t*, const int16_t*, int, int32_t*);
+};
+// v80 on aarch64, armv7 on armv7, both on SIMDe (x86 hosts); nullptr: no Winograd on that path.
+const WinoGemm* gemm_for(Isa isa) {
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
-constexpr bool kHaveKernels = true;
-#else
-constexpr bool kHaveKernels = false;
+  static constexpr WinoGemm kV80{wino_gemm_8x8_v80, wino_gemm_4x8_v80, wino_gemm_1x8_v80};
+  if (isa == Isa::v80) return &kV80;
 #endif
+#if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
+  static constexpr WinoGemm kArmv7{wino_gemm_8x8_armv7, wino_gemm_4x8_armv7, wino_gemm_1x8_armv7};
+  if (isa == Isa::armv7) return &kArmv7;
+#endif
+  (void)isa;
+  return nullptr;
+}
 
 // One of the two variants: output tile edge m, window n = m + 2, P = n * n transform positions.
 struct Variant {
@@ -91,7 +104,7 @@ size_t scratch_bytes(const ConvGeometry& g, const Variant& v) {
   return s;
 }
 
-// G' of each variant (n x 3): F(2x2) 2G, F(3x3) 6G (the matrices of wino_f33_v80.cpp).
+// G' of each variant (n x 3): F(2x2) 2G, F(3x3) 6G (the matrices of wino_f33.cpp).
 constexpr int32_t kG23[4][3] = {{2, 0, 0}, {1, 1, 1}, {1, -1, 1}, {0, 0, 2}};
 constexpr int32_t kG33[5][3] = {{3, 0, 0}, {-3, -3, -3}, {-1, 1, -1}, {1, 2, 4}, {0, 0, 6}};
 
@@ -139,7 +152,7 @@ long gemm_cost(const ConvGeometry& g, const Variant& v) {
 int wino_tile(const ConvGeometry& g) { return gemm_cost(g, kF33) < gemm_cost(g, kF23) ? 3 : 2; }
 
 bool wino_preferred(const ConvGeometry& g, Isa isa) {
-  if (!kHaveKernels || isa != Isa::v80 || !wino_supported(g)) return false;
+  if (gemm_for(isa) == nullptr || !wino_supported(g)) return false;
   // Against 9 products per output pixel: worth it unless partial tiles waste most of the saving
   // (a 1x1 output is a whole tile). Require a clear margin, 4 multiplies (counted as 8-tile GEMM
   // cycles: kGemm8 per 8 tiles and position) against 3 int8 MACs per pixel (the transform-domain GEMM
@@ -245,7 +258,6 @@ int wino_channel_blocks(const ConvGeometry& g, int threads) {
 }
 int wino_work_items(const ConvGeometry& g) { return wino_work_items(g, wino_tile(g)); }
 
-#if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
 namespace {
 
 // The n x n input window of the tile whose top-left output pixel is (oy, ox) of image in_b: taps
@@ -275,7 +287,8 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
                    int in_stride, int8_t* output, int out_stride, int begin, int end,
                    void* scratch, int channel_blocks) {
   const ConvGeometry& g = p.geom;
-  if (isa != Isa::v80 || !isa_supported(isa) || packed == nullptr || !wino_supported(g))
+  const WinoGemm* gemm = gemm_for(isa);
+  if (gemm == nullptr || !isa_supported(isa) || packed == nullptr || !wino_supported(g))
     return false;
   PackedHeader h;
   std::memcpy(&h, packed, sizeof h);
@@ -300,8 +313,8 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
   const size_t out_row = static_cast<size_t>(g.out_w) * out_stride;
   const size_t group_v = static_cast<size_t>(C / 8) * 64;  // int16 per tile group, per position
   const int32_t tile_m = 8 * P;                            // int32 of M per tile
-  const auto input_transform = mt == 2 ? wino_input_f23_v80 : wino_input_f33_v80;
-  const auto output_transform = mt == 2 ? wino_output_f23_v80 : wino_output_f33_v80;
+  const auto input_transform = mt == 2 ? wino_input_f23 : wino_input_f33;
+  const auto output_transform = mt == 2 ? wino_output_f23 : wino_output_f33;
 
   // Items are (channel block, tile row) pairs, block-major: one pass per block's run of rows.
   for (int item = begin; item < end;) {
@@ -345,20 +358,20 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
           int32_t* m = s.m + xi * 8;
           const int16_t* vx = s.v + xi * xi_stride;
           if (rest == 0 || rest >= 6) {
-            wino_gemm_8x8_v80(vx, uk, C, groups, P, m);
+            gemm->tiles8(vx, uk, C, groups, P, m);
             continue;
           }
           // The partial last group by the cheapest kernels (A53 model cycles per step of 8 channels:
           // 8 tiles 135, 4 tiles 81, 1 tile 29): 1-2 tiles alone, 3-4 as four, 5 as four + one.
-          if (groups > 1) wino_gemm_8x8_v80(vx, uk, C, groups - 1, P, m);
+          if (groups > 1) gemm->tiles8(vx, uk, C, groups - 1, P, m);
           const int16_t* vl = vx + (groups - 1) * group_v;
           int32_t* ml = m + (groups - 1) * kWinoTileGroup * tile_m;
           int t = 0;
           if (rest >= 3) {
-            wino_gemm_4x8_v80(vl, uk, C, P, ml);
+            gemm->tiles4(vl, uk, C, P, ml);
             t = 4;
           }
-          for (; t < rest; ++t) wino_gemm_1x8_v80(vl + 8 * t, uk, C, ml + t * tile_m);
+          for (; t < rest; ++t) gemm->tile1(vl + 8 * t, uk, C, ml + t * tile_m);
         }
         WinoGroupRequant q;
         const int c0 = kg * kWinoNr;
@@ -380,11 +393,5 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
   }
   return true;
 }
-#else
-bool wino_conv_run(Isa, const QConvParams&, const void*, const int8_t*, int, int8_t*, int, int,
-                   int, void*, int) {
-  return false;
-}
-#endif
 
 }  // namespace octet::neon

@@ -1,8 +1,8 @@
-// 3x3 stride-1 convolutions through Winograd F(m x m, 3x3), m = 2 or 3, on the ARMv8.0 path (the
-// A53 class, where the int8 GEMM is capped near 4.5 MAC/cycle by SMULL/SMLAL2/SADALP): an m x m
-// output tile costs (m + 2)^2 int16 multiplies per (input, output) channel pair instead of 9 m^2
-// (16 instead of 36 for F(2x2), 25 instead of 81 for F(3x3)), and SMLAL by element does 4 of them
-// per instruction. wino_tile(g) picks the variant with fewer multiplies over g's (partial) tiles.
+// 3x3 stride-1 convolutions through Winograd F(m x m, 3x3), m = 2 or 3, on the ARMv8.0 and armv7
+// paths (the A53 / A7 class, where the int8 GEMM is capped near 4.5 MAC/cycle by SMULL/SMLAL2/
+// SADALP): an m x m output tile costs (m + 2)^2 int16 multiplies per (input, output) channel pair
+// instead of 9 m^2 (16 instead of 36 for F(2x2), 25 instead of 81 for F(3x3)), and SMLAL (VMLAL)
+// by element does 4 of them per instruction. wino_tile(g) picks the variant with fewer multiplies over g's (partial) tiles.
 //
 // Exact, not approximate: with U' = G' (w - z_c) G'^T (G' = s G has integer entries: s = 2 for
 // F(2x2), 6 for F(3x3)), V = B^T d B on the raw int8 input d (padded taps read z_a) and
@@ -42,8 +42,8 @@ constexpr int kWinoMaxChannels = 1024;  // 4 * 9 * 1024 * 128 * 255 < 2^31
 bool wino_supported(const ConvGeometry& g);
 // The output tile edge m (2 or 3) with the fewer transform-domain multiplies for g's output size.
 int wino_tile(const ConvGeometry& g);
-// Whether `isa` runs g through Winograd: v80 only (the dotprod GEMM does 16 int8 MACs per SDOT,
-// more than Winograd's 4 int16 ones per SMLAL save), and only where it beats the GEMM.
+// Whether `isa` runs g through Winograd: v80 and armv7 (not dotprod: its GEMM does 16 int8 MACs
+// per SDOT, more than Winograd's 4 int16 ones per SMLAL save), and only where it beats the GEMM.
 bool wino_preferred(const ConvGeometry& g, Isa isa);
 
 // The forms without `tile` use wino_tile(g). tile: 2 or 3, anything else fails (size 0, false).

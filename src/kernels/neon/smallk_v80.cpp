@@ -154,7 +154,7 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
 }
 
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-// The loop in asm, shaped like the Winograd GEMM (wino_f23_v80.cpp): the 8 pixels' taps in v0-v7
+// The loop in asm, shaped like the Winograd GEMM (wino_f23.cpp): the 8 pixels' taps in v0-v7
 // (SMLAL by element takes v0-v15 for 16-bit lanes), the weights of 8 k in v8-v15, 8x8 int32
 // accumulators in v16-v31 started from the bias. All 16 loads of a step go first (on the A53
 // model a load after a NEON op costs a cycle), at offsets from one base then one add (loads off a

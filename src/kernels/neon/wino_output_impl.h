@@ -1,5 +1,5 @@
-// Internal: what the F(2x2) and F(3x3) output transforms share (wino_f23_v80.cpp,
-// wino_f33_v80.cpp): a group's requantization constants, bias + Y / scale -> int8, and the stores
+// Internal: what the F(2x2) and F(3x3) output transforms share (wino_f23.cpp,
+// wino_f33.cpp): a group's requantization constants, bias + Y / scale -> int8, and the stores
 // of a tile's pixels. Each transform hands over 4 * sum a (w - z_c) per pixel, exact in int32.
 #pragma once
 #include "kernels/neon/neon_include.h"

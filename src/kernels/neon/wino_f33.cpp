@@ -1,5 +1,6 @@
-// Winograd F(3x3, 3x3) transforms, ARMv8.0 NEON (see wino_kernels.h, conv_winograd.h); the GEMM
-// between them is wino_gemm_v80.cpp. Interpolation points 0, 1, -1, 2, infinity:
+// Winograd F(3x3, 3x3) transforms, NEON intrinsics for every target (see wino_kernels.h,
+// conv_winograd.h); the GEMM between them is wino_gemm_v80.cpp / wino_gemm_armv7.cpp.
+// Interpolation points 0, 1, -1, 2, infinity:
 //   B^T = [2 -1 -2  1  0]   G' = 6G = [ 3  0  0]   A^T = [1  1  1  1  0]
 //         [0 -2 -1  1  0]             [-3 -3 -3]         [0  1 -1  2  0]
 //         [0  2 -3  1  0]             [-1  1 -1]         [0  1  1  4  1]
@@ -30,7 +31,7 @@ inline Five input_1d(int16x8_t d31, int16x8_t s12, int16x8_t d12, int16x8_t d02,
 
 // B^T d B: the first stage widens int8 -> int16 in its differences (SSUBL / SADDL); |V| <= 36 *
 // 128 = 4608 fits int16.
-void wino_input_f33_v80(const int8_t* const* taps, int channels, int16_t* v, size_t xi_stride) {
+void wino_input_f33(const int8_t* const* taps, int channels, int16_t* v, size_t xi_stride) {
   for (int c = 0; c < channels; c += 8, v += 64) {
     int16x8_t r[25];  // r[5 * i + j] = (B^T d)[i][j]
 #pragma GCC unroll 5
@@ -111,7 +112,7 @@ void tile_outputs(const int32_t* m, const wino::GroupConsts& k, int8x8_t* o) {
 
 }  // namespace
 
-void wino_output_f33_v80(const int32_t* m, int tiles, const WinoTileOut* dst,
+void wino_output_f33(const int32_t* m, int tiles, const WinoTileOut* dst,
                          const WinoGroupRequant& q) {
   if (q.no_left_shift)
     wino::output_tiles<3, 25, false>(m, tiles, dst, q, tile_outputs<false>);

@@ -1,5 +1,5 @@
-// Winograd F(2x2, 3x3) transforms, ARMv8.0 NEON (see wino_kernels.h, conv_winograd.h); the GEMM
-// between them is wino_gemm_v80.cpp.
+// Winograd F(2x2, 3x3) transforms, NEON intrinsics for every target (see wino_kernels.h,
+// conv_winograd.h); the GEMM between them is wino_gemm_v80.cpp / wino_gemm_armv7.cpp.
 #include "kernels/neon/neon_include.h"
 #include "kernels/neon/wino_kernels.h"
 #include "kernels/neon/wino_output_impl.h"
@@ -8,7 +8,7 @@ namespace octet::neon {
 
 // B^T d B. The first stage (over the window's rows) widens int8 -> int16 in the same instruction
 // (SSUBL / SADDL); |V| <= 4 * 128 fits int16.
-void wino_input_f23_v80(const int8_t* const* taps, int channels, int16_t* v, size_t xi_stride) {
+void wino_input_f23(const int8_t* const* taps, int channels, int16_t* v, size_t xi_stride) {
   for (int c = 0; c < channels; c += 8, v += 64) {
     int8x8_t d[16];
     for (int x = 0; x < 16; ++x) d[x] = vld1_s8(taps[x] + c);
@@ -63,7 +63,7 @@ void tile_outputs(const int32_t* m, const wino::GroupConsts& k, int8x8_t* o) {
 
 }  // namespace
 
-void wino_output_f23_v80(const int32_t* m, int tiles, const WinoTileOut* dst,
+void wino_output_f23(const int32_t* m, int tiles, const WinoTileOut* dst,
                          const WinoGroupRequant& q) {
   if (q.no_left_shift)
     wino::output_tiles<2, 16, false>(m, tiles, dst, q, tile_outputs<false>);
