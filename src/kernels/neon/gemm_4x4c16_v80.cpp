@@ -95,75 +95,14 @@ void gemm_1x4c16(const GemmTile& t) {
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
 // The whole tile loop is one asm statement: per 4x4 tile the C loop around a per-tile asm block
 // (operand set-up from the stack, the partial-tile checks) cost ~35 cycles on the A53 model, more
-// than half the epilogue. Blocks: [tile start + first 16 k] [16 k loop] [epilogue + next tile].
-// The loop keeps 16 accumulators in v16-v31, A in v0-v3, weights in v4-v7 and 8 int16 products in
-// v8-v15, so eight SMULL -> SMLAL2 -> SADALP chains interleave (the first 16 k initialise with
-// SADDLP).
-#define OCTET_V80_STEP(ACC)                                      \
-  "ldr q0, [%[a0], %[k]]\n"                                      \
-  "ldr q4, [%[wp]]\n"                                            \
-  "ldr q5, [%[wp], #16]\n"                                       \
-  "ldr q6, [%[wp], #32]\n"                                       \
-  "ldr q7, [%[wp], #48]\n"                                       \
-  "subs %[n], %[n], #1\n"                                        \
-  "ldr q1, [%[a1], %[k]]\n"                                      \
-  "ldr q2, [%[a2], %[k]]\n"                                      \
-  "ldr q3, [%[a3], %[k]]\n"                                      \
-  "add %[wp], %[wp], #64\n"                                      \
-  "add %[k], %[k], #16\n"                                        \
-  "smull v8.8h, v0.8b, v4.8b\n"                                  \
-  "smull v9.8h, v0.8b, v5.8b\n"                                  \
-  "smull v10.8h, v0.8b, v6.8b\n"                                 \
-  "smull v11.8h, v0.8b, v7.8b\n"                                 \
-  "smull v12.8h, v1.8b, v4.8b\n"                                 \
-  "smull v13.8h, v1.8b, v5.8b\n"                                 \
-  "smull v14.8h, v1.8b, v6.8b\n"                                 \
-  "smull v15.8h, v1.8b, v7.8b\n"                                 \
-  "smlal2 v8.8h, v0.16b, v4.16b\n"                               \
-  "smlal2 v9.8h, v0.16b, v5.16b\n"                               \
-  "smlal2 v10.8h, v0.16b, v6.16b\n"                              \
-  "smlal2 v11.8h, v0.16b, v7.16b\n"                              \
-  "smlal2 v12.8h, v1.16b, v4.16b\n"                              \
-  "smlal2 v13.8h, v1.16b, v5.16b\n"                              \
-  "smlal2 v14.8h, v1.16b, v6.16b\n"                              \
-  "smlal2 v15.8h, v1.16b, v7.16b\n"                              \
-  ACC " v16.4s, v8.8h\n"                                         \
-  ACC " v17.4s, v9.8h\n"                                         \
-  ACC " v18.4s, v10.8h\n"                                        \
-  ACC " v19.4s, v11.8h\n"                                        \
-  ACC " v20.4s, v12.8h\n"                                        \
-  ACC " v21.4s, v13.8h\n"                                        \
-  ACC " v22.4s, v14.8h\n"                                        \
-  ACC " v23.4s, v15.8h\n"                                        \
-  "smull v8.8h, v2.8b, v4.8b\n"                                  \
-  "smull v9.8h, v2.8b, v5.8b\n"                                  \
-  "smull v10.8h, v2.8b, v6.8b\n"                                 \
-  "smull v11.8h, v2.8b, v7.8b\n"                                 \
-  "smull v12.8h, v3.8b, v4.8b\n"                                 \
-  "smull v13.8h, v3.8b, v5.8b\n"                                 \
-  "smull v14.8h, v3.8b, v6.8b\n"                                 \
-  "smull v15.8h, v3.8b, v7.8b\n"                                 \
-  "smlal2 v8.8h, v2.16b, v4.16b\n"                               \
-  "smlal2 v9.8h, v2.16b, v5.16b\n"                               \
-  "smlal2 v10.8h, v2.16b, v6.16b\n"                              \
-  "smlal2 v11.8h, v2.16b, v7.16b\n"                              \
-  "smlal2 v12.8h, v3.16b, v4.16b\n"                              \
-  "smlal2 v13.8h, v3.16b, v5.16b\n"                              \
-  "smlal2 v14.8h, v3.16b, v6.16b\n"                              \
-  "smlal2 v15.8h, v3.16b, v7.16b\n"                              \
-  ACC " v24.4s, v8.8h\n"                                         \
-  ACC " v25.4s, v9.8h\n"                                         \
-  ACC " v26.4s, v10.8h\n"                                        \
-  ACC " v27.4s, v11.8h\n"                                        \
-  ACC " v28.4s, v12.8h\n"                                        \
-  ACC " v29.4s, v13.8h\n"                                        \
-  ACC " v30.4s, v14.8h\n"                                        \
-  ACC " v31.4s, v15.8h\n"
-
+// than half the epilogue. Blocks: [tile start] [odd first step] [pair set-up] [32 k loop]
+// [last pair] [epilogue + next tile]. The loop keeps 16 accumulators in v16-v31, A in v0-v3,
+// weights in v4-v7 and 8 int16 products in v8-v15, so eight SMULL -> SMLAL2 -> SADALP chains
+// interleave (a tile's first 16 k initialise with SADDLP).
 // Two steps (32 k) per iteration, software-pipelined for the in-order A53 model, where an
 // instruction may not write back before an older one: a 4-cycle load or 3-cycle ALU op right
-// after a 6-cycle NEON op waits, so the single step above pays ~13 cycles for its loads and the
-// loop branch. Here the weights come by LD1 {4 regs} (7 cycles: issues beside the NEON ops) from
+// after a 6-cycle NEON op waits, so a step with its loads first (OCTET_V80_STEP) pays ~13 cycles
+// for them and the loop branch. Here the weights come by LD1 {4 regs} (7 cycles: issues beside the NEON ops) from
 // base registers that run one step ahead, A rows by LDR Q as soon as their registers die, and
 // the pointer updates wait in the branch's shadow: ~109 instead of 122 cycles per 32 k.
 // Loads go before NEON op 18, 20 (rows 0-1 dead), 40, 42, 44 (rows 2-3 and weights dead) of the
@@ -218,6 +157,19 @@ void gemm_1x4c16(const GemmTile& t) {
   OCTET_V80_ACC8(ACC, "16", "17", "18", "19", "20", "21", "22", "23", "", L18, L20)        \
   OCTET_V80_MUL_ROWS23                                                                     \
   OCTET_V80_ACC8(ACC, "24", "25", "26", "27", "28", "29", "30", "31", L40, L42, L44)
+// One step with all its loads first (a tile's odd first step).
+#define OCTET_V80_STEP(ACC)                                      \
+  "ldr q0, [%[a0], %[k]]\n"                                      \
+  "ldr q4, [%[wp]]\n"                                            \
+  "ldr q5, [%[wp], #16]\n"                                       \
+  "ldr q6, [%[wp], #32]\n"                                       \
+  "ldr q7, [%[wp], #48]\n"                                       \
+  "subs %[n], %[n], #1\n"                                        \
+  "ldr q1, [%[a1], %[k]]\n"                                      \
+  "ldr q2, [%[a2], %[k]]\n"                                      \
+  "ldr q3, [%[a3], %[k]]\n"                                      \
+  "add %[wp], %[wp], #64\n"                                      \
+  "add %[k], %[k], #16\n" OCTET_V80_PIPE_STEP(ACC, "", "", "", "", "")
 // Entered with the step's weights at [wp] and A at offset k; afterwards wp points to the next
 // pair's first weights, wp2 to this pair's second, k16 = this pair's second offset, k = the next
 // pair's first; n = pairs - 1 with the flags set.
