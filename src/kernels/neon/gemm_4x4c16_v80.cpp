@@ -95,14 +95,14 @@ void gemm_1x4c16(const GemmTile& t) {
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
 // The whole tile loop is one asm statement: per 4x4 tile the C loop around a per-tile asm block
 // (operand set-up from the stack, the partial-tile checks) cost ~35 cycles on the A53 model, more
-// than half the epilogue. Blocks: [tile start] [odd first step] [pair set-up] [32 k loop]
-// [last pair] [epilogue + next tile]. The loop keeps 16 accumulators in v16-v31, A in v0-v3,
-// weights in v4-v7 and 8 int16 products in v8-v15, so eight SMULL -> SMLAL2 -> SADALP chains
-// interleave (a tile's first 16 k initialise with SADDLP).
+// than half the epilogue. Blocks: [first pair or odd first step] [pair set-up] [32 k loop]
+// [last pair] [epilogue + next tile's first loads]. The loop keeps 16 accumulators in v16-v31, A
+// in v0-v3, weights in v4-v7 and 8 int16 products in v8-v15, so eight SMULL -> SMLAL2 -> SADALP
+// chains interleave (a tile's first 16 k initialise with SADDLP).
 // Two steps (32 k) per iteration, software-pipelined for the in-order A53 model, where an
 // instruction may not write back before an older one: a 4-cycle load or 3-cycle ALU op right
-// after a 6-cycle NEON op waits, so a step with its loads first (OCTET_V80_STEP) pays ~13 cycles
-// for them and the loop branch. Here the weights come by LD1 {4 regs} (7 cycles: issues beside the NEON ops) from
+// after a 6-cycle NEON op waits, so a step with its 9 loads first pays ~13 cycles for them and
+// the loop branch. Here the weights come by LD1 {4 regs} (7 cycles: issues beside the NEON ops) from
 // base registers that run one step ahead, A rows by LDR Q as soon as their registers die, and
 // the pointer updates wait in the branch's shadow: ~109 instead of 122 cycles per 32 k.
 // Loads go before NEON op 18, 20 (rows 0-1 dead), 40, 42, 44 (rows 2-3 and weights dead) of the
@@ -157,19 +157,6 @@ void gemm_1x4c16(const GemmTile& t) {
   OCTET_V80_ACC8(ACC, "16", "17", "18", "19", "20", "21", "22", "23", "", L18, L20)        \
   OCTET_V80_MUL_ROWS23                                                                     \
   OCTET_V80_ACC8(ACC, "24", "25", "26", "27", "28", "29", "30", "31", L40, L42, L44)
-// One step with all its loads first (a tile's odd first step).
-#define OCTET_V80_STEP(ACC)                                      \
-  "ldr q0, [%[a0], %[k]]\n"                                      \
-  "ldr q4, [%[wp]]\n"                                            \
-  "ldr q5, [%[wp], #16]\n"                                       \
-  "ldr q6, [%[wp], #32]\n"                                       \
-  "ldr q7, [%[wp], #48]\n"                                       \
-  "subs %[n], %[n], #1\n"                                        \
-  "ldr q1, [%[a1], %[k]]\n"                                      \
-  "ldr q2, [%[a2], %[k]]\n"                                      \
-  "ldr q3, [%[a3], %[k]]\n"                                      \
-  "add %[wp], %[wp], #64\n"                                      \
-  "add %[k], %[k], #16\n" OCTET_V80_PIPE_STEP(ACC, "", "", "", "", "")
 // Entered with the step's weights at [wp] and A at offset k; afterwards wp points to the next
 // pair's first weights, wp2 to this pair's second, k16 = this pair's second offset, k = the next
 // pair's first; n = pairs - 1 with the flags set.
@@ -208,43 +195,43 @@ void gemm_1x4c16(const GemmTile& t) {
   OCTET_V80_PIPE_STEP_(ACC, OCTET_V80_LOAD_A_K16)                \
   OCTET_V80_PIPE_STEP("sadalp", "", "", "", "", "")
 
-// Epilogue, on the accumulators in place; each NEON result is 6 cycles away on the A53 model, so
-// four independent rows per step; a load costs a cycle after a NEON op unless that op waits on a
-// result anyway, so loads go first or just before a stage's first op, the loop counter is
-// decremented at the start (the branch then never waits on it). ADDP reduces
-// the 4 partial lanes of each (row, channel) into rows v16-v19, then + bias - z_c * sum(a)
-// (per-row copies of the bias loaded, MLS off the accumulators' chain), [SQSHL], SQRDMULH, SRSHL.
+// Epilogue, on the accumulators in place, with v0-v7 left to the next tile's first A rows and
+// weights (loaded in its stall cycles). Each NEON result is 6 cycles away on the A53 model, so
+// four independent rows per step; a 4-cycle load right after a NEON op waits, so loads go first
+// or between stages, where the next stage waits on its inputs anyway. ADDP reduces the 4 partial
+// lanes of each (row, channel) into rows v16-v19, then + bias - z_c * sum(a) (per-row copies of
+// the bias loaded, MLS off the accumulators' chain), [SQSHL], SQRDMULH, SRSHL.
 // Row sums: kZp; the z_c term needs the bias in four registers.
 #define OCTET_V80_REDUCE_ZP                                      \
-  "ldr q6, [%[p]]\n"                                          \
-  "ldr q7, [%[p]]\n"                                          \
   "ldr q8, [%[p]]\n"                                          \
   "ldr q9, [%[p]]\n"                                          \
-  "ldr q1, [%[sums]]\n"                                       \
-  "ldr q2, [%[p], #16]\n"                                     \
+  "ldr q10, [%[p]]\n"                                         \
+  "ldr q11, [%[p]]\n"                                         \
+  "ldr q12, [%[sums]]\n"                                      \
+  "ldr q13, [%[p], #16]\n"                                    \
   "addp v16.4s, v16.4s, v17.4s\n"                             \
   "addp v20.4s, v20.4s, v21.4s\n"                             \
   "addp v18.4s, v18.4s, v19.4s\n"                             \
   "addp v22.4s, v22.4s, v23.4s\n"                             \
-  "mls v6.4s, v2.4s, v1.s[0]\n"                               \
-  "mls v7.4s, v2.4s, v1.s[1]\n"                               \
+  "mls v8.4s, v13.4s, v12.s[0]\n"                             \
+  "mls v9.4s, v13.4s, v12.s[1]\n"                             \
   "addp v24.4s, v24.4s, v25.4s\n"                             \
   "addp v26.4s, v26.4s, v27.4s\n"                             \
   "addp v28.4s, v28.4s, v29.4s\n"                             \
   "addp v30.4s, v30.4s, v31.4s\n"                             \
   "addp v16.4s, v16.4s, v18.4s\n"                             \
   "addp v17.4s, v20.4s, v22.4s\n"                             \
-  "mls v8.4s, v2.4s, v1.s[2]\n"                               \
-  "mls v9.4s, v2.4s, v1.s[3]\n"                               \
+  "mls v10.4s, v13.4s, v12.s[2]\n"                            \
+  "mls v11.4s, v13.4s, v12.s[3]\n"                            \
   "addp v18.4s, v24.4s, v26.4s\n"                             \
   "addp v19.4s, v28.4s, v30.4s\n"                             \
-  "ldr q4, [%[p], #32]\n"                                     \
-  "add v16.4s, v16.4s, v6.4s\n"                               \
-  "add v17.4s, v17.4s, v7.4s\n"                               \
-  "add v18.4s, v18.4s, v8.4s\n"                               \
-  "add v19.4s, v19.4s, v9.4s\n"
+  "ldr q14, [%[p], #32]\n"                                    \
+  "add v16.4s, v16.4s, v8.4s\n"                               \
+  "add v17.4s, v17.4s, v9.4s\n"                               \
+  "add v18.4s, v18.4s, v10.4s\n"                              \
+  "add v19.4s, v19.4s, v11.4s\n"
 #define OCTET_V80_REDUCE_NOZP                                    \
-  "ldr q0, [%[p]]\n"                                          \
+  "ldr q8, [%[p]]\n"                                          \
   "addp v16.4s, v16.4s, v17.4s\n"                             \
   "addp v20.4s, v20.4s, v21.4s\n"                             \
   "addp v18.4s, v18.4s, v19.4s\n"                             \
@@ -257,35 +244,49 @@ void gemm_1x4c16(const GemmTile& t) {
   "addp v17.4s, v20.4s, v22.4s\n"                             \
   "addp v18.4s, v24.4s, v26.4s\n"                             \
   "addp v19.4s, v28.4s, v30.4s\n"                             \
-  "ldr q4, [%[p], #32]\n"                                     \
-  "add v16.4s, v16.4s, v0.4s\n"                               \
-  "add v17.4s, v17.4s, v0.4s\n"                               \
-  "add v18.4s, v18.4s, v0.4s\n"                               \
-  "add v19.4s, v19.4s, v0.4s\n"
+  "ldr q14, [%[p], #32]\n"                                    \
+  "add v16.4s, v16.4s, v8.4s\n"                               \
+  "add v17.4s, v17.4s, v8.4s\n"                               \
+  "add v18.4s, v18.4s, v8.4s\n"                               \
+  "add v19.4s, v19.4s, v8.4s\n"
 #define OCTET_V80_SHL                                            \
-  "ldr q3, [%[p], #48]\n"                                        \
-  "sqshl v16.4s, v16.4s, v3.4s\n"                                \
-  "sqshl v17.4s, v17.4s, v3.4s\n"                                \
-  "sqshl v18.4s, v18.4s, v3.4s\n"                                \
-  "sqshl v19.4s, v19.4s, v3.4s\n"
-#define OCTET_V80_RESCALE                                        \
-  "ldr q5, [%[p], #64]\n"                                     \
-  "sqrdmulh v16.4s, v16.4s, v4.4s\n"                          \
-  "sqrdmulh v17.4s, v17.4s, v4.4s\n"                          \
-  "sqrdmulh v18.4s, v18.4s, v4.4s\n"                          \
-  "sqrdmulh v19.4s, v19.4s, v4.4s\n"                          \
+  "ldr q15, [%[p], #48]\n"                                       \
+  "sqshl v16.4s, v16.4s, v15.4s\n"                               \
+  "sqshl v17.4s, v17.4s, v15.4s\n"                               \
+  "sqshl v18.4s, v18.4s, v15.4s\n"                               \
+  "sqshl v19.4s, v19.4s, v15.4s\n"
+// ... and + output zero point (SQADD in int32: the narrows saturate). Between the stages: the
+// next tile's first weights from [k] (set by OCTET_V80_NEXT_TILE) and its A rows at k = 0; p and
+// wp move on to the next tile's block and first weights, and SETUP prepares its loop registers.
+#define OCTET_V80_RESCALE(SETUP)                                 \
+  "ldr q20, [%[p], #64]\n"                                    \
+  "sqrdmulh v16.4s, v16.4s, v14.4s\n"                         \
+  "sqrdmulh v17.4s, v17.4s, v14.4s\n"                         \
+  "sqrdmulh v18.4s, v18.4s, v14.4s\n"                         \
+  "sqrdmulh v19.4s, v19.4s, v14.4s\n"                         \
+  "ld1 {v4.16b, v5.16b, v6.16b, v7.16b}, [%[k]]\n"            \
+  "ldr q0, [%[a0]]\n"                                         \
+  "ldr q1, [%[a1]]\n"                                         \
+  "srshl v16.4s, v16.4s, v20.4s\n"                            \
+  "srshl v17.4s, v17.4s, v20.4s\n"                            \
+  "srshl v18.4s, v18.4s, v20.4s\n"                            \
+  "srshl v19.4s, v19.4s, v20.4s\n"                            \
   "ldr q12, [%[consts]]\n"                                    \
-  "srshl v16.4s, v16.4s, v5.4s\n"                             \
-  "srshl v17.4s, v17.4s, v5.4s\n"                             \
-  "srshl v18.4s, v18.4s, v5.4s\n"                             \
-  "srshl v19.4s, v19.4s, v5.4s\n"                             \
+  "ldr q2, [%[a2]]\n"                                         \
   "mov %[p], %[wp]\n"                                         \
+  "mov %[wp], %[k]\n" SETUP                                   \
   "sqadd v16.4s, v16.4s, v12.4s\n"                            \
   "sqadd v17.4s, v17.4s, v12.4s\n"                            \
   "sqadd v18.4s, v18.4s, v12.4s\n"                            \
-  "sqadd v19.4s, v19.4s, v12.4s\n"
-// + output zero point, clamp in int32 (the same bytes as saturating to int16, adding, saturating
-// to int8 and clamping: the bounds lie inside int8), TBL picks the low byte of every lane.
+  "sqadd v19.4s, v19.4s, v12.4s\n"                            \
+  "ldr q3, [%[a3]]\n"
+#define OCTET_V80_NEXT_OUTPUTS                                   \
+  "add %[o0], %[o0], #4\n"                                       \
+  "add %[o1], %[o1], #4\n"                                       \
+  "add %[o2], %[o2], #4\n"                                       \
+  "add %[o3], %[o3], #4\n"
+// Clamp in int32 (the same bytes as saturating to int16 and int8 and clamping: the bounds lie
+// inside int8), TBL picks the low byte of every lane.
 #define OCTET_V80_CLAMP_STORE                                    \
   "ldr q13, [%[consts], #16]\n"                                  \
   "ldr q14, [%[consts], #32]\n"                                  \
@@ -298,13 +299,15 @@ void gemm_1x4c16(const GemmTile& t) {
   "smin v17.4s, v17.4s, v14.4s\n"                                \
   "smin v18.4s, v18.4s, v14.4s\n"                                \
   "smin v19.4s, v19.4s, v14.4s\n"                                \
-  "tbl v0.16b, {v16.16b, v17.16b, v18.16b, v19.16b}, v15.16b\n"  \
-  "st1 {v0.s}[0], [%[o0]]\n"                                     \
-  "st1 {v0.s}[1], [%[o1]]\n"                                     \
-  "st1 {v0.s}[2], [%[o2]]\n"                                     \
-  "st1 {v0.s}[3], [%[o3]]\n"
-// Full int8 range (no activation): saturating narrows do the clamp, row by row.
+  "tbl v21.16b, {v16.16b, v17.16b, v18.16b, v19.16b}, v15.16b\n" \
+  "st1 {v21.s}[0], [%[o0]]\n"                                    \
+  "st1 {v21.s}[1], [%[o1]]\n"                                    \
+  "st1 {v21.s}[2], [%[o2]]\n"                                    \
+  "st1 {v21.s}[3], [%[o3]]\n" OCTET_V80_NEXT_OUTPUTS
+// Full int8 range (no activation): saturating narrows do the clamp, row by row; the output
+// pointers move on first (in the narrows' wait), the stores use offset -4.
 #define OCTET_V80_NARROW_STORE                                   \
+  OCTET_V80_NEXT_OUTPUTS                                         \
   "sqxtn v16.4h, v16.4s\n"                                       \
   "sqxtn v17.4h, v17.4s\n"                                       \
   "sqxtn v18.4h, v18.4s\n"                                       \
@@ -313,43 +316,76 @@ void gemm_1x4c16(const GemmTile& t) {
   "sqxtn v17.8b, v17.8h\n"                                       \
   "sqxtn v18.8b, v18.8h\n"                                       \
   "sqxtn v19.8b, v19.8h\n"                                       \
-  "st1 {v16.s}[0], [%[o0]]\n"                                    \
-  "st1 {v17.s}[0], [%[o1]]\n"                                    \
-  "st1 {v18.s}[0], [%[o2]]\n"                                    \
-  "st1 {v19.s}[0], [%[o3]]\n"
+  "stur s16, [%[o0], #-4]\n"                                     \
+  "stur s17, [%[o1], #-4]\n"                                     \
+  "stur s18, [%[o2], #-4]\n"                                     \
+  "stur s19, [%[o3], #-4]\n"
 
-#define OCTET_V80_TILES(EPILOGUE)                                                               \
+// After "subs tiles": the next tile's first weights (after this tile's, which end at wp, past
+// their block's 80-byte header) into k, or on the last tile this tile's own, so that the
+// epilogue's loads never read past the blocks.
+#define OCTET_V80_NEXT_TILE                                      \
+  "add %[k], %[wp], #80\n"                                       \
+  "add %[k16], %[p], #80\n"                                      \
+  "csel %[k], %[k], %[k16], ne\n"
+// A tile's set-up, its first weights at [wp] and A rows at k = 0 in v0-v7 already. Even step
+// counts: pairs only (see OCTET_V80_PAIR_PROLOGUE for the registers), n = pairs - 1.
+#define OCTET_V80_SETUP_EVEN                                     \
+  "add %[wp2], %[wp], #64\n"                                     \
+  "add %[wp], %[wp], #128\n"                                     \
+  "mov %[k16], #16\n"                                            \
+  "mov %[k], #32\n"                                              \
+  "mov %[n], %[pairs1]\n"
+// Odd step counts: one step on v0-v7, then pairs from k = 16; n = steps - 1.
+#define OCTET_V80_SETUP_ODD                                      \
+  "add %[wp], %[wp], #64\n"                                      \
+  "mov %[k], #16\n"                                              \
+  "mov %[n], %[steps1]\n"
+// The tiles of one call. The first tile's A rows and weights are loaded before the loops, every
+// later tile's in the epilogue before it; kn's parity picks one of two tile loops once per call.
+#define OCTET_V80_TILES(REDUCE, STORE)                                                          \
   asm volatile(                                                                                 \
-      "1:\n"                                                                                    \
       "add %[wp], %[p], #80\n"                                                                  \
-      "mov %[k], #0\n"                                                                          \
-      "mov %[n], %[kn]\n"                                                                       \
-      "tbnz %[n], #0, 2f\n"                                                                     \
-      OCTET_V80_PAIR_PROLOGUE /* an even count of 16-k steps: pairs only */                     \
-      "b.eq 7f\n"                                                                               \
-      OCTET_V80_PAIR_NEXT("saddlp")                                                             \
-      "b.ne 5f\n"                                                                               \
-      "b 6f\n"                                                                                  \
-      "7:\n" OCTET_V80_PAIR_LAST("saddlp")                                                      \
-      "b 3f\n"                                                                                  \
-      "2:\n" OCTET_V80_STEP("saddlp") /* an odd count: one step, then pairs */                  \
-      "b.eq 3f\n" OCTET_V80_PAIR_PROLOGUE                                                       \
-      "b.eq 6f\n"                                                                               \
-      "5:\n" OCTET_V80_PAIR_NEXT("sadalp")                                                      \
-      "b.ne 5b\n"                                                                               \
-      "6:\n" OCTET_V80_PAIR_LAST("sadalp")                                                      \
-      "3:\n"                                                                                    \
-      "subs %[tiles], %[tiles], #1\n" EPILOGUE                                                  \
-      "add %[o0], %[o0], #4\n"                                                                  \
-      "add %[o1], %[o1], #4\n"                                                                  \
-      "add %[o2], %[o2], #4\n"                                                                  \
-      "add %[o3], %[o3], #4\n"                                                                  \
-      "b.ne 1b\n"                                                                               \
+      "ld1 {v4.16b, v5.16b, v6.16b, v7.16b}, [%[wp]]\n"                                         \
+      "ldr q0, [%[a0]]\n"                                                                       \
+      "ldr q1, [%[a1]]\n"                                                                       \
+      "ldr q2, [%[a2]]\n"                                                                       \
+      "ldr q3, [%[a3]]\n"                                                                       \
+      "tbnz %[kn], #0, 19f\n" OCTET_V80_SETUP_EVEN                                              \
+      "b 10f\n"                                                                                 \
+      "19:\n" OCTET_V80_SETUP_ODD                                                               \
+      "b 20f\n"                                                                                 \
+      /* even step counts: pairs only */                                                        \
+      "10:\n"                                                                                   \
+      "cbz %[n], 17f\n" OCTET_V80_PAIR_NEXT("saddlp")                                           \
+      "b.eq 16f\n"                                                                              \
+      "15:\n" OCTET_V80_PAIR_NEXT("sadalp")                                                     \
+      "b.ne 15b\n"                                                                              \
+      "16:\n" OCTET_V80_PAIR_LAST("sadalp")                                                     \
+      "b 18f\n"                                                                                 \
+      "17:\n" OCTET_V80_PAIR_LAST("saddlp")                                                     \
+      "18:\n"                                                                                   \
+      "subs %[tiles], %[tiles], #1\n" OCTET_V80_NEXT_TILE REDUCE                                \
+      OCTET_V80_RESCALE(OCTET_V80_SETUP_EVEN) STORE                                             \
+      "b.ne 10b\n"                                                                              \
+      "b 30f\n"                                                                                 \
+      /* odd step counts: one step, then pairs */                                               \
+      "20:\n" OCTET_V80_PIPE_STEP("saddlp", "", "", "", "", "")                                 \
+      "cbz %[n], 28f\n" OCTET_V80_PAIR_PROLOGUE                                                 \
+      "b.eq 26f\n"                                                                              \
+      "25:\n" OCTET_V80_PAIR_NEXT("sadalp")                                                     \
+      "b.ne 25b\n"                                                                              \
+      "26:\n" OCTET_V80_PAIR_LAST("sadalp")                                                     \
+      "28:\n"                                                                                   \
+      "subs %[tiles], %[tiles], #1\n" OCTET_V80_NEXT_TILE REDUCE                                \
+      OCTET_V80_RESCALE(OCTET_V80_SETUP_ODD) STORE                                              \
+      "b.ne 20b\n"                                                                              \
+      "30:\n"                                                                                   \
       : [p] "+r"(p), [tiles] "+r"(tiles), [o0] "+r"(o0), [o1] "+r"(o1), [o2] "+r"(o2),        \
         [o3] "+r"(o3), [wp] "=&r"(wp), [k] "=&r"(k), [n] "=&r"(n), [wp2] "=&r"(wp2),            \
         [k16] "=&r"(k16)                                                                        \
       : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [kn] "r"(kn),                 \
-        [sums] "r"(sums), [consts] "r"(consts)                                                  \
+        [pairs1] "r"(kn / 2 - 1), [steps1] "r"(kn - 1), [sums] "r"(sums), [consts] "r"(consts)   \
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",      \
         "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",     \
         "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31")
@@ -381,14 +417,14 @@ void tiles_4x4(const TileArgs& args) {
   const int32_t* sums = args.sums;
   const int32_t* consts = args.zp;
   const uint8_t *wp, *wp2;
-  if constexpr (kZp && kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_SHL OCTET_V80_RESCALE OCTET_V80_CLAMP_STORE);
-  if constexpr (kZp && kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_SHL OCTET_V80_RESCALE OCTET_V80_NARROW_STORE);
-  if constexpr (kZp && !kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_RESCALE OCTET_V80_CLAMP_STORE);
-  if constexpr (kZp && !kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_RESCALE OCTET_V80_NARROW_STORE);
-  if constexpr (!kZp && kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_SHL OCTET_V80_RESCALE OCTET_V80_CLAMP_STORE);
-  if constexpr (!kZp && kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_SHL OCTET_V80_RESCALE OCTET_V80_NARROW_STORE);
-  if constexpr (!kZp && !kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_RESCALE OCTET_V80_CLAMP_STORE);
-  if constexpr (!kZp && !kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_RESCALE OCTET_V80_NARROW_STORE);
+  if constexpr (kZp && kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_SHL, OCTET_V80_CLAMP_STORE);
+  if constexpr (kZp && kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_SHL, OCTET_V80_NARROW_STORE);
+  if constexpr (kZp && !kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP, OCTET_V80_CLAMP_STORE);
+  if constexpr (kZp && !kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP, OCTET_V80_NARROW_STORE);
+  if constexpr (!kZp && kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_SHL, OCTET_V80_CLAMP_STORE);
+  if constexpr (!kZp && kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_SHL, OCTET_V80_NARROW_STORE);
+  if constexpr (!kZp && !kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP, OCTET_V80_CLAMP_STORE);
+  if constexpr (!kZp && !kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP, OCTET_V80_NARROW_STORE);
 }
 
 using TilesFn = void (*)(const TileArgs&);
