@@ -92,9 +92,10 @@ struct InterpreterOptions {
   uint64_t affinity_mask = 0;  // bit i = CPU i; 0 leaves threads unpinned (big.LITTLE: pick a cluster)
   Isa isa = Isa::kAuto;
   bool profile = false;        // collect per-operator wall time during run()
-  // ARMv8.0 path (Cortex-A53 class): 3x3 stride-1 convolutions through exact Winograd F(2x2, 3x3),
-  // ~1.6x faster there, their weights held as int16 transforms (3.6x the int8 bytes, made at
-  // creation). false keeps the GEMM and the smaller weights. Other paths ignore it.
+  // ARMv8.0 and armv7 paths (Cortex-A53 / A7 class): 3x3 stride-1 convolutions through exact
+  // Winograd F(2x2, 3x3) or F(3x3, 3x3), 1.2-2.4x faster there, their weights held as int16
+  // transforms (3.6x / 5.6x the int8 bytes, made at creation). false keeps the GEMM and the
+  // smaller weights. The dotprod path ignores it.
   bool winograd = true;
 };
 

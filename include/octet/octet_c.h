@@ -46,8 +46,9 @@ typedef struct {
   uint64_t affinity_mask; /* bit i = CPU i, 0 = no pinning */
   octet_isa isa;
   int profile;            /* non-zero: per-operator timing in run() */
-  int winograd;           /* non-zero (default): ARMv8.0 path runs 3x3 stride-1 convs through
-                             Winograd (faster; 3.6x their weight bytes), see InterpreterOptions */
+  int winograd;           /* non-zero (default): ARMv8.0 and armv7 paths run 3x3 stride-1 convs
+                             through Winograd (faster; 3.6-5.6x their weight bytes), see
+                             InterpreterOptions */
 } octet_options;
 
 typedef struct {
