@@ -136,10 +136,10 @@ bool wino_supported(const ConvGeometry& g) {
 namespace {
 // A53 model cycles of the transform-domain GEMM per position and step of 8 input channels over
 // `tiles` tiles, as wino_conv_run dispatches them: kGemm8 per group of 8, a partial last group of
-// 1..5 tiles by the 1- and 4-tile kernels (29, 81), of 6 or 7 as a whole group.
+// 1..6 tiles by the 1- and 4-tile kernels (~21.5 per tile, 81), of 7 as a whole group.
 constexpr long kGemm8 = 135;
 long gemm_step_cycles(long tiles) {
-  static constexpr long kPartial[8] = {0, 29, 58, 81, 81, 81 + 29, kGemm8, kGemm8};
+  static constexpr long kPartial[8] = {0, 22, 43, 65, 81, 81 + 22, 81 + 43, kGemm8};
   return tiles / 8 * kGemm8 + kPartial[tiles % 8];
 }
 // That times the positions: the cost of the variant per (input, output) channel pair, in the
@@ -357,17 +357,17 @@ bool wino_conv_run(Isa isa, const QConvParams& p, const void* packed, const int8
           const int16_t* uk = u + (static_cast<size_t>(kg) * P + xi) * C * kWinoNr;
           int32_t* m = s.m + xi * 8;
           const int16_t* vx = s.v + xi * xi_stride;
-          if (rest == 0 || rest >= 6) {
+          if (rest == 0 || rest == 7) {
             gemm->tiles8(vx, uk, C, groups, P, m);
             continue;
           }
           // The partial last group by the cheapest kernels (A53 model cycles per step of 8 channels:
-          // 8 tiles 135, 4 tiles 81, 1 tile 29): 1-2 tiles alone, 3-4 as four, 5 as four + one.
+          // 8 tiles 135, 4 tiles 81, 1 tile ~21.5): 1-3 tiles alone, 4-6 as four + 0-2 alone.
           if (groups > 1) gemm->tiles8(vx, uk, C, groups - 1, P, m);
           const int16_t* vl = vx + (groups - 1) * group_v;
           int32_t* ml = m + (groups - 1) * kWinoTileGroup * tile_m;
           int t = 0;
-          if (rest >= 3) {
+          if (rest >= 4) {
             gemm->tiles4(vl, uk, C, P, ml);
             t = 4;
           }

@@ -153,11 +153,27 @@ void gemm_4x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
 }
 #undef OCTET_WINO_LOADS4
 
-// One tile (a block's last 1 or 2, or the 5th and 6th past a 4-tile call): its V in v0, the
-// weights in v8-v15; four accumulator pairs (two SMLAL per pair per step) so that no SMLAL waits
-// on the one before. 29 model cycles per step against 81 for the 4-tile form.
+// One tile (a block's last 1 or 2, or the 5th past a 4-tile call): its V in v0 (v1 for a second
+// step), the weights in v8-v15 (v24-v31); four accumulator pairs (two SMLAL per pair per channel)
+// so that no SMLAL waits on the one before. Two steps per iteration: each quarter of the weight
+// registers is reloaded by one LD1 of 4 registers as it dies (the 8-tile form's reason), the next
+// V by LDR in the multiplies' shadow; the last pair reads nothing beyond its data. An odd step
+// count takes one step with its loads first.
+#define OCTET_WINO_1X8_HALF(V, U0, U1, U2, U3, L0, L1, L2, L3) \
+  OCTET_WINO_TILE("smlal", U0, L0, V, "16", "17")              \
+  OCTET_WINO_TILE("smlal", U1, L1, V, "18", "19")              \
+  OCTET_WINO_TILE("smlal", U2, L2, V, "20", "21")              \
+  OCTET_WINO_TILE("smlal", U3, L3, V, "22", "23")
+#define OCTET_WINO_1X8_STEP(V, U0, U1, U2, U3, U4, U5, U6, U7, LD)  \
+  OCTET_WINO_1X8_HALF(V, U0, U1, U2, U3, "0", "1", "2", "3") LD     \
+  OCTET_WINO_1X8_HALF(V, U4, U5, U6, U7, "4", "5", "6", "7")
+#define OCTET_WINO_1X8_STEP_A(LD)                                                          \
+  OCTET_WINO_1X8_STEP("0", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", LD)
+#define OCTET_WINO_1X8_STEP_B(LD)                                                          \
+  OCTET_WINO_1X8_STEP("1", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31", LD)
 void gemm_1x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
   long n = channels / 8;
+  const int16_t *b0, *b1, *b2, *b3;  // the pair loop's load bases
   asm volatile(
       "movi v16.4s, #0\n"
       "movi v17.4s, #0\n"
@@ -167,7 +183,7 @@ void gemm_1x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
       "movi v21.4s, #0\n"
       "movi v22.4s, #0\n"
       "movi v23.4s, #0\n"
-      "1:\n"
+      "tbz %[n], #0, 1f\n"
       "ldr q0, [%[v]]\n"
       "ldp q8, q9, [%[u]]\n"
       "ldp q10, q11, [%[u], #32]\n"
@@ -175,16 +191,43 @@ void gemm_1x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
       "ldp q14, q15, [%[u], #96]\n"
       "add %[v], %[v], #128\n"
       "add %[u], %[u], #128\n"
+      "sub %[n], %[n], #1\n"
+      OCTET_WINO_1X8_STEP_A("")
+      "cbz %[n], 4f\n"
+      "1:\n"  // pairs of steps: n / 2 of them
+      "ld1 {v8.8h, v9.8h, v10.8h, v11.8h}, [%[u]]\n"
+      "add %[b0], %[u], #64\n"
+      "ld1 {v12.8h, v13.8h, v14.8h, v15.8h}, [%[b0]]\n"
+      "add %[b0], %[u], #128\n"
+      "ld1 {v24.8h, v25.8h, v26.8h, v27.8h}, [%[b0]]\n"
+      "add %[b0], %[u], #192\n"
+      "add %[b1], %[u], #256\n"
+      "add %[b2], %[u], #320\n"
+      "add %[b3], %[u], #384\n"
+      "ldr q0, [%[v]]\n"
+      "ldr q1, [%[v], #128]\n"
+      "lsr %[n], %[n], #1\n"
       "subs %[n], %[n], #1\n"
-      OCTET_WINO_TILE("smlal", "v8", "0", "0", "16", "17")
-      OCTET_WINO_TILE("smlal", "v9", "1", "0", "18", "19")
-      OCTET_WINO_TILE("smlal", "v10", "2", "0", "20", "21")
-      OCTET_WINO_TILE("smlal", "v11", "3", "0", "22", "23")
-      OCTET_WINO_TILE("smlal", "v12", "4", "0", "16", "17")
-      OCTET_WINO_TILE("smlal", "v13", "5", "0", "18", "19")
-      OCTET_WINO_TILE("smlal", "v14", "6", "0", "20", "21")
-      OCTET_WINO_TILE("smlal", "v15", "7", "0", "22", "23")
-      "b.ne 1b\n"
+      "b.eq 3f\n"
+      "2:\n"
+      "subs %[n], %[n], #1\n"
+      "ld1 {v28.8h, v29.8h, v30.8h, v31.8h}, [%[b0]]\n"
+      OCTET_WINO_1X8_STEP_A("ld1 {v8.8h, v9.8h, v10.8h, v11.8h}, [%[b1]]\n")
+      "ld1 {v12.8h, v13.8h, v14.8h, v15.8h}, [%[b2]]\n"
+      "ldr q0, [%[v], #256]\n"
+      OCTET_WINO_1X8_STEP_B("ld1 {v24.8h, v25.8h, v26.8h, v27.8h}, [%[b3]]\n")
+      "ldr q1, [%[v], #384]\n"
+      "add %[b0], %[b0], #256\n"
+      "add %[b1], %[b1], #256\n"
+      "add %[b2], %[b2], #256\n"
+      "add %[b3], %[b3], #256\n"
+      "add %[v], %[v], #256\n"
+      "b.ne 2b\n"
+      "3:\n"
+      "ld1 {v28.8h, v29.8h, v30.8h, v31.8h}, [%[b0]]\n"
+      OCTET_WINO_1X8_STEP_A("")
+      OCTET_WINO_1X8_STEP_B("")
+      "4:\n"
       "add v16.4s, v16.4s, v18.4s\n"
       "add v17.4s, v17.4s, v19.4s\n"
       "add v20.4s, v20.4s, v22.4s\n"
@@ -192,11 +235,17 @@ void gemm_1x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
       "add v16.4s, v16.4s, v20.4s\n"
       "add v17.4s, v17.4s, v21.4s\n"
       "stp q16, q17, [%[m]]\n"
-      : [v] "+r"(v), [u] "+r"(u), [n] "+r"(n)
+      : [v] "+r"(v), [u] "+r"(u), [n] "+r"(n), [b0] "=&r"(b0), [b1] "=&r"(b1), [b2] "=&r"(b2),
+        [b3] "=&r"(b3)
       : [m] "r"(m)
-      : "cc", "memory", "v0", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17",
-        "v18", "v19", "v20", "v21", "v22", "v23");
+      : "cc", "memory", "v0", "v1", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16",
+        "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29",
+        "v30", "v31");
 }
+#undef OCTET_WINO_1X8_STEP_B
+#undef OCTET_WINO_1X8_STEP_A
+#undef OCTET_WINO_1X8_STEP
+#undef OCTET_WINO_1X8_HALF
 #undef OCTET_WINO_STEP
 #undef OCTET_WINO_MAC4
 #undef OCTET_WINO_TILE
