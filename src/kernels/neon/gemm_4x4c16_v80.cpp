@@ -441,6 +441,7 @@ TilesFn tiles_fn(bool zp, bool shl, bool clamp) {
 }  // namespace
 
 void gemm_4x4c16_v80(const GemmTile& t) {
+  if (t.n_end <= t.n_begin) return;  // nothing to store (the asm tile loop runs at least once)
   if (t.rows == 1) {
     gemm_1x4c16(t);
     return;
