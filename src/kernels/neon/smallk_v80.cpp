@@ -1,6 +1,9 @@
 // Small-K convolution microkernels, ARMv8.0 NEON (see smallk_kernels.h, conv_smallk.h).
 #include "kernels/neon/neon_include.h"
 #include "kernels/neon/smallk_kernels.h"
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+#include "kernels/neon/lane_gemm_asm.h"
+#endif
 
 #include <algorithm>
 #include <cstddef>
@@ -154,12 +157,10 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
 }
 
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-// The loop in asm, shaped like the Winograd GEMM (wino_gemm_v80.cpp): the 8 pixels' taps in v0-v7
-// (SMLAL by element takes v0-v15 for 16-bit lanes), the weights of 8 k in v8-v15, 8x8 int32
-// accumulators in v16-v31 started from the bias. A step does pixels 0-3 over its 8 k, then pixels
-// 4-7, so that each quarter of the registers dies at a known point and is reloaded there by one
-// LD1 of 4 registers, which the in-order A53 model issues beside the SMLALs (an LDR after a NEON
-// op waits for it to write back first); the last full step reads nothing beyond its own data.
+// The loop in asm, on lane_gemm_asm.h's registers like the Winograd GEMM: the 8 pixels' taps in
+// v0-v7 (lane = k), the weights of 8 k in v8-v15, 8x8 int32 accumulators in v16-v31 started from
+// the bias. Full steps by OCTET_LANE_STEP8 (pixels 0-3, then 4-7, each quarter of the registers
+// reloaded by one LD1 of 4 registers as it dies; the last full step reads nothing beyond it).
 // The K % 8 last k: their 16 loads first, then a jump into the unrolled MACs of one step, written
 // from k = 7 down to k = 0 (64 bytes each). Then the requantization on the registers, each stage
 // over 8 or 16 independent registers for the in-order pipeline.
@@ -174,53 +175,6 @@ void smallk_im2col_v80(const SmallKTaps& t, int b, int oy, int ox, int count, in
   "ldp q14, q15, [%[w], #96]\n"   \
   "add %[aa], %[aa], #128\n"      \
   "add %[w], %[w], #128\n"
-#define OCTET_SMALLK_MAC(W, L)                      \
-  "smlal v16.4s, " W ".4h, v0.h[" L "]\n"          \
-  "smlal2 v17.4s, " W ".8h, v0.h[" L "]\n"         \
-  "smlal v18.4s, " W ".4h, v1.h[" L "]\n"          \
-  "smlal2 v19.4s, " W ".8h, v1.h[" L "]\n"         \
-  "smlal v20.4s, " W ".4h, v2.h[" L "]\n"          \
-  "smlal2 v21.4s, " W ".8h, v2.h[" L "]\n"         \
-  "smlal v22.4s, " W ".4h, v3.h[" L "]\n"          \
-  "smlal2 v23.4s, " W ".8h, v3.h[" L "]\n"         \
-  "smlal v24.4s, " W ".4h, v4.h[" L "]\n"          \
-  "smlal2 v25.4s, " W ".8h, v4.h[" L "]\n"         \
-  "smlal v26.4s, " W ".4h, v5.h[" L "]\n"          \
-  "smlal2 v27.4s, " W ".8h, v5.h[" L "]\n"         \
-  "smlal v28.4s, " W ".4h, v6.h[" L "]\n"          \
-  "smlal2 v29.4s, " W ".8h, v6.h[" L "]\n"         \
-  "smlal v30.4s, " W ".4h, v7.h[" L "]\n"          \
-  "smlal2 v31.4s, " W ".8h, v7.h[" L "]\n"
-#define OCTET_SMALLK_MAC4(W, L)                     \
-  "smlal v16.4s, " W ".4h, v0.h[" L "]\n"          \
-  "smlal2 v17.4s, " W ".8h, v0.h[" L "]\n"         \
-  "smlal v18.4s, " W ".4h, v1.h[" L "]\n"          \
-  "smlal2 v19.4s, " W ".8h, v1.h[" L "]\n"         \
-  "smlal v20.4s, " W ".4h, v2.h[" L "]\n"          \
-  "smlal2 v21.4s, " W ".8h, v2.h[" L "]\n"         \
-  "smlal v22.4s, " W ".4h, v3.h[" L "]\n"          \
-  "smlal2 v23.4s, " W ".8h, v3.h[" L "]\n"
-#define OCTET_SMALLK_MAC4_HI(W, L)                  \
-  "smlal v24.4s, " W ".4h, v4.h[" L "]\n"          \
-  "smlal2 v25.4s, " W ".8h, v4.h[" L "]\n"         \
-  "smlal v26.4s, " W ".4h, v5.h[" L "]\n"          \
-  "smlal2 v27.4s, " W ".8h, v5.h[" L "]\n"         \
-  "smlal v28.4s, " W ".4h, v6.h[" L "]\n"          \
-  "smlal2 v29.4s, " W ".8h, v6.h[" L "]\n"         \
-  "smlal v30.4s, " W ".4h, v7.h[" L "]\n"          \
-  "smlal2 v31.4s, " W ".8h, v7.h[" L "]\n"
-// The 8 k of a step on 4 pixels (MAC = _MAC4 or _MAC4_HI); L1 and L4 go before k = 1 and k = 4.
-#define OCTET_SMALLK_KS(MAC, L1, L4)                                                             \
-  MAC("v8", "0") L1 MAC("v9", "1") MAC("v10", "2") MAC("v11", "3") L4 MAC("v12", "4")            \
-  MAC("v13", "5") MAC("v14", "6") MAC("v15", "7")
-// This step's weights of k 4-7 [w4] and pixels 4-7 [a4]; the next step's pixels 0-3 [a8] and
-// weights of k 0-3 [w8] (NEXT_A, NEXT_W: empty in the last full step).
-#define OCTET_SMALLK_NEXT_A "ld1 {v0.8h, v1.8h, v2.8h, v3.8h}, [%[a8]]\n"
-#define OCTET_SMALLK_NEXT_W "ld1 {v8.8h, v9.8h, v10.8h, v11.8h}, [%[w8]]\n"
-#define OCTET_SMALLK_STEP8(NEXT_A, NEXT_W)                                                        \
-  "ld1 {v12.8h, v13.8h, v14.8h, v15.8h}, [%[w4]]\n"                                              \
-  OCTET_SMALLK_KS(OCTET_SMALLK_MAC4, "ld1 {v4.8h, v5.8h, v6.8h, v7.8h}, [%[a4]]\n", "")          \
-  NEXT_A OCTET_SMALLK_KS(OCTET_SMALLK_MAC4_HI, "", NEXT_W)
 #define OCTET_SMALLK_ALL16(OP, EVEN, ODD)                                                       \
   OP " v16.4s, v16.4s, " EVEN ".4s\n" OP " v17.4s, v17.4s, " ODD ".4s\n"                        \
   OP " v18.4s, v18.4s, " EVEN ".4s\n" OP " v19.4s, v19.4s, " ODD ".4s\n"                        \
@@ -243,7 +197,7 @@ void smallk_tiles_v80(const SmallKTiles& t) {
   long n;              // full steps left in the current group
   const int16_t* aa;   // the current group's walk through a (restarts per group)
   int8_t* o;           // the current group's walk through the pixels
-  const int16_t *a4, *a8, *w4, *w8;  // the full steps' load bases (OCTET_SMALLK_STEP8)
+  const int16_t *x4, *x8, *w4, *w8;  // the full steps' load bases (OCTET_LANE_STEP8)
   asm volatile(
       "0:\n"
       "ldp q16, q17, [%[bias]]\n"
@@ -259,23 +213,20 @@ void smallk_tiles_v80(const SmallKTiles& t) {
       "cbz %[steps], 2f\n"
       "ld1 {v0.8h, v1.8h, v2.8h, v3.8h}, [%[a]]\n"
       "ld1 {v8.8h, v9.8h, v10.8h, v11.8h}, [%[w]]\n"
-      "add %[a4], %[a], #64\n"
-      "add %[a8], %[a], #128\n"
+      "add %[x4], %[a], #64\n"
+      "add %[x8], %[a], #128\n"
       "add %[w4], %[w], #64\n"
       "add %[w8], %[w], #128\n"
       "subs %[n], %[steps], #1\n"
       "b.eq 5f\n"
       "1:\n"
       "subs %[n], %[n], #1\n"  // first: the branch then never waits on it
-      OCTET_SMALLK_STEP8(OCTET_SMALLK_NEXT_A, OCTET_SMALLK_NEXT_W)
-      "add %[w4], %[w4], #128\n"
-      "add %[a4], %[a4], #128\n"
-      "add %[w8], %[w8], #128\n"
-      "add %[a8], %[a8], #128\n"
+      OCTET_LANE_STEP8("smlal", "smlal", OCTET_LANE_NEXT_X, OCTET_LANE_NEXT_W)
+      OCTET_LANE_ADVANCE
       "b.ne 1b\n"
       "5:\n"
-      OCTET_SMALLK_STEP8("", "")
-      "mov %[aa], %[a8]\n"  // the tail's taps and weights follow the last full step
+      OCTET_LANE_STEP8("smlal", "smlal", "", "")
+      "mov %[aa], %[x8]\n"  // the tail's taps and weights follow the last full step
       "mov %[w], %[w8]\n"
       "2:\n"
       "cbz %[tail], 3f\n"
@@ -283,10 +234,10 @@ void smallk_tiles_v80(const SmallKTiles& t) {
       "adr %[o], 9f\n"
       "sub %[o], %[o], %[tail], lsl #6\n"
       "br %[o]\n"
-      OCTET_SMALLK_MAC("v15", "7") OCTET_SMALLK_MAC("v14", "6")
-      OCTET_SMALLK_MAC("v13", "5") OCTET_SMALLK_MAC("v12", "4")
-      OCTET_SMALLK_MAC("v11", "3") OCTET_SMALLK_MAC("v10", "2")
-      OCTET_SMALLK_MAC("v9", "1") OCTET_SMALLK_MAC("v8", "0")
+      OCTET_LANE_MAC8("smlal", "v15", "7") OCTET_LANE_MAC8("smlal", "v14", "6")
+      OCTET_LANE_MAC8("smlal", "v13", "5") OCTET_LANE_MAC8("smlal", "v12", "4")
+      OCTET_LANE_MAC8("smlal", "v11", "3") OCTET_LANE_MAC8("smlal", "v10", "2")
+      OCTET_LANE_MAC8("smlal", "v9", "1") OCTET_LANE_MAC8("smlal", "v8", "0")
       "9:\n"
       "3:\n"
       "ldp q0, q1, [%[mult]], #32\n"
@@ -353,7 +304,7 @@ void smallk_tiles_v80(const SmallKTiles& t) {
       "b.ne 0b\n"
       : [w] "+r"(w), [bias] "+r"(bias), [mult] "+r"(mult), [right] "+r"(right),
         [left] "+r"(left), [out] "+r"(out), [g] "+r"(g), [aa] "=&r"(aa), [n] "=&r"(n),
-        [o] "=&r"(o), [a4] "=&r"(a4), [a8] "=&r"(a8), [w4] "=&r"(w4), [w8] "=&r"(w8)
+        [o] "=&r"(o), [x4] "=&r"(x4), [x8] "=&r"(x8), [w4] "=&r"(w4), [w8] "=&r"(w8)
       : [a] "r"(t.a), [steps] "r"(steps), [tail] "r"(tail), [ps] "r"(ps),
         [consts] "r"(t.consts)
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
@@ -361,13 +312,6 @@ void smallk_tiles_v80(const SmallKTiles& t) {
         "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 }
 #undef OCTET_SMALLK_ALL16
-#undef OCTET_SMALLK_STEP8
-#undef OCTET_SMALLK_NEXT_A
-#undef OCTET_SMALLK_NEXT_W
-#undef OCTET_SMALLK_KS
-#undef OCTET_SMALLK_MAC4_HI
-#undef OCTET_SMALLK_MAC4
-#undef OCTET_SMALLK_MAC
 #undef OCTET_SMALLK_LOADS
 #else
 // SIMDe (x86 hosts): the same arithmetic with intrinsics. The sums start from 0 (|sum| <= 32 *

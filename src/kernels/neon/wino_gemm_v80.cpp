@@ -3,50 +3,17 @@
 // in how far apart the tiles' M blocks lie (16 or 25 positions of 8 int32).
 #include "kernels/neon/neon_include.h"
 #include "kernels/neon/wino_kernels.h"
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+#include "kernels/neon/lane_gemm_asm.h"
+#endif
 
 namespace octet::neon {
 namespace {
 
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-// The loop in asm: V of 8 tiles in v0-v7 (SMLAL by element takes v0-v15 for 16-bit lanes), the
-// weights of 8 input channels in v8-v15, 8x8 int32 accumulators in v16-v31.
-// One tile (V in register T) times the 8 channels' weights in U, lane L of V: two SMLAL (or, for
-// FIRST, SMULL) into accumulators A, A + 1.
-#define OCTET_WINO_TILE(OP, U, L, T, A, A1)                     \
-  OP " v" A ".4s, " U ".4h, v" T ".h[" L "]\n"                  \
-  OP "2 v" A1 ".4s, " U ".8h, v" T ".h[" L "]\n"
-#define OCTET_WINO_MAC4(OP, U, L)                                                       \
-  OCTET_WINO_TILE(OP, U, L, "0", "16", "17") OCTET_WINO_TILE(OP, U, L, "1", "18", "19") \
-  OCTET_WINO_TILE(OP, U, L, "2", "20", "21") OCTET_WINO_TILE(OP, U, L, "3", "22", "23")
-#define OCTET_WINO_MAC4_HI(OP, U, L)                                                    \
-  OCTET_WINO_TILE(OP, U, L, "4", "24", "25") OCTET_WINO_TILE(OP, U, L, "5", "26", "27") \
-  OCTET_WINO_TILE(OP, U, L, "6", "28", "29") OCTET_WINO_TILE(OP, U, L, "7", "30", "31")
-// 8 input channels (weights in v8-v15, lanes 0-7 of V) with MAC = OCTET_WINO_MAC4 (tiles 0-3) or
-// _MAC4_HI (tiles 4-7); FIRST: "smull" starts the accumulators on a group's first channel. L1 and
-// L4 go before channel 1 and channel 4.
-#define OCTET_WINO_CHANNELS(MAC, FIRST, OP, L1, L4)                        \
-  MAC(FIRST, "v8", "0") L1 MAC(OP, "v9", "1") MAC(OP, "v10", "2")         \
-  MAC(OP, "v11", "3") L4 MAC(OP, "v12", "4") MAC(OP, "v13", "5")          \
-  MAC(OP, "v14", "6") MAC(OP, "v15", "7")
-// 8 tiles x 8 input channels, tiles 0-3 first: their V registers die halfway, the weights of
-// channels 0-3 three quarters through. On the in-order A53 model an instruction may not write
-// back before an older one, so a 4-cycle LDR after a 6-cycle SMLAL waits; LD1 of four registers
-// (7 cycles) issues beside the SMLALs instead. The step loads its weights of channels 4-7 [u4]
-// and its V of tiles 4-7 [v4] early, the next step's V of tiles 0-3 [v8] and weights of channels
-// 0-3 [u8] as their registers die (NEXT; the last step reads nothing beyond its own data). The
-// pointer updates wait behind the loop branch: 135 instead of 149 model cycles per 128 SMLAL.
-#define OCTET_WINO_LD_U4 "ld1 {v12.8h, v13.8h, v14.8h, v15.8h}, [%[u4]]\n"
-#define OCTET_WINO_LD_V4 "ld1 {v4.8h, v5.8h, v6.8h, v7.8h}, [%[v4]]\n"
-#define OCTET_WINO_LD_V8 "ld1 {v0.8h, v1.8h, v2.8h, v3.8h}, [%[v8]]\n"
-#define OCTET_WINO_LD_U8 "ld1 {v8.8h, v9.8h, v10.8h, v11.8h}, [%[u8]]\n"
-#define OCTET_WINO_STEP8(FIRST, OP, LD_V8, LD_U8)                                      \
-  OCTET_WINO_LD_U4 OCTET_WINO_CHANNELS(OCTET_WINO_MAC4, FIRST, OP, OCTET_WINO_LD_V4, "") \
-  LD_V8 OCTET_WINO_CHANNELS(OCTET_WINO_MAC4_HI, FIRST, OP, "", LD_U8)
-#define OCTET_WINO_ADVANCE          \
-  "add %[u4], %[u4], #128\n"        \
-  "add %[v4], %[v4], #128\n"        \
-  "add %[u8], %[u8], #128\n"        \
-  "add %[v8], %[v8], #128\n"
+// The loops in asm, on lane_gemm_asm.h's registers: V of 8 tiles in v0-v7 (lane = input channel),
+// the weights of 8 input channels in v8-v15, 8x8 int32 accumulators in v16-v31. The 8-tile step
+// (OCTET_LANE_STEP8): 135 instead of 149 A53 model cycles per 128 SMLAL with all loads first.
 
 // steps = channels / 8 >= 1; V of group g at v + g * steps * 128 bytes, U the same for every group.
 template <int kTileBytes>
@@ -54,32 +21,32 @@ void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int3
   const long steps = channels / 8;
   long g = groups;
   long n;  // middle steps left in the current group
-  const int16_t *u4, *u8, *v4, *v8;
+  const int16_t *w4, *w8, *x4, *x8;
   asm volatile(
       "0:\n"  // tile group loop: V continues where the last group ended, U restarts
       "ld1 {v0.8h, v1.8h, v2.8h, v3.8h}, [%[v]]\n"
       "ld1 {v8.8h, v9.8h, v10.8h, v11.8h}, [%[u]]\n"
-      "add %[u4], %[u], #64\n"
-      "add %[v4], %[v], #64\n"
-      "add %[u8], %[u], #128\n"
-      "add %[v8], %[v], #128\n"
+      "add %[w4], %[u], #64\n"
+      "add %[x4], %[v], #64\n"
+      "add %[w8], %[u], #128\n"
+      "add %[x8], %[v], #128\n"
       "subs %[n], %[steps], #2\n"
       "b.lt 3f\n"  // one step
-      OCTET_WINO_STEP8("smull", "smlal", OCTET_WINO_LD_V8, OCTET_WINO_LD_U8)
-      OCTET_WINO_ADVANCE
+      OCTET_LANE_STEP8("smull", "smlal", OCTET_LANE_NEXT_X, OCTET_LANE_NEXT_W)
+      OCTET_LANE_ADVANCE
       "cbz %[n], 2f\n"
       "1:\n"
       "subs %[n], %[n], #1\n"  // first: the branch then never waits on it
-      OCTET_WINO_STEP8("smlal", "smlal", OCTET_WINO_LD_V8, OCTET_WINO_LD_U8)
-      OCTET_WINO_ADVANCE
+      OCTET_LANE_STEP8("smlal", "smlal", OCTET_LANE_NEXT_X, OCTET_LANE_NEXT_W)
+      OCTET_LANE_ADVANCE
       "b.ne 1b\n"
       "2:\n"
-      OCTET_WINO_STEP8("smlal", "smlal", "", "")
+      OCTET_LANE_STEP8("smlal", "smlal", "", "")
       "b 4f\n"
       "3:\n"
-      OCTET_WINO_STEP8("smull", "smlal", "", "")
+      OCTET_LANE_STEP8("smull", "smlal", "", "")
       "4:\n"
-      "add %[v], %[v4], #64\n"  // the next group's V
+      "add %[v], %[x4], #64\n"  // the next group's V
       "stp q16, q17, [%[m]]\n"  // tile t at m + t * kTileBytes (STP reaches 1008)
       "stp q18, q19, [%[m], %[ts]]\n"
       "add %[m], %[m], %[ts2]\n"
@@ -94,30 +61,17 @@ void gemm_8x8(const int16_t* v, const int16_t* u, int channels, int groups, int3
       "add %[m], %[m], %[ts2]\n"
       "subs %[g], %[g], #1\n"
       "b.ne 0b\n"
-      : [v] "+r"(v), [n] "=&r"(n), [m] "+r"(m), [g] "+r"(g), [u4] "=&r"(u4), [u8] "=&r"(u8),
-        [v4] "=&r"(v4), [v8] "=&r"(v8)
+      : [v] "+r"(v), [n] "=&r"(n), [m] "+r"(m), [g] "+r"(g), [w4] "=&r"(w4), [w8] "=&r"(w8),
+        [x4] "=&r"(x4), [x8] "=&r"(x8)
       : [u] "r"(u), [steps] "r"(steps), [ts] "i"(kTileBytes), [ts2] "i"(2 * kTileBytes)
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
         "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24",
         "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 }
-#undef OCTET_WINO_STEP8
-#undef OCTET_WINO_ADVANCE
-#undef OCTET_WINO_LD_U4
-#undef OCTET_WINO_LD_V4
-#undef OCTET_WINO_LD_V8
-#undef OCTET_WINO_LD_U8
-#undef OCTET_WINO_CHANNELS
-#undef OCTET_WINO_MAC4_HI
-
-// 8 channels per step for the 4-tile form below, all of a step's loads first.
-#define OCTET_WINO_STEP(MAC, FIRST, OP)                                 \
-  MAC(FIRST, "v8", "0") MAC(OP, "v9", "1") MAC(OP, "v10", "2")         \
-  MAC(OP, "v11", "3") MAC(OP, "v12", "4") MAC(OP, "v13", "5")          \
-  MAC(OP, "v14", "6") MAC(OP, "v15", "7")
 
 // The 4-tile form for the last 1..4 tiles of a block (a 13x13 output is 49 tiles: six groups of 8
-// and one tile, which the 8-tile kernel would pad with 7). Accumulators v16-v23.
+// and one tile, which the 8-tile kernel would pad with 7). All of a step's loads first;
+// accumulators v16-v23.
 #define OCTET_WINO_LOADS4                \
   "ldp q0, q1, [%[v]]\n"                 \
   "ldp q8, q9, [%[uu]]\n"                \
@@ -133,12 +87,12 @@ void gemm_4x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
   const int16_t* uu = u;
   asm volatile(
       OCTET_WINO_LOADS4
-      OCTET_WINO_STEP(OCTET_WINO_MAC4, "smull", "smlal")
+      OCTET_LANE_KS(OCTET_LANE_MAC4, "smull", "smlal", "", "")
       "cbz %[n], 2f\n"
       "1:\n"
       OCTET_WINO_LOADS4
       "subs %[n], %[n], #1\n"
-      OCTET_WINO_STEP(OCTET_WINO_MAC4, "smlal", "smlal")
+      OCTET_LANE_KS(OCTET_LANE_MAC4, "smlal", "smlal", "", "")
       "b.ne 1b\n"
       "2:\n"
       "stp q16, q17, [%[m]]\n"
@@ -160,10 +114,10 @@ void gemm_4x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
 // V by LDR in the multiplies' shadow; the last pair reads nothing beyond its data. An odd step
 // count takes one step with its loads first.
 #define OCTET_WINO_1X8_HALF(V, U0, U1, U2, U3, L0, L1, L2, L3) \
-  OCTET_WINO_TILE("smlal", U0, L0, V, "16", "17")              \
-  OCTET_WINO_TILE("smlal", U1, L1, V, "18", "19")              \
-  OCTET_WINO_TILE("smlal", U2, L2, V, "20", "21")              \
-  OCTET_WINO_TILE("smlal", U3, L3, V, "22", "23")
+  OCTET_LANE_TILE("smlal", U0, L0, V, "16", "17")              \
+  OCTET_LANE_TILE("smlal", U1, L1, V, "18", "19")              \
+  OCTET_LANE_TILE("smlal", U2, L2, V, "20", "21")              \
+  OCTET_LANE_TILE("smlal", U3, L3, V, "22", "23")
 #define OCTET_WINO_1X8_STEP(V, U0, U1, U2, U3, U4, U5, U6, U7, LD)  \
   OCTET_WINO_1X8_HALF(V, U0, U1, U2, U3, "0", "1", "2", "3") LD     \
   OCTET_WINO_1X8_HALF(V, U4, U5, U6, U7, "4", "5", "6", "7")
@@ -246,48 +200,11 @@ void gemm_1x8(const int16_t* v, const int16_t* u, int channels, int32_t* m) {
 #undef OCTET_WINO_1X8_STEP_A
 #undef OCTET_WINO_1X8_STEP
 #undef OCTET_WINO_1X8_HALF
-#undef OCTET_WINO_STEP
-#undef OCTET_WINO_MAC4
-#undef OCTET_WINO_TILE
-#else
-// SIMDe (x86 hosts): the same products and sums with intrinsics, summed in uint32 (F(3x3)'s
-// partial sums may pass int32: the arithmetic wraps like SMLAL, without signed overflow).
-void gemm_group(const int16_t* v, const int16_t* u, int channels, int tiles, int positions,
-                int32_t* m) {
-  uint32x4_t acc[16];
-  for (int i = 0; i < 16; ++i) acc[i] = vdupq_n_u32(0);
-  for (int c = 0; c < channels; c += 8, v += 64, u += 64) {
-    int16x8_t vt[8];
-    for (int t = 0; t < tiles; ++t) vt[t] = vld1q_s16(v + 8 * t);
-    for (int ci = 0; ci < 8; ++ci) {
-      const int16x8_t w = vld1q_s16(u + 8 * ci);
-      for (int t = 0; t < tiles; ++t) {
-        int16_t a = vgetq_lane_s16(vt[t], 0);
-        switch (ci) {  // lane index must be a constant
-          case 1: a = vgetq_lane_s16(vt[t], 1); break;
-          case 2: a = vgetq_lane_s16(vt[t], 2); break;
-          case 3: a = vgetq_lane_s16(vt[t], 3); break;
-          case 4: a = vgetq_lane_s16(vt[t], 4); break;
-          case 5: a = vgetq_lane_s16(vt[t], 5); break;
-          case 6: a = vgetq_lane_s16(vt[t], 6); break;
-          case 7: a = vgetq_lane_s16(vt[t], 7); break;
-          default: break;
-        }
-        acc[2 * t] = vaddq_u32(acc[2 * t], vreinterpretq_u32_s32(vmull_n_s16(vget_low_s16(w), a)));
-        acc[2 * t + 1] =
-            vaddq_u32(acc[2 * t + 1], vreinterpretq_u32_s32(vmull_n_s16(vget_high_s16(w), a)));
-      }
-    }
-  }
-  for (int t = 0; t < tiles; ++t) {
-    vst1q_s32(m + 8 * positions * t, vreinterpretq_s32_u32(acc[2 * t]));
-    vst1q_s32(m + 8 * positions * t + 4, vreinterpretq_s32_u32(acc[2 * t + 1]));
-  }
-}
 #endif
 
 }  // namespace
 
+// SIMDe (x86 hosts): the same sums through the armv7 intrinsics kernels (wino_gemm_armv7.cpp).
 void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int groups, int positions,
                        int32_t* m) {
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
@@ -296,8 +213,7 @@ void wino_gemm_8x8_v80(const int16_t* v, const int16_t* u, int channels, int gro
   else
     gemm_8x8<25 * 32>(v, u, channels, groups, m);
 #else
-  for (int g = 0; g < groups; ++g, v += static_cast<size_t>(channels) * 8, m += 64 * positions)
-    gemm_group(v, u, channels, 8, positions, m);
+  wino_gemm_8x8_armv7(v, u, channels, groups, positions, m);
 #endif
 }
 
@@ -305,7 +221,7 @@ void wino_gemm_1x8_v80(const int16_t* v, const int16_t* u, int channels, int32_t
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
   gemm_1x8(v, u, channels, m);
 #else
-  gemm_group(v, u, channels, 1, 16, m);  // one tile: the tile stride is never used
+  wino_gemm_1x8_armv7(v, u, channels, m);
 #endif
 }
 
@@ -316,7 +232,7 @@ void wino_gemm_4x8_v80(const int16_t* v, const int16_t* u, int channels, int pos
   else
     gemm_4x8<25 * 32>(v, u, channels, m);
 #else
-  gemm_group(v, u, channels, 4, positions, m);
+  wino_gemm_4x8_armv7(v, u, channels, positions, m);
 #endif
 }
 
