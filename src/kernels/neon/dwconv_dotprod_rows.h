@@ -86,7 +86,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "b.ne 6b\n"
 
 // ---------------------------------------------------------------------------------------------
-// Stride 1. Columns rotate through A = v24/v25, B = v26/v27, C = v28/v29 (lanes r0..r3, channels
+// Stride 1. Columns live in A = v24/v25, B = v26/v27, C = v28/v29 (roles rotate, see below; lanes r0..r3, channels
 // 0-3 / 4-7). Weights: v8-v13 Wa, v14-v19 Wb, v20/v21 Za, v22/v23 Zb; v30/v31 clamp; the
 // multipliers, shifts and zero point are reloaded per column into v4-v7 (load pipes; no register
 // is left for them).
@@ -112,15 +112,16 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 #define OCTET_DW_S1_Z1(x0, x1) OCTET_DW_S1_TAP1(x0, x1, "v20", "v21")
 #define OCTET_DW_NOZ(x0, x1) ""
 
-#define OCTET_DW_S1_OUT2(Z)                                  \
-  "ldp q0, q1, [x13]\n"                                      \
-  "ldp q2, q3, [x13]\n"                                      \
-  OCTET_DW_S1_TAP2("v24", "v25", "v8", "v9", "v14", "v15")   \
-  Z("v24", "v25")                                            \
-  OCTET_DW_S1_TAP2("v26", "v27", "v10", "v11", "v16", "v17") \
-  Z("v26", "v27")                                            \
-  OCTET_DW_S1_TAP2("v28", "v29", "v12", "v13", "v18", "v19") \
-  Z("v28", "v29")                                            \
+// One output column from the columns in a (kx = 0), b and c (kx = 2), each a register pair.
+#define OCTET_DW_S1_OUT2(Z, a0, a1, b0, b1, c0, c1)  \
+  "ldp q0, q1, [x13]\n"                              \
+  "ldp q2, q3, [x13]\n"                              \
+  OCTET_DW_S1_TAP2(a0, a1, "v8", "v9", "v14", "v15")   \
+  Z(a0, a1)                                          \
+  OCTET_DW_S1_TAP2(b0, b1, "v10", "v11", "v16", "v17") \
+  Z(b0, b1)                                          \
+  OCTET_DW_S1_TAP2(c0, c1, "v12", "v13", "v18", "v19") \
+  Z(c0, c1)                                          \
   "ldp q4, q5, [x14]\n"                                      \
   "sqrdmulh v0.4s, v0.4s, v4.4s\n"                           \
   "sqrdmulh v1.4s, v1.4s, v5.4s\n"                           \
@@ -145,14 +146,14 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "st1 {v0.d}[0], [x10], x12\n"                              \
   "st1 {v0.d}[1], [x11], x12\n"
 
-#define OCTET_DW_S1_OUT1(Z)                    \
-  "ldp q0, q1, [x13]\n"                        \
-  OCTET_DW_S1_TAP1("v24", "v25", "v8", "v9")   \
-  Z("v24", "v25")                              \
-  OCTET_DW_S1_TAP1("v26", "v27", "v10", "v11") \
-  Z("v26", "v27")                              \
-  OCTET_DW_S1_TAP1("v28", "v29", "v12", "v13") \
-  Z("v28", "v29")                              \
+#define OCTET_DW_S1_OUT1(Z, a0, a1, b0, b1, c0, c1) \
+  "ldp q0, q1, [x13]\n"                             \
+  OCTET_DW_S1_TAP1(a0, a1, "v8", "v9")               \
+  Z(a0, a1)                                         \
+  OCTET_DW_S1_TAP1(b0, b1, "v10", "v11")             \
+  Z(b0, b1)                                         \
+  OCTET_DW_S1_TAP1(c0, c1, "v12", "v13")             \
+  Z(c0, c1)                                         \
   "ldp q4, q5, [x14]\n"                        \
   "sqrdmulh v0.4s, v0.4s, v4.4s\n"             \
   "sqrdmulh v1.4s, v1.4s, v5.4s\n"             \
@@ -168,50 +169,71 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "smin v0.8b, v0.8b, v31.8b\n"                \
   "st1 {v0.8b}, [x10], x12\n"
 
-#define OCTET_DW_S1_ROWS(OUT)                                      \
-  OCTET_DW_ENTRY                                                   \
-  "ldp q30, q31, [x16, #16]\n"                                     \
-  OCTET_DW_BLOCK_START                                             \
-  "ldp q8, q9, [x26]\n"                                            \
-  "ldp q10, q11, [x26, #32]\n"                                     \
-  "ldp q12, q13, [x26, #64]\n"                                     \
-  "ldp q14, q15, [x26, #96]\n"                                     \
-  "ldp q16, q17, [x26, #128]\n"                                    \
-  "ldp q18, q19, [x26, #160]\n"                                    \
-  "ldp q20, q21, [x26, #192]\n"                                    \
-  "ldp q22, q23, [x26, #224]\n"                                    \
-  "ldr x17, [%[j], #152]\n"                                        \
-  "cbz x17, 3f\n"                                                  \
-  "ldr q24, [x16, #48]\n" /* padded first column: z_a lanes */     \
-  "mov v25.16b, v24.16b\n"                                         \
-  "b 4f\n"                                                         \
-  "3:\n" OCTET_DW_S1_LOAD("v24", "v25")                            \
-  "4:\n" OCTET_DW_S1_LOAD("v26", "v27")                            \
-  "ldr x17, [%[j], #144]\n"                                        \
-  "cbz x17, 2f\n"                                                  \
-  "1:\n" OCTET_DW_S1_LOAD("v28", "v29") OUT                        \
-  "mov v24.16b, v26.16b\n"                                         \
-  "mov v25.16b, v27.16b\n"                                         \
-  "mov v26.16b, v28.16b\n"                                         \
-  "mov v27.16b, v29.16b\n"                                         \
-  "subs x17, x17, #1\n"                                            \
-  "b.ne 1b\n"                                                      \
-  "2:\n"                                                           \
-  "ldr x17, [%[j], #160]\n"                                        \
-  "cbz x17, 5f\n"                                                  \
-  "ldr q28, [x16, #48]\n" /* padded last column */                 \
-  "mov v29.16b, v28.16b\n" OUT "5:\n" OCTET_DW_BLOCK_END
+// The loop runs three output columns per iteration with the column roles rotating A B C -> B C A
+// -> C A B (no register moves); it can end after any of the three, so the padded last column has
+// three copies, one per rotation.
+#define OCTET_DW_S1_ROWS(OUT, Z)                                                  \
+  OCTET_DW_ENTRY                                                                  \
+  "ldp q30, q31, [x16, #16]\n"                                                    \
+  OCTET_DW_BLOCK_START                                                            \
+  "ldp q8, q9, [x26]\n"                                                           \
+  "ldp q10, q11, [x26, #32]\n"                                                    \
+  "ldp q12, q13, [x26, #64]\n"                                                    \
+  "ldp q14, q15, [x26, #96]\n"                                                    \
+  "ldp q16, q17, [x26, #128]\n"                                                   \
+  "ldp q18, q19, [x26, #160]\n"                                                   \
+  "ldp q20, q21, [x26, #192]\n"                                                   \
+  "ldp q22, q23, [x26, #224]\n"                                                   \
+  "ldr x17, [%[j], #152]\n"                                                       \
+  "cbz x17, 3f\n"                                                                 \
+  "ldr q24, [x16, #48]\n" /* padded first column: z_a lanes */                    \
+  "mov v25.16b, v24.16b\n"                                                        \
+  "b 4f\n"                                                                        \
+  "3:\n" OCTET_DW_S1_LOAD("v24", "v25")                                           \
+  "4:\n" OCTET_DW_S1_LOAD("v26", "v27")                                           \
+  "ldr x17, [%[j], #144]\n"                                                       \
+  "cbz x17, 2f\n"                                                                 \
+  "1:\n" OCTET_DW_S1_LOAD("v28", "v29") OUT(Z, "v24", "v25", "v26", "v27", "v28", "v29") \
+  "subs x17, x17, #1\n"                                                           \
+  "b.eq 7f\n"                                                                     \
+  OCTET_DW_S1_LOAD("v24", "v25") OUT(Z, "v26", "v27", "v28", "v29", "v24", "v25")      \
+  "subs x17, x17, #1\n"                                                           \
+  "b.eq 8f\n"                                                                     \
+  OCTET_DW_S1_LOAD("v26", "v27") OUT(Z, "v28", "v29", "v24", "v25", "v26", "v27")      \
+  "subs x17, x17, #1\n"                                                           \
+  "b.ne 1b\n"                                                                     \
+  "2:\n" /* the last two columns in A, B */                                       \
+  "ldr x17, [%[j], #160]\n"                                                       \
+  "cbz x17, 5f\n"                                                                 \
+  "ldr q28, [x16, #48]\n"                                                         \
+  "mov v29.16b, v28.16b\n"                                                        \
+  OUT(Z, "v24", "v25", "v26", "v27", "v28", "v29")                             \
+  "b 5f\n"                                                                        \
+  "7:\n" /* in B, C */                                                            \
+  "ldr x17, [%[j], #160]\n"                                                       \
+  "cbz x17, 5f\n"                                                                 \
+  "ldr q24, [x16, #48]\n"                                                         \
+  "mov v25.16b, v24.16b\n"                                                        \
+  OUT(Z, "v26", "v27", "v28", "v29", "v24", "v25")                             \
+  "b 5f\n"                                                                        \
+  "8:\n" /* in C, A */                                                            \
+  "ldr x17, [%[j], #160]\n"                                                       \
+  "cbz x17, 5f\n"                                                                 \
+  "ldr q26, [x16, #48]\n"                                                         \
+  "mov v27.16b, v26.16b\n"                                                        \
+  OUT(Z, "v28", "v29", "v24", "v25", "v26", "v27")                             \
+  "5:\n" OCTET_DW_BLOCK_END
 
 template <bool Two, bool HasZ>
 __attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
   if (Two && HasZ)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2(OCTET_DW_S1_Z2)) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_S1_Z2) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
   else if (Two)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2(OCTET_DW_NOZ)) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
   else if (HasZ)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1(OCTET_DW_S1_Z1)) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_S1_Z1) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
   else
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1(OCTET_DW_NOZ)) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
 }
 
 // ---------------------------------------------------------------------------------------------
