@@ -137,15 +137,16 @@ TEST_P(NeonWinograd, ExtremeValuesStayExact) {
   if (wino_isas().empty()) GTEST_SKIP() << "no Winograd path on this CPU/build";
   std::mt19937 rng(5);
   Case c;
-  c.g = wino_geom(1, 5, 5, kWinoMaxChannels, 3, 0, 0, 0, 0);
+  // 11 channels: a whole group of 8 (the aarch64 assembly tile) and a partial one.
+  c.g = wino_geom(1, 5, 5, kWinoMaxChannels, 11, 0, 0, 0, 0);
   Layer L = make_layer(c, rng);
   std::fill(L.input.begin(), L.input.end(), int8_t{-128});
   L.p.input_zero_point = 127;
   const int K = c.g.kernel_elements();
-  for (int oc = 0; oc < 3; ++oc) {
-    const int8_t w = oc == 1 ? int8_t{-127} : int8_t{127};
+  for (int oc = 0; oc < c.g.out_c; ++oc) {
+    const int8_t w = oc % 3 == 1 ? int8_t{-127} : int8_t{127};
     std::fill(L.weights.begin() + oc * K, L.weights.begin() + (oc + 1) * K, w);
-    L.zc[oc] = oc == 1 ? 128 - 1 : -128;  // w - z_c = -254 or 255
+    L.zc[oc] = oc % 3 == 1 ? 128 - 1 : -128;  // w - z_c = -254 or 255
     L.bias[oc] = 0;
     Multiplier m;
     ASSERT_TRUE(quantize_multiplier(100.0 / (9.0 * kWinoMaxChannels * 128 * 255), &m));

@@ -10,6 +10,10 @@
 #include "kernels/neon/neon_include.h"
 #include "kernels/neon/wino_kernels.h"
 #include "kernels/neon/wino_output_impl.h"
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+#include "kernels/neon/wino_f33_output_aarch64.inc"
+#define OCTET_WINO_F33_OUTPUT_ASM 1
+#endif
 
 namespace octet::neon {
 namespace {
@@ -110,10 +114,67 @@ void tile_outputs(const int32_t* m, const wino::GroupConsts& k, int8x8_t* o) {
   for (int i = 0; i < 9; ++i) o[i] = wino::requantize8<kLeftShift>(k, lo[i], hi[i]);
 }
 
+#if defined(OCTET_WINO_F33_OUTPUT_ASM)
+// The constants of a group in the order the assembly tile loads them (three LD1 of 64, 64 and
+// 32 bytes): bias, multipliers, right shifts (lo / hi halves), zero point, clamp bounds, 9^-1.
+struct alignas(16) AsmConsts {
+  int32_t bias[8], multiplier[8], right_shift[8];
+  int16_t zero_point[8];
+  int8_t qmin[16], qmax[16];
+  uint32_t inverse_of_9[4];
+};
+static_assert(sizeof(AsmConsts) == 160, "layout read by OCTET_WINO_F33_OUTPUT_TILE");
+
+// Whole tiles of 8 channels without a positive shift: the generated assembly tile
+// (wino_f33_output_aarch64.inc, tools/wino_out_schedule.py); the rest through the intrinsics.
+void output_tiles_asm(const int32_t* m, int tiles, const WinoTileOut* dst, const WinoGroupRequant& q) {
+  AsmConsts c;
+  for (int i = 0; i < 8; ++i) {
+    c.bias[i] = q.bias[i];
+    c.multiplier[i] = q.multiplier[i];
+    c.right_shift[i] = q.right_shift[i];
+    c.zero_point[i] = static_cast<int16_t>(q.zero_point);
+  }
+  for (int i = 0; i < 16; ++i) {
+    c.qmin[i] = static_cast<int8_t>(q.qmin);
+    c.qmax[i] = static_cast<int8_t>(q.qmax);
+  }
+  for (uint32_t& v : c.inverse_of_9) v = kInverseOf9;
+  const wino::GroupConsts k = wino::group_consts(q);
+  const int8_t* k0 = reinterpret_cast<const int8_t*>(&c);
+  const int8_t *k2 = k0 + 64, *k3 = k0 + 128;
+  const size_t ps = q.pixel_stride, ps2 = 2 * q.pixel_stride;
+  for (int t = 0; t < tiles; ++t, m += 8 * 25) {
+    const WinoTileOut& d = dst[t];
+    if (d.rows == 3 && d.cols == 3) {
+      int8_t* o0 = d.out + q.first_channel;
+      int8_t* o1 = o0 + q.row_stride;
+      int8_t* o2 = o1 + q.row_stride;
+      __asm__ volatile(OCTET_WINO_F33_OUTPUT_TILE
+                       :
+                       : [m] "r"(m), [k] "r"(k0), [k2] "r"(k2), [k3] "r"(k3), [o0] "r"(o0),
+                         [o1] "r"(o1), [o2] "r"(o2), [ps] "r"(ps), [ps2] "r"(ps2)
+                       : "memory", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+                         "x19", "x20", "x21", "x22", "x23", "v0", "v1", "v2", "v3", "v4", "v5",
+                         "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16",
+                         "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26",
+                         "v27", "v28", "v29", "v30", "v31");
+    } else {
+      int8x8_t o[9];
+      tile_outputs<false>(m, k, o);
+      wino::store_tile<3>(o, d, q);
+    }
+  }
+}
+#endif
+
 }  // namespace
 
 void wino_output_f33(const int32_t* m, int tiles, const WinoTileOut* dst,
                          const WinoGroupRequant& q) {
+#if defined(OCTET_WINO_F33_OUTPUT_ASM)
+  if (q.no_left_shift && q.channels == 8) return output_tiles_asm(m, tiles, dst, q);
+#endif
   if (q.no_left_shift)
     wino::output_tiles<3, 25, false>(m, tiles, dst, q, tile_outputs<false>);
   else
