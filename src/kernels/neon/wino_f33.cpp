@@ -125,8 +125,26 @@ struct alignas(16) AsmConsts {
 };
 static_assert(sizeof(AsmConsts) == 160, "layout read by OCTET_WINO_F33_OUTPUT_TILE");
 
-// Whole tiles of 8 channels without a positive shift: the generated assembly tile
-// (wino_f33_output_aarch64.inc, tools/wino_out_schedule.py); the rest through the intrinsics.
+// One tile's nine pixels through the generated assembly (wino_f33_output_aarch64.inc,
+// tools/wino_out_schedule.py): row r of the tile at o_r, pixels ps apart.
+inline void asm_tile(const int32_t* m, const AsmConsts& c, int8_t* o0, int8_t* o1, int8_t* o2,
+                     size_t ps) {
+  const int8_t* k = reinterpret_cast<const int8_t*>(&c);
+  const int8_t *k2 = k + 64, *k3 = k + 128;
+  const size_t ps2 = 2 * ps;
+  __asm__ volatile(OCTET_WINO_F33_OUTPUT_TILE
+                   :
+                   : [m] "r"(m), [k] "r"(k), [k2] "r"(k2), [k3] "r"(k3), [o0] "r"(o0), [o1] "r"(o1),
+                     [o2] "r"(o2), [ps] "r"(ps), [ps2] "r"(ps2)
+                   : "memory", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x19",
+                     "x20", "x21", "x22", "x23", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8",
+                     "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19",
+                     "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30",
+                     "v31");
+}
+
+// Groups of 8 channels without a positive shift: every tile through the assembly, a tile that
+// crosses the output's edge into a buffer first.
 void output_tiles_asm(const int32_t* m, int tiles, const WinoTileOut* dst, const WinoGroupRequant& q) {
   AsmConsts c;
   for (int i = 0; i < 8; ++i) {
@@ -140,28 +158,16 @@ void output_tiles_asm(const int32_t* m, int tiles, const WinoTileOut* dst, const
     c.qmax[i] = static_cast<int8_t>(q.qmax);
   }
   for (uint32_t& v : c.inverse_of_9) v = kInverseOf9;
-  const wino::GroupConsts k = wino::group_consts(q);
-  const int8_t* k0 = reinterpret_cast<const int8_t*>(&c);
-  const int8_t *k2 = k0 + 64, *k3 = k0 + 128;
-  const size_t ps = q.pixel_stride, ps2 = 2 * q.pixel_stride;
   for (int t = 0; t < tiles; ++t, m += 8 * 25) {
     const WinoTileOut& d = dst[t];
     if (d.rows == 3 && d.cols == 3) {
       int8_t* o0 = d.out + q.first_channel;
-      int8_t* o1 = o0 + q.row_stride;
-      int8_t* o2 = o1 + q.row_stride;
-      __asm__ volatile(OCTET_WINO_F33_OUTPUT_TILE
-                       :
-                       : [m] "r"(m), [k] "r"(k0), [k2] "r"(k2), [k3] "r"(k3), [o0] "r"(o0),
-                         [o1] "r"(o1), [o2] "r"(o2), [ps] "r"(ps), [ps2] "r"(ps2)
-                       : "memory", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
-                         "x19", "x20", "x21", "x22", "x23", "v0", "v1", "v2", "v3", "v4", "v5",
-                         "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16",
-                         "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26",
-                         "v27", "v28", "v29", "v30", "v31");
+      asm_tile(m, c, o0, o0 + q.row_stride, o0 + 2 * q.row_stride, q.pixel_stride);
     } else {
+      alignas(8) int8_t px[9 * 8];  // pixel (r, c) at 8 * (3 r + c)
+      asm_tile(m, c, px, px + 24, px + 48, 8);
       int8x8_t o[9];
-      tile_outputs<false>(m, k, o);
+      for (int i = 0; i < 9; ++i) o[i] = vld1_s8(px + 8 * i);
       wino::store_tile<3>(o, d, q);
     }
   }
