@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Generates src/kernels/neon/gemm_6x16_epilogue_aarch64.inc: the requantization of the 6x16 dotprod
+GEMM tile (gemm_6x16c4_dotprod.cpp) after the activation-sum MLS and the optional SQSHL: SQRDMULH
+and SRSHL of the 24 accumulators v8-v31, the narrowing to int8 (SQXTN, + zero point, SQXTN,
+clamp) and the six row stores.
+
+The epilogue is written as a dependency graph; a list scheduler orders it by critical path with
+random priority perturbations and allocates v0-v7 plus every accumulator register once its value
+is dead; each candidate is costed with llvm-mca-19 on the Neoverse-N1 and Cortex-A55 models (what
+armperf uses, both run this kernel) and the cheapest by N1 + A55 / 4 is kept. The stores keep
+their row order (one base register advanced by two rows after each pair).
+
+  /usr/bin/python3 tools/gemm6x16_epilogue_schedule.py 250 > src/kernels/neon/gemm_6x16_epilogue_aarch64.inc
+"""
+import functools
+import random
+import re
+import subprocess
+import sys
+
+# 6x16 dotprod epilogue (after MLS): acc v8..v31 (row r = (i-8)//4, col j = (i-8)%4)
+LAT={'V':4,'L':5,'S':1,'M':3}
+ops=[]
+def op(kind,text,dsts=(),srcs=(),after=()):
+    ops.append(dict(kind=kind,text=text,dsts=list(dsts),srcs=list(srcs),after=list(after),id=len(ops))); return len(ops)-1
+def build(st1):
+    op('L','ldp {d0}, {d1}, [x24, #128]',['m0','m1'])
+    op('L','ldp {d0}, {d1}, [x24, #160]',['m2','m3'])
+    op('L','ldp {d0}, {d1}, [x24, #256]',['r0','r1'])
+    op('L','ldp {d0}, {d1}, [x24, #288]',['r2','r3'])
+    op('M','dup {d0}.8h, w9',['zp']); op('M','dup {d0}.16b, w10',['qmin']); op('M','dup {d0}.16b, w11',['qmax'])
+    for i in range(24):
+        op('V','sqrdmulh {d0}.4s, {s0}.4s, {s1}.4s',[f'a{i}'],[f'acc{i}',f'm{i%4}'])
+        op('V','srshl {d0}.4s, {s0}.4s, {s1}.4s',[f'b{i}'],[f'a{i}',f'r{i%4}'])
+    prev=None
+    for r in range(6):
+        b=4*r
+        op('V','sqxtn {d0}.4h, {s0}.4s',[f'n{r}0'],[f'b{b}'])
+        op('V','sqxtn {d0}.4h, {s0}.4s',[f'n{r}1'],[f'b{b+2}'])
+        op('V','sqxtn2 {d0}.8h, {s0}.4s',[f'n{r}0x'],[f'b{b+1}',f'n{r}0']); ops[-1]['tied']=f'n{r}0'
+        op('V','sqxtn2 {d0}.8h, {s0}.4s',[f'n{r}1x'],[f'b{b+3}',f'n{r}1']); ops[-1]['tied']=f'n{r}1'
+        op('V','sqadd {d0}.8h, {s0}.8h, {s1}.8h',[f'z{r}0'],[f'n{r}0x','zp'])
+        op('V','sqadd {d0}.8h, {s0}.8h, {s1}.8h',[f'z{r}1'],[f'n{r}1x','zp'])
+        op('V','sqxtn {d0}.8b, {s0}.8h',[f'q{r}'],[f'z{r}0'])
+        op('V','sqxtn2 {d0}.16b, {s0}.8h',[f'qx{r}'],[f'z{r}1',f'q{r}']); ops[-1]['tied']=f'q{r}'
+        op('V','smax {d0}.16b, {s0}.16b, {s1}.16b',[f'qa{r}'],[f'qx{r}','qmin'])
+        op('V','smin {d0}.16b, {s0}.16b, {s1}.16b',[f'qb{r}'],[f'qa{r}','qmax'])
+        if st1:
+            prev=op('S','st1 {{{s0}.16b}}, [x1], x23',[],[f'qb{r}'],after=[prev] if prev is not None else [])
+        else:
+            if r%2==0: even=op('S','str {s0q}, [x1]',[],[f'qb{r}'],after=[prev] if prev is not None else [])
+            else:
+                o=op('S','str {s0q}, [x1, x23]',[],[f'qb{r}'],after=[even])
+                prev=op('A','add x1, x1, x23, lsl #1',[],[],after=[o,even])
+build(False)  # ST1 stores cost N1 fewer cycles but the A55 model more
+prod={}
+for o in ops:
+    for d in o['dsts']: prod[d]=o['id']
+succ={o['id']:set() for o in ops}
+for o in ops:
+    for s in o['srcs']:
+        if s in prod: succ[prod[s]].add(o['id'])
+    for a in o['after']: succ[a].add(o['id'])
+uses={}
+for o in ops:
+    for s in o['srcs']: uses.setdefault(s,[]).append(o['id'])
+@functools.lru_cache(None)
+def height(i): return LAT.get(ops[i]['kind'],1)+max([height(s) for s in succ[i]] or [0])
+def schedule(rng,noise):
+    # list order only (no timing model): topological with priorities; registers: accs fixed v8..v31
+    reg={f'acc{i}':f'v{8+i}' for i in range(24)}
+    free=[f'v{i}' for i in range(8)]
+    left={k:len(v) for k,v in uses.items()}
+    done=set(); order=[]; remaining=set(o['id'] for o in ops)
+    pr={i:height(i)+rng.uniform(0,noise) for i in remaining}
+    while remaining:
+        cands=[]
+        for i in remaining:
+            o=ops[i]
+            if any(a not in done for a in o['after']): continue
+            if any(s in prod and prod[s] not in done for s in o['srcs']): continue
+            need=len(o['dsts'])-(1 if 'tied' in o else 0)
+            freeing=[s for s in set(o['srcs']) if s in reg and left[s]==o['srcs'].count(s) and s!=o.get('tied')]
+            if need>len(free)+len(freeing): continue
+            cands.append(i)
+        if not cands: raise IndexError
+        best=max(cands,key=lambda i:pr[i])
+        o=ops[best]
+        for s in o['srcs']: left[s]-=1
+        for s in set(o['srcs']):
+            if s in reg and left[s]==0 and s!=o.get('tied'): free.append(reg[s])
+        for d in o['dsts']:
+            if 'tied' in o: reg[d]=reg[o['tied']]
+            else:
+                # prefer the register of a dying source (in place)
+                reg[d]=free.pop(rng.randrange(len(free)) if noise else -1)
+        done.add(best); order.append(best); remaining.discard(best)
+    lines=[]
+    for i in order:
+        o=ops[i]; t=o['text']
+        fmt={f'd{n}':reg[d] for n,d in enumerate(o['dsts'])}
+        for n,s in enumerate(o['srcs']):
+            fmt[f's{n}']=reg.get(s,s); fmt[f's{n}q']='q'+reg.get(s,s)[1:]
+        if o['kind']=='L': fmt={k:'q'+v[1:] for k,v in fmt.items()}
+        lines.append(t.format(**fmt))
+    return lines
+def mca(lines,cpu):
+    r=subprocess.run(['llvm-mca-19','-mtriple=aarch64',f'-mcpu={cpu}','-iterations=100'],input='\n'.join(lines)+'\n',capture_output=True,text=True)
+    for l in r.stdout.splitlines():
+        if l.startswith('Total Cycles'): return int(l.split()[2])/100
+    raise RuntimeError(r.stderr[:500])
+rng=random.Random(1); best=None
+for t in range(int(sys.argv[1]) if len(sys.argv) > 1 else 100):
+    try: l=schedule(rng,0 if t==0 else rng.choice([2,5,10,20,40]))
+    except IndexError: continue
+    n1=mca(l,'neoverse-n1'); a55=mca(l,'cortex-a55'); c=n1+0.25*a55
+    if best is None or c<best[0]:
+        best=(c,n1,a55,l); print(t,n1,a55,file=sys.stderr)
+names={'x24':'%[blk]','w9':'%w[zp]','w10':'%w[qmin]','w11':'%w[qmax]','x23':'%[ds]','x1':'%[dst]'}
+import re
+print('// Generated by tools/gemm6x16_epilogue_schedule.py (see there): the requantization and stores of')
+print(f'// the 6x16 dotprod tile, {len(best[3])} instructions, llvm-mca {best[1]} cycles on Neoverse-N1, {best[2]} on')
+print('// Cortex-A55. Operands: gemm_6x16c4_dotprod.cpp. Do not edit by hand.')
+print('#define OCTET_GEMM6X16_EPILOGUE \\')
+for l in best[3]:
+    l=re.sub(r'\b(x24|w9|w10|w11|x23|x1)\b',lambda m: names[m.group(1)],l)
+    print(f'  "{l}\\n" \\')
+print('  ""')
