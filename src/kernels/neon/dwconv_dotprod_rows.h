@@ -90,15 +90,15 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 // 0-3 / 4-7). Weights: v8-v13 Wa, v14-v19 Wb, v20/v21 Za, v22/v23 Zb; v30/v31 clamp; the
 // multipliers, shifts and zero point are reloaded per column into v4-v7 (load pipes; no register
 // is left for them).
-#define OCTET_DW_S1_LOAD(c0, c1)        \
-  "ld1 {v4.8b}, [x0], x5\n"             \
-  "ld1 {v5.8b}, [x1], x6\n"             \
-  "ld1 {v6.8b}, [x2], x7\n"             \
-  "ld1 {v7.8b}, [x3], x8\n"             \
-  "zip1 v4.16b, v4.16b, v5.16b\n"       \
-  "zip1 v6.16b, v6.16b, v7.16b\n"       \
-  "zip1 " c0 ".8h, v4.8h, v6.8h\n"      \
-  "zip2 " c1 ".8h, v4.8h, v6.8h\n"
+// A new column into c0/c1: four 8-byte rows, then ZIP1 of byte pairs and ZIP1/ZIP2 of halfword
+// pairs. In four parts so that the loop can spread them between the SDOTs of the other columns
+// (the in-order A55 otherwise waits on each load and ZIP).
+#define OCTET_DW_S1_LD_A "ld1 {v4.8b}, [x0], x5\n" "ld1 {v5.8b}, [x1], x6\n"
+#define OCTET_DW_S1_LD_B "ld1 {v6.8b}, [x2], x7\n" "ld1 {v7.8b}, [x3], x8\n"
+#define OCTET_DW_S1_ZIP_A "zip1 v4.16b, v4.16b, v5.16b\n" "zip1 v6.16b, v6.16b, v7.16b\n"
+#define OCTET_DW_S1_ZIP_B(c0, c1) "zip1 " c0 ".8h, v4.8h, v6.8h\n" "zip2 " c1 ".8h, v4.8h, v6.8h\n"
+#define OCTET_DW_S1_LOAD(c0, c1) \
+  OCTET_DW_S1_LD_A OCTET_DW_S1_LD_B OCTET_DW_S1_ZIP_A OCTET_DW_S1_ZIP_B(c0, c1)
 
 #define OCTET_DW_S1_TAP2(x0, x1, wa0, wa1, wb0, wb1) \
   "sdot v0.4s, " x0 ".16b, " wa0 ".16b\n"            \
@@ -112,39 +112,50 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 #define OCTET_DW_S1_Z1(x0, x1) OCTET_DW_S1_TAP1(x0, x1, "v20", "v21")
 #define OCTET_DW_NOZ(x0, x1) ""
 
-// One output column from the columns in a (kx = 0), b and c (kx = 2), each a register pair.
-#define OCTET_DW_S1_OUT2(Z, a0, a1, b0, b1, c0, c1)  \
-  "ldp q0, q1, [x13]\n"                              \
-  "ldp q2, q3, [x13]\n"                              \
-  OCTET_DW_S1_TAP2(a0, a1, "v8", "v9", "v14", "v15")   \
-  Z(a0, a1)                                          \
-  OCTET_DW_S1_TAP2(b0, b1, "v10", "v11", "v16", "v17") \
-  Z(b0, b1)                                          \
-  OCTET_DW_S1_TAP2(c0, c1, "v12", "v13", "v18", "v19") \
-  Z(c0, c1)                                          \
-  "ldp q4, q5, [x14]\n"                                      \
-  "sqrdmulh v0.4s, v0.4s, v4.4s\n"                           \
-  "sqrdmulh v1.4s, v1.4s, v5.4s\n"                           \
-  "sqrdmulh v2.4s, v2.4s, v4.4s\n"                           \
-  "sqrdmulh v3.4s, v3.4s, v5.4s\n"                           \
-  "ldp q6, q7, [x15]\n"                                      \
-  "srshl v0.4s, v0.4s, v6.4s\n"                              \
-  "srshl v1.4s, v1.4s, v7.4s\n"                              \
-  "srshl v2.4s, v2.4s, v6.4s\n"                              \
-  "srshl v3.4s, v3.4s, v7.4s\n"                              \
-  "ldr q4, [x16]\n"                                          \
-  "sqxtn v0.4h, v0.4s\n"                                     \
-  "sqxtn2 v0.8h, v1.4s\n"                                    \
-  "sqxtn v2.4h, v2.4s\n"                                     \
-  "sqxtn2 v2.8h, v3.4s\n"                                    \
-  "sqadd v0.8h, v0.8h, v4.8h\n"                              \
-  "sqadd v2.8h, v2.8h, v4.8h\n"                              \
-  "sqxtn v0.8b, v0.8h\n"                                     \
-  "sqxtn2 v0.16b, v2.8h\n"                                   \
-  "smax v0.16b, v0.16b, v30.16b\n"                           \
-  "smin v0.16b, v0.16b, v31.16b\n"                           \
-  "st1 {v0.d}[0], [x10], x12\n"                              \
+// One output column from the columns in a (kx = 0), b and c (kx = 2), each a register pair;
+// P0-P3 go between the SDOTs of a and b (the next column's loads, or nothing). The multipliers
+// and shifts load before c's SDOTs, into v4-v7 once P3 is done with them.
+#define OCTET_DW_S1_BODY2(Z, a0, a1, b0, b1, c0, c1, P0, P1, P2, P3) \
+  "ldp q0, q1, [x13]\n"                                               \
+  "ldp q2, q3, [x13]\n"                                               \
+  OCTET_DW_S1_TAP2(a0, a1, "v8", "v9", "v14", "v15")                  \
+  P0 Z(a0, a1) P1                                                     \
+  OCTET_DW_S1_TAP2(b0, b1, "v10", "v11", "v16", "v17")                \
+  P2 Z(b0, b1) P3                                                     \
+  "ldp q4, q5, [x14]\n"                                               \
+  "ldp q6, q7, [x15]\n"                                               \
+  OCTET_DW_S1_TAP2(c0, c1, "v12", "v13", "v18", "v19")                \
+  Z(c0, c1)                                                           \
+  "sqrdmulh v0.4s, v0.4s, v4.4s\n"                                    \
+  "sqrdmulh v1.4s, v1.4s, v5.4s\n"                                    \
+  "sqrdmulh v2.4s, v2.4s, v4.4s\n"                                    \
+  "sqrdmulh v3.4s, v3.4s, v5.4s\n"                                    \
+  "srshl v0.4s, v0.4s, v6.4s\n"                                       \
+  "srshl v1.4s, v1.4s, v7.4s\n"                                       \
+  "srshl v2.4s, v2.4s, v6.4s\n"                                       \
+  "srshl v3.4s, v3.4s, v7.4s\n"                                       \
+  "ldr q4, [x16]\n"                                                   \
+  "sqxtn v0.4h, v0.4s\n"                                              \
+  "sqxtn2 v0.8h, v1.4s\n"                                             \
+  "sqxtn v2.4h, v2.4s\n"                                              \
+  "sqxtn2 v2.8h, v3.4s\n"                                             \
+  "sqadd v0.8h, v0.8h, v4.8h\n"                                       \
+  "sqadd v2.8h, v2.8h, v4.8h\n"                                       \
+  "sqxtn v0.8b, v0.8h\n"                                              \
+  "sqxtn2 v0.16b, v2.8h\n"                                            \
+  "smax v0.16b, v0.16b, v30.16b\n"                                    \
+  "smin v0.16b, v0.16b, v31.16b\n"                                    \
+  "st1 {v0.d}[0], [x10], x12\n"                                       \
   "st1 {v0.d}[1], [x11], x12\n"
+#define OCTET_DW_S1_OUT2(Z, a0, a1, b0, b1, c0, c1) \
+  OCTET_DW_S1_BODY2(Z, a0, a1, b0, b1, c0, c1, "", "", "", "")
+// Loads column c (from the row cursors) while a and b are multiplied, then the output column.
+#define OCTET_DW_S1_STEP2(Z, a0, a1, b0, b1, c0, c1)                                        \
+  OCTET_DW_S1_BODY2(Z, a0, a1, b0, b1, c0, c1, OCTET_DW_S1_LD_A, OCTET_DW_S1_LD_B, \
+                    OCTET_DW_S1_ZIP_A, OCTET_DW_S1_ZIP_B(c0, c1))
+// Single row: the same loads in front (one output row has fewer SDOTs to hide them behind).
+#define OCTET_DW_S1_STEP1(Z, a0, a1, b0, b1, c0, c1) \
+  OCTET_DW_S1_LOAD(c0, c1) OCTET_DW_S1_OUT1(Z, a0, a1, b0, b1, c0, c1)
 
 #define OCTET_DW_S1_OUT1(Z, a0, a1, b0, b1, c0, c1) \
   "ldp q0, q1, [x13]\n"                             \
@@ -172,7 +183,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 // The loop runs three output columns per iteration with the column roles rotating A B C -> B C A
 // -> C A B (no register moves); it can end after any of the three, so the padded last column has
 // three copies, one per rotation.
-#define OCTET_DW_S1_ROWS(OUT, Z)                                                  \
+#define OCTET_DW_S1_ROWS(OUT, STEP, Z)                                                  \
   OCTET_DW_ENTRY                                                                  \
   "ldp q30, q31, [x16, #16]\n"                                                    \
   OCTET_DW_BLOCK_START                                                            \
@@ -193,13 +204,13 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "4:\n" OCTET_DW_S1_LOAD("v26", "v27")                                           \
   "ldr x17, [%[j], #144]\n"                                                       \
   "cbz x17, 2f\n"                                                                 \
-  "1:\n" OCTET_DW_S1_LOAD("v28", "v29") OUT(Z, "v24", "v25", "v26", "v27", "v28", "v29") \
+  "1:\n" STEP(Z, "v24", "v25", "v26", "v27", "v28", "v29")                          \
   "subs x17, x17, #1\n"                                                           \
   "b.eq 7f\n"                                                                     \
-  OCTET_DW_S1_LOAD("v24", "v25") OUT(Z, "v26", "v27", "v28", "v29", "v24", "v25")      \
+  STEP(Z, "v26", "v27", "v28", "v29", "v24", "v25")                               \
   "subs x17, x17, #1\n"                                                           \
   "b.eq 8f\n"                                                                     \
-  OCTET_DW_S1_LOAD("v26", "v27") OUT(Z, "v28", "v29", "v24", "v25", "v26", "v27")      \
+  STEP(Z, "v28", "v29", "v24", "v25", "v26", "v27")                               \
   "subs x17, x17, #1\n"                                                           \
   "b.ne 1b\n"                                                                     \
   "2:\n" /* the last two columns in A, B */                                       \
@@ -227,13 +238,13 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 template <bool Two, bool HasZ>
 __attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
   if (Two && HasZ)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_S1_Z2) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_S1_STEP2, OCTET_DW_S1_Z2) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
   else if (Two)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_S1_STEP2, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
   else if (HasZ)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_S1_Z1) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_S1_STEP1, OCTET_DW_S1_Z1) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
   else
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_S1_STEP1, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
 }
 
 // ---------------------------------------------------------------------------------------------
