@@ -180,6 +180,14 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "smin v0.8b, v0.8b, v31.8b\n"                \
   "st1 {v0.8b}, [x10], x12\n"
 
+// A padded last column (z_a lanes into c, whose q name is cq), then its output; nothing when the
+// row has none.
+#define OCTET_DW_S1_LAST(OUT, Z, cq, a0, a1, b0, b1, c0, c1) \
+  "ldr x17, [%[j], #160]\n"                                  \
+  "cbz x17, 5f\n"                                            \
+  "ldr " cq ", [x16, #48]\n"                                 \
+  "mov " c1 ".16b, " c0 ".16b\n"                             \
+  OUT(Z, a0, a1, b0, b1, c0, c1)
 // The loop runs three output columns per iteration with the column roles rotating A B C -> B C A
 // -> C A B (no register moves); it can end after any of the three, so the padded last column has
 // three copies, one per rotation.
@@ -214,25 +222,13 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "subs x17, x17, #1\n"                                                           \
   "b.ne 1b\n"                                                                     \
   "2:\n" /* the last two columns in A, B */                                       \
-  "ldr x17, [%[j], #160]\n"                                                       \
-  "cbz x17, 5f\n"                                                                 \
-  "ldr q28, [x16, #48]\n"                                                         \
-  "mov v29.16b, v28.16b\n"                                                        \
-  OUT(Z, "v24", "v25", "v26", "v27", "v28", "v29")                             \
+  OCTET_DW_S1_LAST(OUT, Z, "q28", "v24", "v25", "v26", "v27", "v28", "v29")         \
   "b 5f\n"                                                                        \
   "7:\n" /* in B, C */                                                            \
-  "ldr x17, [%[j], #160]\n"                                                       \
-  "cbz x17, 5f\n"                                                                 \
-  "ldr q24, [x16, #48]\n"                                                         \
-  "mov v25.16b, v24.16b\n"                                                        \
-  OUT(Z, "v26", "v27", "v28", "v29", "v24", "v25")                             \
+  OCTET_DW_S1_LAST(OUT, Z, "q24", "v26", "v27", "v28", "v29", "v24", "v25")         \
   "b 5f\n"                                                                        \
   "8:\n" /* in C, A */                                                            \
-  "ldr x17, [%[j], #160]\n"                                                       \
-  "cbz x17, 5f\n"                                                                 \
-  "ldr q26, [x16, #48]\n"                                                         \
-  "mov v27.16b, v26.16b\n"                                                        \
-  OUT(Z, "v28", "v29", "v24", "v25", "v26", "v27")                             \
+  OCTET_DW_S1_LAST(OUT, Z, "q26", "v28", "v29", "v24", "v25", "v26", "v27")         \
   "5:\n" OCTET_DW_BLOCK_END
 
 template <bool Two, bool HasZ>
