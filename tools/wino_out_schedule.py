@@ -13,10 +13,11 @@ allocates the 32 vector registers as it goes; random priority perturbations are 
 candidate is costed with llvm-mca-19 on the Cortex-A53 model (what armperf uses); the cheapest is
 kept.
 
-  /usr/bin/python3 tools/wino_out_schedule.py 200 > src/kernels/neon/wino_f33_output_aarch64.inc
+  /usr/bin/python3 tools/wino_out_schedule.py 150 > src/kernels/neon/wino_f33_output_aarch64.inc
 """
 import functools
 import random
+import re
 import subprocess
 import sys
 
@@ -44,7 +45,6 @@ def build():
                 addr[(i, part)] = '%[m]'
                 continue
             a = op('A', f'add {{x{i}{part}}}, %[m], #{160 * i + off}')
-            ops[a]['xdst'] = f'x{i}{part}'
             addr[(i, part)] = a
     # Constants: bias lo/hi, mult lo/hi, right shifts lo/hi, zp (int16), qmin, qmax (int8), 1/9.
     # (%[k2] = %[k] + 64 and %[k3] = %[k] + 128 come as operands.)
@@ -197,7 +197,7 @@ def schedule(rng, noise):
                 continue
             need = len(o['dsts']) - (1 if 'tied' in o else 0)
             # a destination can reuse a source register whose last use this is
-            freeing = sum(1 for s in set(o['srcs']) if s in reg and left[s] == o['srcs'].count(s))
+            freeing = sum(1 for s in dict.fromkeys(o['srcs']) if s in reg and left[s] == o['srcs'].count(s))
             if need > len(free) + (freeing if k == 'V' else 0):
                 continue
             if k in ('L2', 'L4') and (len(free) - need < RESERVE or not runs(free, need)):
@@ -226,8 +226,8 @@ def schedule(rng, noise):
         k = o['kind']
         for s in o['srcs']:
             left[s] -= 1
-        for s in set(o['srcs']):
-            if s in reg and left[s] == 0 and s not in o.get('tied', ''):
+        for s in dict.fromkeys(o['srcs']):
+            if s in reg and left[s] == 0 and s != o.get('tied'):
                 free.append(reg[s])
         if k in ('L2', 'L4'):  # LD1 writes consecutive registers
             cand = runs(free, len(o['dsts']))
@@ -260,7 +260,6 @@ def schedule(rng, noise):
     for i in order:
         o = ops[i]
         t = o['text']
-        import re
         for key in re.findall(r'\{x\d\d\}', t):
             if key not in xmap:
                 xmap[key] = next(xregs)
