@@ -12,7 +12,7 @@ bool make_conv_multipliers(float input_scale, const float* weight_scales, float 
   for (int c = 0; c < channels; ++c) {
     Multiplier m;
     const double real = static_cast<double>(input_scale) * weight_scales[c] / output_scale;
-    if (!quantize_multiplier(real, &m)) return false;
+    if (!quantize_requant_multiplier(real, &m)) return false;
     multipliers[c] = m.multiplier;
     shifts[c] = m.shift;
   }

@@ -27,4 +27,16 @@ bool quantize_multiplier(double real, Multiplier* out) {
   return true;
 }
 
+bool quantize_requant_multiplier(double real, Multiplier* out) {
+  constexpr double kMinUnshifted = 1.0 / 16384.0;  // 2^-14
+  if (real >= kMinUnshifted && real < 1.0) {
+    const int64_t q = std::llround(real * 2147483648.0);
+    if (q < (int64_t{1} << 31)) {
+      *out = Multiplier{static_cast<int32_t>(q), 0};
+      return true;
+    }
+  }
+  return quantize_multiplier(real, out);
+}
+
 }  // namespace octet

@@ -65,4 +65,11 @@ inline int8_t requantize(int32_t acc, int32_t multiplier, int32_t shift, int32_t
 // to 2^31 becomes 2^30 with shift + 1). Returns false for M <= 0, NaN/Inf, or M >= 2^30.
 bool quantize_multiplier(double real_multiplier, Multiplier* out);
 
+// The multiplier of a convolution's requantization: for M in [2^-14, 1) the Q31 multiplier alone,
+// round(M * 2^31) (>= 2^17, shift 0), so rescale() is one SQRDMULH and kernels skip the rounding
+// shift when no channel has one; any other M as quantize_multiplier. One rounding instead of two;
+// the multiplier's own rounding moves a result by at most |acc| * 2^-32, i.e. under 2^-10 of an
+// output step for every accumulator whose result is within +-256 (|acc| <= 256 / M <= 2^22).
+bool quantize_requant_multiplier(double real_multiplier, Multiplier* out);
+
 }  // namespace octet

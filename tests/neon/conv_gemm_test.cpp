@@ -100,6 +100,7 @@ void run_conv_suite(Isa isa) {
                     rng() % kh, rng() % kw);
     c.symmetric = rng() % 3 == 0;
     c.saturate = rng() % 5 == 0;
+    c.unshifted = rng() % 2 == 0;
     c.in_extra = rng() % 3 == 0 ? static_cast<int>(rng() % 9) : 0;
     c.out_extra = rng() % 3 == 0 ? static_cast<int>(rng() % 9) : 0;
     check_conv(isa, c, rng);
@@ -109,7 +110,7 @@ void run_conv_suite(Isa isa) {
 
 // Row tiles and their tails (dotprod: 6-row tiles while >= 5 rows remain, then the 4-row kernel,
 // 1 row alone), each M = 1..13 and around the 64-pixel block; channel blocks off 16; K from one
-// k group up to several weight chunks; with and without activation sums and left shifts.
+// k group up to several weight chunks; with and without activation sums, left and right shifts.
 void run_tile_edge_suite(Isa isa) {
   if (!isa_supported(isa)) GTEST_SKIP() << isa_name(isa) << " not supported on this CPU/build";
   std::mt19937 rng(4321 + static_cast<int>(isa));
@@ -129,6 +130,7 @@ void run_tile_edge_suite(Isa isa) {
       }
       c.symmetric = v == 1;
       c.saturate = v >= 2;  // shifts up to +5: the SQSHL step runs
+      c.unshifted = (m + v) % 2 == 0;  // no right shifts: the SRSHL step is skipped
       c.out_extra = v == 2 ? 3 : 0;
       check_conv(isa, c, rng);
       if (testing::Test::HasFatalFailure()) return;
@@ -267,6 +269,15 @@ TEST(NeonPacking, RefusesInconsistentChannelFields) {
     bad = good;
     put(bad, offsetof(PackedHeader, shifts_nonpositive), 1 - h.shifts_nonpositive);
     EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " shift flag";
+    // make_layer's multipliers are normalized: right shifts, so the no-right-shift flag is 0 and
+    // claiming 1 is a lie; 0 is always accepted (files written before the flag existed).
+    EXPECT_EQ(h.shifts_nonnegative, 0) << layout_name(o.layout);
+    bad = good;
+    put(bad, offsetof(PackedHeader, shifts_nonnegative), 1);
+    EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " right-shift flag";
+    bad = good;
+    put(bad, offsetof(PackedHeader, shifts_nonnegative), 2);
+    EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " right-shift flag 2";
     bad = good;
     put(bad, o.mult, -5);
     EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " multiplier";
@@ -283,6 +294,26 @@ TEST(NeonPacking, RefusesInconsistentChannelFields) {
       put(bad, offsetof(PackedHeader, shifts_nonpositive), 0);
       EXPECT_FALSE(packed_valid(c.g, bad.data(), bad.size())) << layout_name(o.layout) << " both shifts";
     }
+  }
+}
+
+// Unshifted multipliers (as qconvert makes them) set the no-right-shift flag; a file that leaves it
+// 0 is still valid (and runs the general epilogue, tested by the suites with both flag values).
+TEST(NeonPacking, NoRightShiftFlag) {
+  std::mt19937 rng(12);
+  Case c;
+  c.g = conv_geom(1, 3, 3, 16, 21, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+  c.unshifted = true;
+  Layer L = make_layer(c, rng);
+  for (WeightLayout l : {WeightLayout::ohwi, WeightLayout::n4k16, WeightLayout::n16k4}) {
+    std::vector<uint8_t> buf(packed_size(c.g, l));
+    ASSERT_TRUE(pack(c.g, l, L.weights.data(), L.zc.data(), L.bias.data(), L.mult.data(), L.shift.data(), buf.data()));
+    PackedHeader h;
+    std::memcpy(&h, buf.data(), sizeof h);
+    EXPECT_EQ(h.shifts_nonnegative, 1) << layout_name(l);
+    const int32_t zero = 0;
+    std::memcpy(buf.data() + offsetof(PackedHeader, shifts_nonnegative), &zero, 4);
+    EXPECT_TRUE(packed_valid(c.g, buf.data(), buf.size())) << layout_name(l);
   }
 }
 

@@ -25,6 +25,8 @@ struct Case {
   int in_extra = 0;         // in_stride - in_c
   int out_extra = 0;        // out_stride - out_c
   int clamp = -1;           // -1: a fused clamp one time in three, 0: full int8 range, 1: clamped
+  bool unshifted = false;   // multipliers as the converter makes them (quantize_requant_multiplier):
+                            // no right shifts, the kernels skip SRSHL
 };
 
 inline std::string describe(const Case& c) {
@@ -34,7 +36,7 @@ inline std::string describe(const Case& c) {
          std::to_string(g.out_c) + " k" + std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) + " s" +
          std::to_string(g.stride_h) + "," + std::to_string(g.stride_w) + " d" + std::to_string(g.dilation_h) + "," +
          std::to_string(g.dilation_w) + " p" + std::to_string(g.pad_top) + "," + std::to_string(g.pad_left) +
-         (c.symmetric ? " sym" : " asym") + (c.saturate ? " sat" : "") + " in+" + std::to_string(c.in_extra) +
+         (c.symmetric ? " sym" : " asym") + (c.saturate ? " sat" : "") + (c.unshifted ? " unshifted" : "") + " in+" + std::to_string(c.in_extra) +
          " out+" + std::to_string(c.out_extra) + " clamp" + std::to_string(c.clamp);
 }
 
@@ -71,7 +73,8 @@ inline Layer make_layer(const Case& c, std::mt19937& rng) {
     const int e = c.saturate ? static_cast<int>(rng() % 12) - 6 : -static_cast<int>(rng() % 4) - 6 -
                                                                        (K > 64 ? 4 : 0);
     Multiplier m;
-    EXPECT_TRUE(quantize_multiplier(std::ldexp(mantissa(rng), e), &m));
+    const double real = std::ldexp(mantissa(rng), e);
+    EXPECT_TRUE(c.unshifted ? quantize_requant_multiplier(real, &m) : quantize_multiplier(real, &m));
     L.mult[i] = m.multiplier;
     L.shift[i] = m.shift;
   }

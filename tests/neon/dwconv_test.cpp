@@ -17,6 +17,7 @@ struct DwCase {
   bool saturate = false;   // large multipliers: most outputs hit the clamp
   bool narrow_clamp = false;
   bool zp_minus_128 = false;  // one z_c = -128: the SDOT section cannot negate it
+  bool unshifted = false;     // no right shifts (quantize_requant_multiplier): kernels skip SRSHL
   int in_extra = 0, out_extra = 0;  // pixel stride beyond the channel count
 };
 
@@ -49,6 +50,7 @@ ConvGeometry random_geometry(std::mt19937& rng, int kh, int kw, int stride, int 
 // Builds parameters, runs the oracle and every runnable path (whole range, then split in three
 // row ranges), and compares the full output buffers (gaps of a strided output must stay untouched).
 void check_case(const DwCase& c, std::mt19937& rng) {
+  SCOPED_TRACE(c.unshifted ? "no right shifts" : "right shifts");
   const ConvGeometry& g = c.g;
   ASSERT_TRUE(neon::dwconv_supported(g));
   const int taps = g.kernel_h * g.kernel_w;
@@ -60,6 +62,10 @@ void check_case(const DwCase& c, std::mt19937& rng) {
     bias[o] = rnd(rng, -60000, 60000);
     mult[o] = rnd(rng, 1 << 30, INT32_MAX);
     shift[o] = c.saturate ? rnd(rng, -3, 3) : rnd(rng, -12, -6);
+    if (c.unshifted && shift[o] < 0) {  // the same M with the shift folded into the multiplier
+      mult[o] >>= -shift[o];
+      shift[o] = 0;
+    }
   }
   if (c.zp_minus_128) wzp[g.out_c / 2] = -128;
   QConvParams p;
@@ -119,6 +125,7 @@ void random_cases(uint32_t seed, int count, int kh, int kw, int stride, int dil,
     c.g = random_geometry(rng, kh, kw, stride, dil, mult, max_hw);
     c.symmetric = i % 4 == 1;
     c.saturate = i % 5 == 2;
+    c.unshifted = i % 2 == 1;
     c.narrow_clamp = i % 3 == 0;
     c.in_extra = i % 4 == 3 ? rnd(rng, 1, 5) : 0;
     c.out_extra = i % 3 == 2 ? rnd(rng, 1, 5) : 0;
@@ -242,6 +249,7 @@ TEST(NeonDwconv, BandBuffersAndFallbacks) {
     g.out_h = ConvGeometry::out_extent(g.in_h, 3, sh.s, 1, sh.pt + sh.pb);
     g.out_w = ConvGeometry::out_extent(g.in_w, 3, sh.s, 1, sh.pl + sh.pr);
     c.saturate = i % 4 == 3;
+    c.unshifted = i % 2 == 0;
     c.in_extra = i % 3 == 1 ? 3 : 0;
     c.out_extra = i % 3 == 2 ? 5 : 0;
     ++i;
@@ -274,6 +282,7 @@ TEST(NeonDwconv, RowKernelBorders) {
           g.out_w = ConvGeometry::out_extent(g.in_w, 3, s, 1, pl + pr);
           if (g.out_w < 1 || g.out_h < 1) continue;
           c.symmetric = (w + pl + pr) % 3 == 0;
+          c.unshifted = (w + pr) % 2 == 0;
           c.out_extra = pr == 1 ? 3 : 0;
           SCOPED_TRACE(describe(g));
           check_case(c, rng);

@@ -144,6 +144,53 @@ TEST(QuantizeMultiplier, TinyAndInvalid) {
   EXPECT_TRUE(quantize_multiplier(std::ldexp(1.0, 29), &m));
 }
 
+TEST(QuantizeRequantMultiplier, UnshiftedFromTwoToTheMinus14ToOne) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> e(-14.0, 0.0);
+  for (int i = 0; i < 100000; ++i) {
+    const double real = std::pow(2.0, e(rng));
+    Multiplier m;
+    ASSERT_TRUE(quantize_requant_multiplier(real, &m));
+    if (real >= 1.0) continue;
+    ASSERT_EQ(m.shift, 0) << real;
+    ASSERT_GE(m.multiplier, 1 << 17) << real;
+    ASSERT_LE(std::abs(m.multiplier - real * 2147483648.0), 0.5) << real;
+  }
+}
+
+TEST(QuantizeRequantMultiplier, OutsideTheRangeAsQuantizeMultiplier) {
+  for (double real : {1e-9, 0.99 / 16384, 1.0, 1.0 - std::ldexp(1.0, -40), 1.5, 1000.0}) {
+    Multiplier a, b;
+    ASSERT_TRUE(quantize_requant_multiplier(real, &a)) << real;
+    ASSERT_TRUE(quantize_multiplier(real, &b)) << real;
+    EXPECT_EQ(a.multiplier, b.multiplier) << real;
+    EXPECT_EQ(a.shift, b.shift) << real;
+  }
+  Multiplier m;
+  EXPECT_FALSE(quantize_requant_multiplier(0.0, &m));
+  EXPECT_FALSE(quantize_requant_multiplier(NAN, &m));
+  ASSERT_TRUE(quantize_requant_multiplier(1.0 / 16384, &m));
+  EXPECT_EQ(m.multiplier, 1 << 17);
+  EXPECT_EQ(m.shift, 0);
+}
+
+TEST(QuantizeRequantMultiplier, RoundsOnceWithinTheStatedBound) {
+  // Every result within +-256 is the exact product rounded, give or take 2^-10 of a step.
+  std::mt19937 rng(12);
+  std::uniform_real_distribution<double> e(-14.0, -0.01);
+  for (int i = 0; i < 2000; ++i) {
+    const double real = std::pow(2.0, e(rng));
+    Multiplier m;
+    ASSERT_TRUE(quantize_requant_multiplier(real, &m));
+    const int32_t reach = static_cast<int32_t>(256.0 / real);
+    std::uniform_int_distribution<int32_t> acc_d(-reach, reach);
+    for (int j = 0; j < 200; ++j) {
+      const int32_t acc = acc_d(rng);
+      ASSERT_LE(std::abs(rescale(acc, m) - acc * real), 0.5 + 1.0 / 1024) << acc << " " << real;
+    }
+  }
+}
+
 TEST(Requantize, ClampsAndAddsZeroPoint) {
   Multiplier m;
   ASSERT_TRUE(quantize_multiplier(0.01, &m));

@@ -7,6 +7,7 @@ void ChannelFields::write(const int32_t* bias_folded, const int32_t* zero_points
                           void* buf) const {
   h->any_zero_point = 0;
   h->shifts_nonpositive = 1;
+  h->shifts_nonnegative = 1;
   for (int c = 0; c < n_; ++c) {
     const size_t at = 4 * static_cast<size_t>(c);
     put32(buf, offset(kBias) + at, bias_folded[c]);
@@ -16,11 +17,12 @@ void ChannelFields::write(const int32_t* bias_folded, const int32_t* zero_points
     put32(buf, offset(kRightShift) + at, shifts[c] < 0 ? shifts[c] : 0);
     h->any_zero_point |= zero_points[c] != 0;
     if (shifts[c] > 0) h->shifts_nonpositive = 0;
+    if (shifts[c] < 0) h->shifts_nonnegative = 0;
   }
 }
 
 bool ChannelFields::valid(const PackedHeader& h, const void* buf) const {
-  bool any_zero_point = false, any_left_shift = false;
+  bool any_zero_point = false, any_left_shift = false, any_right_shift = false;
   for (int c = 0; c < n8_; ++c) {
     const size_t at = 4 * static_cast<size_t>(c);
     const int32_t zp = get32(buf, offset(kZeroPoint) + at);
@@ -34,9 +36,11 @@ bool ChannelFields::valid(const PackedHeader& h, const void* buf) const {
       return false;
     any_zero_point |= zp != 0;
     any_left_shift |= left != 0;
+    any_right_shift |= right != 0;
   }
   return h.any_zero_point == (any_zero_point ? 1 : 0) &&
-         h.shifts_nonpositive == (any_left_shift ? 0 : 1);
+         h.shifts_nonpositive == (any_left_shift ? 0 : 1) &&
+         (h.shifts_nonnegative == 0 || (h.shifts_nonnegative == 1 && !any_right_shift));
 }
 
 }  // namespace octet::neon

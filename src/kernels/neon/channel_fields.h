@@ -33,7 +33,7 @@ class ChannelFields {
   }
 
   // Fills the arrays of a zeroed buffer from the operator's per-channel values (shift > 0 is a
-  // left shift) and sets h's any_zero_point and shifts_nonpositive to match.
+  // left shift) and sets h's any_zero_point, shifts_nonpositive and shifts_nonnegative to match.
   void write(const int32_t* bias_folded, const int32_t* zero_points, const int32_t* multipliers,
              const int32_t* shifts, PackedHeader* h, void* buf) const;
   // True if the arrays hold what write() can produce (z_c in int8, shifts in range, padding

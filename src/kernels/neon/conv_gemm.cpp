@@ -338,6 +338,7 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
   t.qmin = p.requant.clamp_min;
   t.qmax = p.requant.clamp_max;
   t.no_left_shift = h.shifts_nonpositive == 1;
+  t.no_right_shift = h.shifts_nonnegative == 1;
   if (!k.fn) {
     for (int r = 0; r < rows; ++r) {
       t.rows = 1;

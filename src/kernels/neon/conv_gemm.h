@@ -60,7 +60,10 @@ struct PackedHeader {
   int32_t nr;          // channels per block (0 for ohwi)
   int32_t any_zero_point;  // 1 if some z_c != 0 (activation sums needed)
   int32_t shifts_nonpositive;  // 1 if every requant shift <= 0 (kernels skip the SQSHL step)
-  int32_t reserved[8];
+  // 1 if every requant shift >= 0 (kernels skip the SRSHL step); 0 is always valid (files written
+  // before the flag existed): the kernels then shift, by 0 where a channel has no shift.
+  int32_t shifts_nonnegative;
+  int32_t reserved[7];
 };
 static_assert(sizeof(PackedHeader) == 64, "header is 64 bytes");
 

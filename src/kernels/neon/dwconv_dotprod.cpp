@@ -392,15 +392,36 @@ __attribute__((optimize("no-schedule-insns"))) void dot_band(const DwArgs& a, co
 // rows x width x channels) stay in L1 while every block reads them; channels go in groups when
 // those rows exceed ~40 KiB.
 constexpr int kZbuf = 1024;
+template <int S, bool Two, bool HasZ>
+void rows_asm(const DwRowJob* j, bool any_r) {
+  if constexpr (S == 1)
+    any_r ? dw_rows_s1<Two, HasZ>(j) : dw_rows_unshifted_s1<Two, HasZ>(j);
+  else
+    any_r ? dw_rows_s2<Two, HasZ>(j) : dw_rows_unshifted_s2<Two, HasZ>(j);
+}
+// The row kernel for a row pair or a single row, with or without z_c SDOTs and right shifts.
+template <int S>
+void rows_asm(const DwRowJob* j, bool two, bool any_z, bool any_r) {
+  if (two)
+    any_z ? rows_asm<S, true, true>(j, any_r) : rows_asm<S, true, false>(j, any_r);
+  else
+    any_z ? rows_asm<S, false, true>(j, any_r) : rows_asm<S, false, false>(j, any_r);
+}
+
 template <int S>
 bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, int full) {
   const ConvGeometry& g = *a.g;
   const int W = g.in_w, pl = g.pad_left, out_w = g.out_w;
   const int rpad = std::max(0, S == 1 ? out_w + 2 - pl - W : 2 * out_w + 1 - pl - W);
   if (pl > 1 || rpad > 1 || full == 0) return false;
-  int32x4_t l_or = vdupq_n_s32(0), z_or = vdupq_n_s32(0);  // vector ORs: one call per layer, up to 1024 channels
-  for (int c = 0; c < full; c += 8) l_or = vorrq_s32(l_or, vorrq_s32(vld1q_s32(a.lshift + c), vld1q_s32(a.lshift + c + 4)));
+  // Vector ORs: one call per layer, up to 1024 channels.
+  int32x4_t l_or = vdupq_n_s32(0), r_or = vdupq_n_s32(0), z_or = vdupq_n_s32(0);
+  for (int c = 0; c < full; c += 8) {
+    l_or = vorrq_s32(l_or, vorrq_s32(vld1q_s32(a.lshift + c), vld1q_s32(a.lshift + c + 4)));
+    r_or = vorrq_s32(r_or, vorrq_s32(vld1q_s32(a.rshift + c), vld1q_s32(a.rshift + c + 4)));
+  }
   if (vmaxvq_u32(vreinterpretq_u32_s32(l_or)) != 0) return false;
+  const bool any_r = vmaxvq_u32(vreinterpretq_u32_s32(r_or)) != 0;
   int b8 = 0;
   for (; b8 + 4 <= full / 8; b8 += 4) z_or = vorrq_s32(z_or, vld1q_s32(a.dot_has_z + b8));
   bool any_z = vmaxvq_u32(vreinterpretq_u32_s32(z_or)) != 0;
@@ -444,12 +465,7 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, int full) {
       job.mult = a.mult + cg;
       job.rsh = a.rshift + cg;
       job.blocks = (cg_end - cg) / 8;
-      if (S == 1)
-        two ? (any_z ? dw_rows_s1<true, true>(&job) : dw_rows_s1<true, false>(&job))
-            : (any_z ? dw_rows_s1<false, true>(&job) : dw_rows_s1<false, false>(&job));
-      else
-        two ? (any_z ? dw_rows_s2<true, true>(&job) : dw_rows_s2<true, false>(&job))
-            : (any_z ? dw_rows_s2<false, true>(&job) : dw_rows_s2<false, false>(&job));
+      rows_asm<S>(&job, two, any_z, any_r);
       r += two ? 2 : 1;
     }
   }

@@ -123,17 +123,14 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   OCTET_DW_S1_TAP2(b0, b1, "v10", "v11", "v16", "v17")                \
   P2 Z(b0, b1) P3                                                     \
   "ldp q4, q5, [x14]\n"                                               \
-  "ldp q6, q7, [x15]\n"                                               \
+  OCTET_DW_S1_RSH_LD                                                  \
   OCTET_DW_S1_TAP2(c0, c1, "v12", "v13", "v18", "v19")                \
   Z(c0, c1)                                                           \
   "sqrdmulh v0.4s, v0.4s, v4.4s\n"                                    \
   "sqrdmulh v1.4s, v1.4s, v5.4s\n"                                    \
   "sqrdmulh v2.4s, v2.4s, v4.4s\n"                                    \
   "sqrdmulh v3.4s, v3.4s, v5.4s\n"                                    \
-  "srshl v0.4s, v0.4s, v6.4s\n"                                       \
-  "srshl v1.4s, v1.4s, v7.4s\n"                                       \
-  "srshl v2.4s, v2.4s, v6.4s\n"                                       \
-  "srshl v3.4s, v3.4s, v7.4s\n"                                       \
+  OCTET_DW_S1_RSH2                                                    \
   "ldr q4, [x16]\n"                                                   \
   "sqxtn v0.4h, v0.4s\n"                                              \
   "sqxtn2 v0.8h, v1.4s\n"                                             \
@@ -168,9 +165,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "ldp q4, q5, [x14]\n"                        \
   "sqrdmulh v0.4s, v0.4s, v4.4s\n"             \
   "sqrdmulh v1.4s, v1.4s, v5.4s\n"             \
-  "ldp q6, q7, [x15]\n"                        \
-  "srshl v0.4s, v0.4s, v6.4s\n"                \
-  "srshl v1.4s, v1.4s, v7.4s\n"                \
+  OCTET_DW_S1_RSH1                             \
   "ldr q4, [x16]\n"                            \
   "sqxtn v0.4h, v0.4s\n"                       \
   "sqxtn2 v0.8h, v1.4s\n"                      \
@@ -231,18 +226,6 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   OCTET_DW_S1_LAST(OUT, Z, "q26", "v28", "v29", "v24", "v25", "v26", "v27")         \
   "5:\n" OCTET_DW_BLOCK_END
 
-template <bool Two, bool HasZ>
-__attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
-  if (Two && HasZ)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_S1_STEP2, OCTET_DW_S1_Z2) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
-  else if (Two)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_S1_STEP2, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
-  else if (HasZ)
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_S1_STEP1, OCTET_DW_S1_Z1) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
-  else
-    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_S1_STEP1, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Stride 2. The accumulators carry the first column's contribution (kx = 0, the previous output's
 // third column): each iteration loads the next two columns B (v4-v7) and C (v20-v23), adds them,
@@ -284,10 +267,7 @@ __attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
   "sqrdmulh v6.4s, v2.4s, v24.4s\n"                                   \
   "sqrdmulh v7.4s, v3.4s, v25.4s\n"                                   \
   RESTART                                                             \
-  "srshl v4.4s, v4.4s, v26.4s\n"                                      \
-  "srshl v5.4s, v5.4s, v27.4s\n"                                      \
-  "srshl v6.4s, v6.4s, v26.4s\n"                                      \
-  "srshl v7.4s, v7.4s, v27.4s\n"                                      \
+  OCTET_DW_S2_RSH2                                                    \
   "sqxtn v4.4h, v4.4s\n"                                              \
   "sqxtn2 v4.8h, v5.4s\n"                                             \
   "sqxtn v6.4h, v6.4s\n"                                              \
@@ -325,8 +305,7 @@ __attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
   "sqrdmulh v4.4s, v0.4s, v24.4s\n"              \
   "sqrdmulh v5.4s, v1.4s, v25.4s\n"              \
   RESTART                                        \
-  "srshl v4.4s, v4.4s, v26.4s\n"                 \
-  "srshl v5.4s, v5.4s, v27.4s\n"                 \
+  OCTET_DW_S2_RSH1                               \
   "sqxtn v4.4h, v4.4s\n"                         \
   "sqxtn2 v4.8h, v5.4s\n"                        \
   "sqadd v4.8h, v4.8h, v28.8h\n"                 \
@@ -375,21 +354,58 @@ __attribute__((always_inline)) inline void dw_rows_s1(const DwRowJob* job) {
 #define OCTET_DW_S2_FIN1Z(RESTART) OCTET_DW_S2_FINISH1(OCTET_DW_S2_Z1, RESTART)
 #define OCTET_DW_S2_FIN1N(RESTART) OCTET_DW_S2_FINISH1(OCTET_DW_NOZ4, RESTART)
 
-template <bool Two, bool HasZ>
-__attribute__((always_inline)) inline void dw_rows_s2(const DwRowJob* job) {
-  if (Two && HasZ)
-    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD2, OCTET_DW_S2_START2(OCTET_DW_S2_Z2), OCTET_DW_S2_FIN2Z)
-                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);
-  else if (Two)
-    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD2, OCTET_DW_S2_START2(OCTET_DW_NOZ4), OCTET_DW_S2_FIN2N)
-                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);
-  else if (HasZ)
-    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD1, OCTET_DW_S2_START1(OCTET_DW_S2_Z1), OCTET_DW_S2_FIN1Z)
-                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);
-  else
-    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD1, OCTET_DW_S2_START1(OCTET_DW_NOZ4), OCTET_DW_S2_FIN1N)
-                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);
+// The requantization's SRSHL steps. The row kernels are defined twice: dw_rows_s1 / dw_rows_s2 with
+// them, dw_rows_unshifted_s1 / _s2 without, for layers with no right shift (every multiplier
+// unshifted, quantize_requant_multiplier), which also skip the per-column shift loads.
+#define OCTET_DW_DEFINE_ROWS(PREFIX)                                                                                              \
+template <bool Two, bool HasZ>                                                                                                    \
+__attribute__((always_inline)) inline void PREFIX##s1(const DwRowJob* job) {                                                      \
+  if (Two && HasZ)                                                                                                                \
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_S1_STEP2, OCTET_DW_S1_Z2) : : [j] "r"(job) : OCTET_DW_CLOBBERS); \
+  else if (Two)                                                                                                                   \
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT2, OCTET_DW_S1_STEP2, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);   \
+  else if (HasZ)                                                                                                                  \
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_S1_STEP1, OCTET_DW_S1_Z1) : : [j] "r"(job) : OCTET_DW_CLOBBERS); \
+  else                                                                                                                            \
+    __asm__ volatile(OCTET_DW_S1_ROWS(OCTET_DW_S1_OUT1, OCTET_DW_S1_STEP1, OCTET_DW_NOZ) : : [j] "r"(job) : OCTET_DW_CLOBBERS);   \
+}                                                                                                                                 \
+template <bool Two, bool HasZ>                                                                                                    \
+__attribute__((always_inline)) inline void PREFIX##s2(const DwRowJob* job) {                                                      \
+  if (Two && HasZ)                                                                                                                \
+    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD2, OCTET_DW_S2_START2(OCTET_DW_S2_Z2), OCTET_DW_S2_FIN2Z)                   \
+                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);                                                                       \
+  else if (Two)                                                                                                                   \
+    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD2, OCTET_DW_S2_START2(OCTET_DW_NOZ4), OCTET_DW_S2_FIN2N)                    \
+                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);                                                                       \
+  else if (HasZ)                                                                                                                  \
+    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD1, OCTET_DW_S2_START1(OCTET_DW_S2_Z1), OCTET_DW_S2_FIN1Z)                   \
+                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);                                                                       \
+  else                                                                                                                            \
+    __asm__ volatile(OCTET_DW_S2_ROWS(OCTET_DW_S2_LOAD1, OCTET_DW_S2_START1(OCTET_DW_NOZ4), OCTET_DW_S2_FIN1N)                    \
+                     : : [j] "r"(job) : OCTET_DW_CLOBBERS);                                                                       \
 }
+
+#define OCTET_DW_S1_RSH_LD "ldp q6, q7, [x15]\n"
+#define OCTET_DW_S1_RSH2 \
+  "srshl v0.4s, v0.4s, v6.4s\n" "srshl v1.4s, v1.4s, v7.4s\n" \
+  "srshl v2.4s, v2.4s, v6.4s\n" "srshl v3.4s, v3.4s, v7.4s\n"
+#define OCTET_DW_S1_RSH1 "ldp q6, q7, [x15]\n" "srshl v0.4s, v0.4s, v6.4s\n" "srshl v1.4s, v1.4s, v7.4s\n"
+#define OCTET_DW_S2_RSH2 \
+  "srshl v4.4s, v4.4s, v26.4s\n" "srshl v5.4s, v5.4s, v27.4s\n" \
+  "srshl v6.4s, v6.4s, v26.4s\n" "srshl v7.4s, v7.4s, v27.4s\n"
+#define OCTET_DW_S2_RSH1 "srshl v4.4s, v4.4s, v26.4s\n" "srshl v5.4s, v5.4s, v27.4s\n"
+OCTET_DW_DEFINE_ROWS(dw_rows_)
+#undef OCTET_DW_S1_RSH_LD
+#undef OCTET_DW_S1_RSH2
+#undef OCTET_DW_S1_RSH1
+#undef OCTET_DW_S2_RSH2
+#undef OCTET_DW_S2_RSH1
+#define OCTET_DW_S1_RSH_LD ""
+#define OCTET_DW_S1_RSH2 ""
+#define OCTET_DW_S1_RSH1 ""
+#define OCTET_DW_S2_RSH2 ""
+#define OCTET_DW_S2_RSH1 ""
+OCTET_DW_DEFINE_ROWS(dw_rows_unshifted_)
 
 }  // namespace
 }  // namespace octet::neon::dotprod

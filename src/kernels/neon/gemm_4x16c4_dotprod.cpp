@@ -100,7 +100,7 @@ void gemm_4x16c4_dotprod(const GemmTile& t) {
   const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
   const int8x16_t qmin = vdupq_n_s8(static_cast<int8_t>(t.qmin));
   const int8x16_t qmax = vdupq_n_s8(static_cast<int8_t>(t.qmax));
-  const size_t no_left = t.no_left_shift ? 1 : 0;
+  const size_t no_left = t.no_left_shift ? 1 : 0, no_right = t.no_right_shift ? 1 : 0;
 #else
   const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
   const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
@@ -374,6 +374,7 @@ void gemm_4x16c4_dotprod(const GemmTile& t) {
         "sqrdmulh v29.4s, v29.4s, v5.4s\n"
         "sqrdmulh v30.4s, v30.4s, v6.4s\n"
         "sqrdmulh v31.4s, v31.4s, v7.4s\n"
+        "cbnz %[noright], 5f\n"
         "srshl v16.4s, v16.4s, v8.4s\n"
         "srshl v17.4s, v17.4s, v9.4s\n"
         "srshl v18.4s, v18.4s, v10.4s\n"
@@ -390,6 +391,7 @@ void gemm_4x16c4_dotprod(const GemmTile& t) {
         "srshl v29.4s, v29.4s, v9.4s\n"
         "srshl v30.4s, v30.4s, v10.4s\n"
         "srshl v31.4s, v31.4s, v11.4s\n"
+        "5:\n"
         "sqxtn v0.4h, v16.4s\n"
         "sqxtn v1.4h, v18.4s\n"
         "sqxtn v2.4h, v20.4s\n"
@@ -434,7 +436,8 @@ void gemm_4x16c4_dotprod(const GemmTile& t) {
         "stp q0, q2, [%[res], #32]\n"
         : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k)
         : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [blk] "r"(blk), [res] "r"(res),
-          [sums] "r"(t.row_sums), [noleft] "r"(no_left), [zp] "w"(zp), [qmin] "w"(qmin),
+          [sums] "r"(t.row_sums), [noleft] "r"(no_left),
+          [noright] "r"(no_right), [zp] "w"(zp), [qmin] "w"(qmin),
           [qmax] "w"(qmax)
         : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
           "v11", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26",

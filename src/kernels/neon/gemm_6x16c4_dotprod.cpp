@@ -44,7 +44,7 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
   const size_t block_bytes = 320 + 16 * static_cast<size_t>(kp);
   const uint8_t* blk = t.blocks;
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-  const size_t no_left = t.no_left_shift ? 1 : 0;
+  const size_t no_left = t.no_left_shift ? 1 : 0, no_right = t.no_right_shift ? 1 : 0;
 #else
   const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
   const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
@@ -66,7 +66,8 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
     // the 6 SDOTs of the current one run, each A row reloads right after its last lane-3 SDOT.
     // The last 16 k are peeled so nothing is read past a row or the weight block. Epilogue (as
     // in the 4x16 kernel, parameters in the freed v0-v7): MLS by the activation sums (skipped
-    // without zero points), SQSHL (skipped when no shift is > 0), then SQRDMULH, SRSHL, SQXTN,
+    // without zero points), SQSHL (skipped when no shift is > 0), then SQRDMULH, SRSHL (skipped
+    // when no shift is < 0: a second copy of the generated epilogue), SQXTN,
     // + zero point, SQXTN, clamp and the stores to dst in an order generated for the N1 and A55
     // models (gemm_6x16_epilogue_aarch64.inc). All 32 vector registers are taken: zp/qmin/qmax
     // come in x registers.
@@ -397,11 +398,16 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
         "sqshl v30.4s, v30.4s, v6.4s\n"
         "sqshl v31.4s, v31.4s, v7.4s\n"
         "4:\n"
+        "cbnz %[noright], 5f\n"
         OCTET_GEMM6X16_EPILOGUE
+        "b 6f\n"
+        "5:\n"
+        OCTET_GEMM6X16_EPILOGUE_NO_SRSHL
+        "6:\n"
         : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k), [dst] "+r"(dst)
         : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [a4] "r"(a4), [a5] "r"(a5),
           [blk] "r"(blk), [ds] "r"(ds), [sums] "r"(t.row_sums), [noleft] "r"(no_left),
-          [zp] "r"(t.out_zero_point), [qmin] "r"(t.qmin), [qmax] "r"(t.qmax)
+          [noright] "r"(no_right), [zp] "r"(t.out_zero_point), [qmin] "r"(t.qmin), [qmax] "r"(t.qmax)
         : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
           "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
           "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
@@ -426,7 +432,7 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
       for (int r = 0; r < 6; ++r) {
         if (t.row_sums) c[r][j] = vmlsq_s32(c[r][j], zc, vdupq_n_s32(t.row_sums[r]));
         if (!t.no_left_shift) c[r][j] = left_shift_s32x4(c[r][j], left);
-        c[r][j] = mul_right_shift_s32x4(c[r][j], mult, right);
+        c[r][j] = t.no_right_shift ? mul_s32x4(c[r][j], mult) : mul_right_shift_s32x4(c[r][j], mult, right);
       }
     }
     for (int r = 0; r < 6; ++r) {

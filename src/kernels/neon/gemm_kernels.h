@@ -21,6 +21,7 @@ struct GemmTile {
   size_t out_stride;        // ... rows out_stride bytes apart
   int32_t out_zero_point, qmin, qmax;
   bool no_left_shift;       // every channel's shift <= 0: skip SQSHL
+  bool no_right_shift;      // every channel's shift >= 0: skip SRSHL
 };
 
 // n16k4 layout, MR = 4 (row tails, one row alone) and MR = 6 (the bulk of the rows).

@@ -39,6 +39,9 @@ static inline int32x4_t mul_right_shift_s32x4(int32x4_t x4, int32x4_t mult, int3
   }
   return vld1q_s32(o);
 }
+static inline int32x4_t mul_s32x4(int32x4_t x4, int32x4_t mult) {  // SQRDMULH alone
+  return mul_right_shift_s32x4(x4, mult, vdupq_n_s32(0));
+}
 #else
 static inline int32x4_t left_shift_s32x4(int32x4_t acc, int32x4_t left) {
   return vqshlq_s32(acc, left);
@@ -46,6 +49,8 @@ static inline int32x4_t left_shift_s32x4(int32x4_t acc, int32x4_t left) {
 static inline int32x4_t mul_right_shift_s32x4(int32x4_t x, int32x4_t mult, int32x4_t right) {
   return vrshlq_s32(vqrdmulhq_s32(x, mult), right);
 }
+// For layers whose shifts are all >= 0 (no right shift: quantize_requant_multiplier).
+static inline int32x4_t mul_s32x4(int32x4_t x, int32x4_t mult) { return vqrdmulhq_s32(x, mult); }
 #endif
 
 // rescale(acc) for 4 channels: left = max(shift, 0), right = min(shift, 0). Kernels skip the

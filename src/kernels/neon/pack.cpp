@@ -135,9 +135,11 @@ bool pack(const ConvGeometry& g, WeightLayout layout, const int8_t* weights,
   h.nr = a.nr;
   h.any_zero_point = 0;
   h.shifts_nonpositive = 1;
+  h.shifts_nonnegative = 1;
   for (int c = 0; c < n; ++c) {
     if (zero_points[c] != 0) h.any_zero_point = 1;
     if (shifts[c] > 0) h.shifts_nonpositive = 0;
+    if (shifts[c] < 0) h.shifts_nonnegative = 0;
   }
   std::memcpy(out, &h, sizeof h);
   int8_t* bytes = static_cast<int8_t*>(out);
@@ -175,7 +177,7 @@ namespace {
 // tile skips SQSHL without positive shifts), so a file whose flags lie would give other bytes
 // than ref instead of an error.
 bool channel_fields_valid(const Addressing& a, const PackedHeader& h, const void* buf) {
-  bool any_zero_point = false, any_left_shift = false;
+  bool any_zero_point = false, any_left_shift = false, any_right_shift = false;
   for (int c = 0; c < a.n; ++c) {
     if (get32(buf, a.field(c, kZeroPoint)) != 0) any_zero_point = true;
     if (get32(buf, a.field(c, kMultiplier)) < 0) return false;
@@ -183,15 +185,18 @@ bool channel_fields_valid(const Addressing& a, const PackedHeader& h, const void
     if (a.layout == WeightLayout::ohwi) {
       if (shift < -31 || shift > 30) return false;
       if (shift > 0) any_left_shift = true;
+      if (shift < 0) any_right_shift = true;
       continue;
     }
     const int32_t right = get32(buf, a.field(c, kRightShift));
     if (shift < 0 || shift > 30 || right < -31 || right > 0 || (shift != 0 && right != 0))
       return false;
     if (shift > 0) any_left_shift = true;
+    if (right < 0) any_right_shift = true;
   }
   return h.any_zero_point == (any_zero_point ? 1 : 0) &&
-         h.shifts_nonpositive == (any_left_shift ? 0 : 1);
+         h.shifts_nonpositive == (any_left_shift ? 0 : 1) &&
+         (h.shifts_nonnegative == 0 || (h.shifts_nonnegative == 1 && !any_right_shift));
 }
 
 }  // namespace
