@@ -120,7 +120,8 @@ void run_layer(benchmark::State& state, Shape s, Isa isa, Path path) {
     zc[c] = i8(rng) / 16;  // asymmetric weights: the activation-sum term is exercised
     bias[c] = i8(rng) * 64;
     octet::Multiplier m;
-    octet::quantize_multiplier(std::ldexp(0.75, -8 - static_cast<int>(c % 5)), &m);
+    // As qconvert makes them: unshifted, so the kernels' no-right-shift epilogue runs.
+    octet::quantize_requant_multiplier(std::ldexp(0.75, -8 - static_cast<int>(c % 5)), &m);
     mult[c] = m.multiplier;
     shift[c] = m.shift;
   }

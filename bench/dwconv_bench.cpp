@@ -1,10 +1,12 @@
 // Depthwise 3x3 benchmarks over the MobileNet v1 (224, width 1.0) layers:
 // dwconv3x3s{1,2}/<path>/<H>x<W>x<C> (input shape, padding 1), counter MACs (per second).
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "dw_bench_common.h"
 #include "kernels/neon/dwconv.h"
+#include "quant/rescale.h"
 
 namespace octet {
 namespace {
@@ -27,7 +29,10 @@ void run_dwconv(benchmark::State& state, neon::Isa path, DwShape s) {
   g.pad_top = g.pad_left = 1;
   g.out_h = g.out_w = ConvGeometry::out_extent(s.hw, 3, s.stride, 1, 2);
   const std::vector<int8_t> weights = dwbench::random_bytes(static_cast<size_t>(s.c) * 9, 1, -127, 127);
-  std::vector<int32_t> wzp(s.c, 20), bias(s.c, 1000), mult(s.c, 1518500250), shift(s.c, -8);
+  // M = 2^-8.5 as qconvert stores it: unshifted (the kernels' no-right-shift variant runs).
+  octet::Multiplier m;
+  octet::quantize_requant_multiplier(std::ldexp(1.0, -8) * 0.70710678, &m);
+  std::vector<int32_t> wzp(s.c, 20), bias(s.c, 1000), mult(s.c, m.multiplier), shift(s.c, m.shift);
   p.input_zero_point = -5;
   p.weights = weights.data();
   p.weight_zero_points = wzp.data();

@@ -71,15 +71,16 @@ std::vector<Case> conv_cases() {
   add(conv_geom(2, 10, 9, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);    // runs of 21
   add(conv_geom(2, 7, 9, 24, 20, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 0);   // K = 24
   add(conv_geom(1, 9, 40, 4, 6, 2, 3, 1, 2, 1, 1, 1, 0, 0, 2), true, false, 0, 3);     // runs of 12
-  // Every epilogue variant of the v80 kernel (z_c terms or not, some positive shift or none,
-  // clamped or full int8 range) on whole tiles only, on partial row and channel tiles, and
-  // through im2col.
+  // Every epilogue variant of the v80 kernel (z_c terms or not; some positive shift, right shifts
+  // only or no shift; clamped or full int8 range) on whole tiles only, on partial row and channel
+  // tiles, and through im2col.
   for (const ConvGeometry& g : {conv_geom(1, 4, 4, 16, 8, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0),
                                 conv_geom(1, 3, 7, 32, 13, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0),
                                 conv_geom(1, 5, 5, 24, 20, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0)})
-    for (int v = 0; v < 8; ++v) {
+    for (int v = 0; v < 16; ++v) {
       Case c{g, (v & 4) != 0, (v & 2) != 0, 0, 0};
       c.clamp = v & 1;
+      c.unshifted = (v & 8) != 0;
       cs.push_back(c);
     }
   return cs;

@@ -258,8 +258,8 @@ void gemm_1x4c16(const GemmTile& t) {
 // ... and + output zero point (SQADD in int32: the narrows saturate). Between the stages: the
 // next tile's first weights from [k] (set by OCTET_V80_NEXT_TILE) and its A rows at k = 0; p and
 // wp move on to the next tile's block and first weights, and SETUP prepares its loop registers.
-#define OCTET_V80_RESCALE(SETUP)                                 \
-  "ldr q20, [%[p], #64]\n"                                    \
+#define OCTET_V80_RESCALE(SETUP, RLD, RSH)                       \
+  RLD                                                         \
   "sqrdmulh v16.4s, v16.4s, v14.4s\n"                         \
   "sqrdmulh v17.4s, v17.4s, v14.4s\n"                         \
   "sqrdmulh v18.4s, v18.4s, v14.4s\n"                         \
@@ -267,10 +267,7 @@ void gemm_1x4c16(const GemmTile& t) {
   "ld1 {v4.16b, v5.16b, v6.16b, v7.16b}, [%[k]]\n"            \
   "ldr q0, [%[a0]]\n"                                         \
   "ldr q1, [%[a1]]\n"                                         \
-  "srshl v16.4s, v16.4s, v20.4s\n"                            \
-  "srshl v17.4s, v17.4s, v20.4s\n"                            \
-  "srshl v18.4s, v18.4s, v20.4s\n"                            \
-  "srshl v19.4s, v19.4s, v20.4s\n"                            \
+  RSH                                                         \
   "ldr q12, [%[consts]]\n"                                    \
   "ldr q2, [%[a2]]\n"                                         \
   "mov %[p], %[wp]\n"                                         \
@@ -280,6 +277,13 @@ void gemm_1x4c16(const GemmTile& t) {
   "sqadd v18.4s, v18.4s, v12.4s\n"                            \
   "sqadd v19.4s, v19.4s, v12.4s\n"                            \
   "ldr q3, [%[a3]]\n"
+// The right shifts (RLD, RSH of OCTET_V80_RESCALE; empty in layers without right shifts).
+#define OCTET_V80_RSH_LD "ldr q20, [%[p], #64]\n"
+#define OCTET_V80_RSH                                            \
+  "srshl v16.4s, v16.4s, v20.4s\n"                              \
+  "srshl v17.4s, v17.4s, v20.4s\n"                              \
+  "srshl v18.4s, v18.4s, v20.4s\n"                              \
+  "srshl v19.4s, v19.4s, v20.4s\n"
 #define OCTET_V80_NEXT_OUTPUTS                                   \
   "add %[o0], %[o0], #4\n"                                       \
   "add %[o1], %[o1], #4\n"                                       \
@@ -343,7 +347,7 @@ void gemm_1x4c16(const GemmTile& t) {
   "mov %[n], %[steps1]\n"
 // The tiles of one call. The first tile's A rows and weights are loaded before the loops, every
 // later tile's in the epilogue before it; kn's parity picks one of two tile loops once per call.
-#define OCTET_V80_TILES(REDUCE, STORE)                                                          \
+#define OCTET_V80_TILES(REDUCE, STORE, RLD, RSH)                                                       \
   asm volatile(                                                                                 \
       "add %[wp], %[p], #80\n"                                                                  \
       "ld1 {v4.16b, v5.16b, v6.16b, v7.16b}, [%[wp]]\n"                                         \
@@ -366,7 +370,7 @@ void gemm_1x4c16(const GemmTile& t) {
       "17:\n" OCTET_V80_PAIR_LAST("saddlp")                                                     \
       "18:\n"                                                                                   \
       "subs %[tiles], %[tiles], #1\n" OCTET_V80_NEXT_TILE REDUCE                                \
-      OCTET_V80_RESCALE(OCTET_V80_SETUP_EVEN) STORE                                             \
+      OCTET_V80_RESCALE(OCTET_V80_SETUP_EVEN, RLD, RSH) STORE                                   \
       "b.ne 10b\n"                                                                              \
       "b 30f\n"                                                                                 \
       /* odd step counts: one step, then pairs */                                               \
@@ -378,7 +382,7 @@ void gemm_1x4c16(const GemmTile& t) {
       "26:\n" OCTET_V80_PAIR_LAST("sadalp")                                                     \
       "28:\n"                                                                                   \
       "subs %[tiles], %[tiles], #1\n" OCTET_V80_NEXT_TILE REDUCE                                \
-      OCTET_V80_RESCALE(OCTET_V80_SETUP_ODD) STORE                                              \
+      OCTET_V80_RESCALE(OCTET_V80_SETUP_ODD, RLD, RSH) STORE                                    \
       "b.ne 20b\n"                                                                              \
       "30:\n"                                                                                   \
       : [p] "+r"(p), [tiles] "+r"(tiles), [o0] "+r"(o0), [o1] "+r"(o1), [o2] "+r"(o2),        \
@@ -404,10 +408,14 @@ struct TileArgs {
   uint8_t low_bytes[16];
 };
 
+// Which shifts a layer's requantization needs: none (every multiplier unshifted, as qconvert
+// makes them), right shifts only, or both (any positive shift: SQSHL, and SRSHL by 0 or less).
+enum class Shifts { none, right, both };
+
 // `tiles` consecutive 4x4 tiles: 4 channels per tile. The epilogue variant is chosen once per
 // call (a branch inside the asm would split the translation block): kZp with activation sums,
-// kShl with some positive shift, kClamp with an activation clamp narrower than int8.
-template <bool kZp, bool kShl, bool kClamp>
+// kShifts, kClamp with an activation clamp narrower than int8.
+template <bool kZp, Shifts kShifts, bool kClamp>
 void tiles_4x4(const TileArgs& args) {
   const int8_t *a0 = args.a[0], *a1 = args.a[1], *a2 = args.a[2], *a3 = args.a[3];
   int8_t *o0 = args.out[0], *o1 = args.out[1], *o2 = args.out[2], *o3 = args.out[3];
@@ -417,24 +425,35 @@ void tiles_4x4(const TileArgs& args) {
   const int32_t* sums = args.sums;
   const int32_t* consts = args.zp;
   const uint8_t *wp, *wp2;
-  if constexpr (kZp && kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_SHL, OCTET_V80_CLAMP_STORE);
-  if constexpr (kZp && kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP OCTET_V80_SHL, OCTET_V80_NARROW_STORE);
-  if constexpr (kZp && !kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP, OCTET_V80_CLAMP_STORE);
-  if constexpr (kZp && !kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_ZP, OCTET_V80_NARROW_STORE);
-  if constexpr (!kZp && kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_SHL, OCTET_V80_CLAMP_STORE);
-  if constexpr (!kZp && kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP OCTET_V80_SHL, OCTET_V80_NARROW_STORE);
-  if constexpr (!kZp && !kShl && kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP, OCTET_V80_CLAMP_STORE);
-  if constexpr (!kZp && !kShl && !kClamp) OCTET_V80_TILES(OCTET_V80_REDUCE_NOZP, OCTET_V80_NARROW_STORE);
+#define OCTET_V80_TILES_FOR(REDUCE)                                                                          \
+  if constexpr (kShifts == Shifts::none && kClamp) OCTET_V80_TILES(REDUCE, OCTET_V80_CLAMP_STORE, "", "");    \
+  if constexpr (kShifts == Shifts::none && !kClamp) OCTET_V80_TILES(REDUCE, OCTET_V80_NARROW_STORE, "", "");  \
+  if constexpr (kShifts == Shifts::right && kClamp)                                                          \
+    OCTET_V80_TILES(REDUCE, OCTET_V80_CLAMP_STORE, OCTET_V80_RSH_LD, OCTET_V80_RSH);                          \
+  if constexpr (kShifts == Shifts::right && !kClamp)                                                         \
+    OCTET_V80_TILES(REDUCE, OCTET_V80_NARROW_STORE, OCTET_V80_RSH_LD, OCTET_V80_RSH);                         \
+  if constexpr (kShifts == Shifts::both && kClamp)                                                           \
+    OCTET_V80_TILES(REDUCE OCTET_V80_SHL, OCTET_V80_CLAMP_STORE, OCTET_V80_RSH_LD, OCTET_V80_RSH);            \
+  if constexpr (kShifts == Shifts::both && !kClamp)                                                          \
+    OCTET_V80_TILES(REDUCE OCTET_V80_SHL, OCTET_V80_NARROW_STORE, OCTET_V80_RSH_LD, OCTET_V80_RSH);
+  if constexpr (kZp) {
+    OCTET_V80_TILES_FOR(OCTET_V80_REDUCE_ZP)
+  } else {
+    OCTET_V80_TILES_FOR(OCTET_V80_REDUCE_NOZP)
+  }
+#undef OCTET_V80_TILES_FOR
 }
 
 using TilesFn = void (*)(const TileArgs&);
 
-TilesFn tiles_fn(bool zp, bool shl, bool clamp) {
-  static constexpr TilesFn kFns[8] = {
-      tiles_4x4<false, false, false>, tiles_4x4<false, false, true>, tiles_4x4<false, true, false>,
-      tiles_4x4<false, true, true>,   tiles_4x4<true, false, false>, tiles_4x4<true, false, true>,
-      tiles_4x4<true, true, false>,   tiles_4x4<true, true, true>};
-  return kFns[(zp ? 4 : 0) + (shl ? 2 : 0) + (clamp ? 1 : 0)];
+template <bool kZp, Shifts kShifts>
+TilesFn tiles_fn(bool clamp) {
+  return clamp ? tiles_4x4<kZp, kShifts, true> : tiles_4x4<kZp, kShifts, false>;
+}
+TilesFn tiles_fn(bool zp, bool left, bool right, bool clamp) {
+  if (left) return zp ? tiles_fn<true, Shifts::both>(clamp) : tiles_fn<false, Shifts::both>(clamp);
+  if (right) return zp ? tiles_fn<true, Shifts::right>(clamp) : tiles_fn<false, Shifts::right>(clamp);
+  return zp ? tiles_fn<true, Shifts::none>(clamp) : tiles_fn<false, Shifts::none>(clamp);
 }
 #endif
 
@@ -466,7 +485,7 @@ void gemm_4x4c16_v80(const GemmTile& t) {
   static constexpr uint8_t kLowBytes[16] = {0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60};
   vst1q_u8(args.low_bytes, vld1q_u8(kLowBytes));
   const TilesFn tiles =
-      tiles_fn(t.row_sums != nullptr, !t.no_left_shift, t.qmin > -128 || t.qmax < 127);
+      tiles_fn(t.row_sums != nullptr, !t.no_left_shift, !t.no_right_shift, t.qmin > -128 || t.qmax < 127);
   const size_t os = t.out_stride;
   if (rows == 4 && t.n_begin == t.block_first_channel && (t.n_end - t.n_begin) % 4 == 0) {
     // The common call: whole tiles only, one asm loop.
