@@ -2,9 +2,11 @@
 """Generates src/kernels/neon/gemm_6x16_epilogue_aarch64.inc: the requantization of the 6x16 dotprod
 GEMM tile (gemm_6x16c4_dotprod.cpp) after the activation-sum MLS and the optional SQSHL: SQRDMULH
 and SRSHL of the 24 accumulators v8-v31, the narrowing to int8 (SQXTN, + zero point, SQXTN,
-clamp) and the six row stores. Two macros: OCTET_GEMM6X16_EPILOGUE, and
-OCTET_GEMM6X16_EPILOGUE_NO_SRSHL for layers without right shifts (every channel's multiplier
-unshifted, see quantize_requant_multiplier), which skips the SRSHL and its operands' loads.
+clamp) and the six row stores. Four macros: OCTET_GEMM6X16_EPILOGUE; _NO_SRSHL for layers
+without right shifts (every channel's multiplier unshifted, see quantize_requant_multiplier),
+which skips the SRSHL and its operands' loads; _MLS and _MLS_NO_SRSHL that also do the
+activation-sum MLS (layers with weight zero points and no left shift), so that the scheduler can
+spread the 24 MLS (any vector pipe) between the SQRDMULH (V0 on the N1) and SQXTN (V1).
 
 The epilogue is written as a dependency graph; a list scheduler orders it by critical path with
 random priority perturbations and allocates v0-v7 plus every accumulator register once its value
@@ -21,11 +23,21 @@ import subprocess
 import sys
 
 # 6x16 dotprod epilogue (after MLS): acc v8..v31 (row r = (i-8)//4, col j = (i-8)%4)
-LAT={'V':4,'L':5,'S':1,'M':3}
+LAT={'V':4,'L':5,'LD':5,'S':1,'M':3}
 ops=[]
 def op(kind,text,dsts=(),srcs=(),after=()):
     ops.append(dict(kind=kind,text=text,dsts=list(dsts),srcs=list(srcs),after=list(after),id=len(ops))); return len(ops)-1
-def build(srshl):
+def build(srshl,mls):
+    if mls:  # acc -= z_c * (row's activation sum), by element: sums of rows 0-3 in s0, 4-5 in s1
+        op('L','ldr {d0}, [x22]',['rs0'])
+        op('LD','ldr {d0}, [x22, #16]',['rs1'])
+        op('L','ldp {d0}, {d1}, [x24, #64]',['zc0','zc1'])
+        op('L','ldp {d0}, {d1}, [x24, #96]',['zc2','zc3'])
+        for i in range(24):
+            r,j=i//4,i%4
+            op('V',f'mls {{d0}}.4s, {{s1}}.4s, {{s2}}.s[{r%4}]',[f'accm{i}'],[f'acc{i}',f'zc{j}',f'rs{r//4}'])
+            ops[-1]['tied']=f'acc{i}'
+    acc=(lambda i:f'accm{i}') if mls else (lambda i:f'acc{i}')
     op('L','ldp {d0}, {d1}, [x24, #128]',['m0','m1'])
     op('L','ldp {d0}, {d1}, [x24, #160]',['m2','m3'])
     if srshl:
@@ -34,10 +46,10 @@ def build(srshl):
     op('M','dup {d0}.8h, w9',['zp']); op('M','dup {d0}.16b, w10',['qmin']); op('M','dup {d0}.16b, w11',['qmax'])
     for i in range(24):
         if srshl:
-            op('V','sqrdmulh {d0}.4s, {s0}.4s, {s1}.4s',[f'a{i}'],[f'acc{i}',f'm{i%4}'])
+            op('V','sqrdmulh {d0}.4s, {s0}.4s, {s1}.4s',[f'a{i}'],[acc(i),f'm{i%4}'])
             op('V','srshl {d0}.4s, {s0}.4s, {s1}.4s',[f'b{i}'],[f'a{i}',f'r{i%4}'])
         else:
-            op('V','sqrdmulh {d0}.4s, {s0}.4s, {s1}.4s',[f'b{i}'],[f'acc{i}',f'm{i%4}'])
+            op('V','sqrdmulh {d0}.4s, {s0}.4s, {s1}.4s',[f'b{i}'],[acc(i),f'm{i%4}'])
     prev=None
     for r in range(6):
         b=4*r
@@ -56,10 +68,10 @@ def build(srshl):
         else:
             o=op('S','str {s0q}, [x1, x23]',[],[f'qb{r}'],after=[even])
             prev=op('A','add x1, x1, x23, lsl #1',[],[],after=[o,even])
-def prepare(srshl):
+def prepare(srshl,mls):
     global prod,succ,uses
     ops.clear(); height.cache_clear()
-    build(srshl)
+    build(srshl,mls)
     prod={}
     for o in ops:
         for d in o['dsts']: prod[d]=o['id']
@@ -109,6 +121,7 @@ def schedule(rng,noise):
         for n,s in enumerate(o['srcs']):
             fmt[f's{n}']=reg.get(s,s); fmt[f's{n}q']='q'+reg.get(s,s)[1:]
         if o['kind']=='L': fmt={k:'q'+v[1:] for k,v in fmt.items()}
+        if o['kind']=='LD': fmt={k:'d'+v[1:] for k,v in fmt.items()}
         lines.append(t.format(**fmt))
     return lines
 def mca(lines,cpu):
@@ -116,8 +129,8 @@ def mca(lines,cpu):
     for l in r.stdout.splitlines():
         if l.startswith('Total Cycles'): return int(l.split()[2])/100
     raise RuntimeError(r.stderr[:500])
-def search(srshl,trials):
-    prepare(srshl)
+def search(srshl,mls,trials):
+    prepare(srshl,mls)
     rng=random.Random(1); best=None
     for t in range(trials):
         try: l=schedule(rng,0 if t==0 else rng.choice([2,5,10,20,40]))
@@ -126,18 +139,21 @@ def search(srshl,trials):
         if best is None or c<best[0]:
             best=(c,n1,a55,l); print(t,n1,a55,file=sys.stderr)
     return best
-names = {'x24':'%[blk]','w9':'%w[zp]','w10':'%w[qmin]','w11':'%w[qmax]','x23':'%[ds]','x1':'%[dst]'}
+names = {'x22':'%[sums]','x24':'%[blk]','w9':'%w[zp]','w10':'%w[qmin]','w11':'%w[qmax]','x23':'%[ds]','x1':'%[dst]'}
 def emit(macro,best):
     print(f'#define {macro} \\')
     for l in best[3]:
-        l=re.sub(r'\b(x24|w9|w10|w11|x23|x1)\b',lambda m: names[m.group(1)],l)
+        l=re.sub(r'\b(x22|x24|w9|w10|w11|x23|x1)\b',lambda m: names[m.group(1)],l)
         print(f'  "{l}\\n" \\')
     print('  ""')
 trials=int(sys.argv[1]) if len(sys.argv) > 1 else 100
-full=search(True,trials); nosr=search(False,trials)
+variants=[('OCTET_GEMM6X16_EPILOGUE',True,False,'as is'),
+          ('OCTET_GEMM6X16_EPILOGUE_NO_SRSHL',False,False,'without SRSHL'),
+          ('OCTET_GEMM6X16_EPILOGUE_MLS',True,True,'with the MLS'),
+          ('OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL',False,True,'with the MLS, without SRSHL')]
+found=[(v,search(v[1],v[2],trials)) for v in variants]
 print('// Generated by tools/gemm6x16_epilogue_schedule.py (see there): the requantization and stores of')
-print(f'// the 6x16 dotprod tile, {len(full[3])} instructions, llvm-mca {full[1]} cycles on Neoverse-N1, {full[2]} on')
-print(f'// Cortex-A55; without SRSHL {len(nosr[3])} instructions, {nosr[1]} / {nosr[2]} cycles. Operands:')
-print('// gemm_6x16c4_dotprod.cpp. Do not edit by hand.')
-emit('OCTET_GEMM6X16_EPILOGUE',full)
-emit('OCTET_GEMM6X16_EPILOGUE_NO_SRSHL',nosr)
+print('// the 6x16 dotprod tile; instructions, llvm-mca cycles on Neoverse-N1 / Cortex-A55:')
+for v,b in found: print(f'//   {v[0]} ({v[3]}): {len(b[3])}, {b[1]} / {b[2]}')
+print('// Operands: gemm_6x16c4_dotprod.cpp. Do not edit by hand.')
+for v,b in found: emit(v[0],b)

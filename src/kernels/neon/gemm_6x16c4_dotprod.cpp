@@ -67,10 +67,10 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
     // The last 16 k are peeled so nothing is read past a row or the weight block. Epilogue (as
     // in the 4x16 kernel, parameters in the freed v0-v7): MLS by the activation sums (skipped
     // without zero points), SQSHL (skipped when no shift is > 0), then SQRDMULH, SRSHL (skipped
-    // when no shift is < 0: a second copy of the generated epilogue), SQXTN,
-    // + zero point, SQXTN, clamp and the stores to dst in an order generated for the N1 and A55
-    // models (gemm_6x16_epilogue_aarch64.inc). All 32 vector registers are taken: zp/qmin/qmax
-    // come in x registers.
+    // when no shift is < 0), SQXTN, + zero point, SQXTN, clamp and the stores to dst, in an order
+    // generated for the N1 and A55 models (gemm_6x16_epilogue_aarch64.inc: four variants, with or
+    // without SRSHL, and with the MLS inside for layers with zero points and no left shift, the
+    // usual case). All 32 vector registers are taken: zp/qmin/qmax come in x registers.
     {
       size_t n = static_cast<size_t>(kp / 16), k = 0;
       asm volatile(
@@ -341,6 +341,7 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
         "sdot v27.4s, v7.16b, v4.4b[3]\n"
         "sdot v31.4s, v7.16b, v5.4b[3]\n"
         "cbz %[sums], 3f\n"
+        "cbnz %[noleft], 7f\n"
         "ldr q0, [%[sums]]\n"
         "ldr d1, [%[sums], #16]\n"
         "ldp q4, q5, [%[blk], #64]\n"
@@ -403,6 +404,13 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
         "b 6f\n"
         "5:\n"
         OCTET_GEMM6X16_EPILOGUE_NO_SRSHL
+        "b 6f\n"
+        "7:\n"
+        "cbnz %[noright], 8f\n"
+        OCTET_GEMM6X16_EPILOGUE_MLS
+        "b 6f\n"
+        "8:\n"
+        OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL
         "6:\n"
         : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k), [dst] "+r"(dst)
         : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [a4] "r"(a4), [a5] "r"(a5),
