@@ -143,8 +143,12 @@ TEST(ConvertPasses, StandaloneBatchNormBecomesDepthwise) {
 TEST(ConvertQuantization, ZeroWeightChannelAndConstantActivations) {
   const Converted z = convert_with_random_inputs("zero_weight_channel");
   const QNode& q = z.quantized.nodes[z.graph.live_nodes()[0]];
-  EXPECT_EQ(q.weights.scales[1], 1.0f);  // an all-zero channel: scale 1, zero point 0, exact
+  // An all-zero channel: zero point 0, exact; its free scale makes the requant multiplier 0.5
+  // (2^30, no shift), not a left shift that would slow the whole layer's kernels down.
   EXPECT_EQ(q.weights.zero_points[1], 0);
+  for (size_t k = 0; k < 27; ++k) EXPECT_EQ(q.weights.values[27 + k], 0);
+  EXPECT_NEAR(q.multipliers[1], 1 << 30, 64);
+  EXPECT_EQ(q.shifts[1], 0);
   const Converted c = convert_with_random_inputs("constant_activation");
   const int first = c.graph.nodes[c.graph.live_nodes()[0]].outputs[0];
   EXPECT_EQ(c.quantized.tensors[first].scale, 1.0f);  // all zeros: zero-width range

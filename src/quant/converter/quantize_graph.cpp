@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "quant/op_quant.h"
 
@@ -19,6 +20,25 @@ std::vector<PerChannelQuant> quantize_weights(const Graph& g, WeightScheme schem
   }
   return out;
 }
+
+namespace {
+
+// A channel whose weights are all zero contributes only its bias, and any weight scale represents
+// it exactly (quantize_weights_per_channel gives 1.0, which usually made the requant multiplier
+// M = s_in / s_out >= 1: a left shift that sent the whole layer to the kernels' general epilogue).
+// Its scale is set so that M = 0.5 instead: multiplier 2^30, no shift.
+void give_zero_channels_unit_multipliers(int K, float input_scale, float output_scale, PerChannelQuant* w) {
+  const int C = static_cast<int>(w->scales.size());
+  for (int c = 0; c < C; ++c) {
+    const int8_t* v = w->values.data() + static_cast<size_t>(c) * K;
+    if (!std::all_of(v, v + K, [&](int8_t x) { return x == w->zero_points[c]; })) continue;
+    const double s = 0.5 * static_cast<double>(output_scale) / input_scale;
+    if (s >= std::numeric_limits<float>::min() && s <= std::numeric_limits<float>::max())
+      w->scales[c] = static_cast<float>(s);
+  }
+}
+
+}  // namespace
 
 namespace {
 
@@ -75,6 +95,7 @@ QuantizedGraph quantize_graph(const Graph& g, const std::vector<PerChannelQuant>
         qn.weights = weights[i];
         const int C = n.conv.out_c;
         const int K = static_cast<int>(n.weights.size() / C);
+        give_zero_channels_unit_multipliers(K, in.scale, out.scale, &qn.weights);
         qn.bias.resize(C);
         for (int c = 0; c < C; ++c) {
           double b = n.bias[c];
