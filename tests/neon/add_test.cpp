@@ -45,6 +45,31 @@ TEST(NeonAdd, Random) {
   }
 }
 
+// Every shift (the v80 path has an immediate-shift loop per shift in 8..16 and a general one),
+// multipliers up to 15 bits, inputs at the extremes: the rounding ties and the saturation.
+TEST(NeonAdd, EveryShift) {
+  std::mt19937 rng(23);
+  for (int shift = 0; shift <= 31; ++shift) {
+    QAddParams p;
+    p.shift = shift;
+    p.a_multiplier = rnd(rng, 0, kAddMaxMultiplier);
+    p.b_multiplier = shift % 3 == 0 ? kAddMaxMultiplier : rnd(rng, 0, kAddMaxMultiplier);
+    p.a_zero_point = rnd(rng, -128, 127);
+    p.b_zero_point = rnd(rng, -128, 127);
+    p.output_zero_point = rnd(rng, -128, 127);
+    const size_t n = 100;
+    std::vector<int8_t> a = dwtest::random_bytes(rng, n), b = dwtest::random_bytes(rng, n);
+    a[0] = -128, b[0] = -128, a[1] = 127, b[1] = 127;
+    std::vector<int8_t> expected(n);
+    dwtest::oracle_add(p, a.data(), b.data(), expected.data(), n);
+    for (neon::Isa path : dwtest::runnable_paths()) {
+      std::vector<int8_t> out(n, 0x5A);
+      ASSERT_TRUE(neon::add_run(path, p, a.data(), b.data(), out.data(), 0, n));
+      ASSERT_EQ(0, std::memcmp(out.data(), expected.data(), n)) << neon::isa_name(path) << " shift " << shift;
+    }
+  }
+}
+
 TEST(NeonAdd, InPlaceOutputAliasesInput) {
   std::mt19937 rng(22);
   QAddParams p;
