@@ -110,12 +110,12 @@ void run_conv_suite(Isa isa) {
 }
 
 // Row tiles and their tails (dotprod: 6-row tiles while >= 5 rows remain, then the 4-row kernel,
-// 1 row alone), each M = 1..13 and around the 64-pixel block; channel blocks off 16; K from one
+// 1 row alone), each M = 1..13 and around the 64- / 66-pixel blocks; channel blocks off 16; K from one
 // k group up to several weight chunks; with and without activation sums, left and right shifts.
 void run_tile_edge_suite(Isa isa) {
   if (!isa_supported(isa)) GTEST_SKIP() << isa_name(isa) << " not supported on this CPU/build";
   std::mt19937 rng(4321 + static_cast<int>(isa));
-  const int ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 59, 64, 65, 69, 70, 131};
+  const int ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 59, 64, 65, 66, 67, 69, 70, 71, 131, 136};
   // K of 1 to 5 and 17 steps of 16: the v80 kernel's first step, odd step and pair loop variants.
   const int ks[] = {16, 32, 48, 64, 80, 272}, ns[] = {1, 13, 16, 33, 40};
   int i = 0;

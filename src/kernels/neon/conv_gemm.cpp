@@ -19,10 +19,11 @@ struct KernelInfo {
   KernelFn fn = nullptr;  // null: ref path (scalar over the ohwi layout)
   int mr = 1, nr = 1;
   // Optional kernel for the last rows of a block (same layout and nr): used while at most tail_mr
-  // rows remain. Dotprod: 6-row tiles, then the 4-row kernel (its 1-row path for a single row), so
-  // a 64-pixel block is 10 x 6 + 4 rows and a 5-row rest is one 6-row tile with a repeated row.
+  // rows remain. Dotprod: 6-row tiles in 66-pixel blocks, the 4-row kernel (its 1-row path for a
+  // single row) for the last rows of a layer; a 5-row rest is one 6-row tile with a repeated row.
   KernelFn tail_fn = nullptr;
   int tail_mr = 0;
+  int block_rows = 64;  // pixels per block (<= kIm2colBlock): a multiple of mr
 };
 
 // The kernel of `isa` in this build; false when the build has none.
@@ -32,7 +33,7 @@ bool kernel_for(Isa isa, KernelInfo* k) {
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
     case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0}; return true;
     case Isa::dotprod:
-      *k = {gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr};
+      *k = {gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr, 66};
       return true;
 #endif
 #if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
@@ -62,7 +63,7 @@ PackedHeader header_of(const void* packed) {
 // Scratch: [activation sums: kSumsEntries int32][A block: kIm2colBlock rows of kp bytes].
 // A kernel reads MR sums per tile without branching on a partial last tile: a tile starting at
 // row r < rows reads up to r + MR - 1 <= rows + 4 (MR <= 6), zero past `rows`.
-constexpr int kSumsEntries = kIm2colBlock + 16;  // keeps the A block 64-byte aligned
+constexpr int kSumsEntries = (kIm2colBlock + 5 + 15) / 16 * 16;  // keeps the A block 64-byte aligned
 constexpr size_t kScratchAlign = 64;
 size_t scratch_bytes(int kp, bool needs_a_block) {
   return kScratchAlign + kSumsEntries * sizeof(int32_t) +
@@ -422,8 +423,8 @@ bool conv_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* i
   }
   const Scratch s = carve(scratch);
   const bool direct = reads_input_directly(g, isa);
-  for (int p0 = begin; p0 < end; p0 += kIm2colBlock) {
-    const int rows = std::min(kIm2colBlock, end - p0);
+  for (int p0 = begin; p0 < end; p0 += k.block_rows) {
+    const int rows = std::min(k.block_rows, end - p0);
     const int8_t* a;
     size_t a_stride;
     if (direct) {
@@ -457,8 +458,8 @@ bool fc_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* inp
   }
   const Scratch s = carve(scratch);
   const bool copy = isa != Isa::ref && K % 16 != 0;
-  for (int b0 = 0; b0 < g.batch; b0 += kIm2colBlock) {
-    const int rows = std::min(kIm2colBlock, g.batch - b0);
+  for (int b0 = 0; b0 < g.batch; b0 += k.block_rows) {
+    const int rows = std::min(k.block_rows, g.batch - b0);
     const int8_t* a = input + static_cast<size_t>(b0) * K;
     size_t a_stride = K;
     if (copy) {

@@ -67,8 +67,9 @@ struct PackedHeader {
 };
 static_assert(sizeof(PackedHeader) == 64, "header is 64 bytes");
 
-// Pixels per im2col / activation-sum block (bounds the scratch).
-constexpr int kIm2colBlock = 64;
+// Most pixels per im2col / activation-sum block (bounds the scratch): 66 for the dotprod path
+// (11 tiles of 6 rows), 64 for the others (whole tiles of 4 or 2 rows).
+constexpr int kIm2colBlock = 66;
 
 // The layout the kernel of `isa` reads (ohwi for ref and the unimplemented i8mm).
 WeightLayout layout_for(Isa isa);
