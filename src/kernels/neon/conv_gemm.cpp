@@ -24,6 +24,7 @@ struct KernelInfo {
   KernelFn tail_fn = nullptr;
   int tail_mr = 0;
   int block_rows = 64;  // pixels per block (<= kIm2colBlock): a multiple of mr
+  void (*row_sums)(const int8_t*, size_t, int, int, int32_t*) = nullptr;  // null: scalar sums
 };
 
 // The kernel of `isa` in this build; false when the build has none.
@@ -31,13 +32,14 @@ bool kernel_for(Isa isa, KernelInfo* k) {
   switch (isa) {
     case Isa::ref: *k = {nullptr, 1, 1, nullptr, 0}; return true;
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
-    case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0}; return true;
+    case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0, 64, row_sums_s8}; return true;
     case Isa::dotprod:
-      *k = {gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr, 66};
+      *k = {gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr, 66,
+            row_sums_s8_dotprod};
       return true;
 #endif
 #if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
-    case Isa::armv7: *k = {gemm_2x4c16_armv7, kArmv7Mr, kArmv7Nr, nullptr, 0}; return true;
+    case Isa::armv7: *k = {gemm_2x4c16_armv7, kArmv7Mr, kArmv7Nr, nullptr, 0, 64, row_sums_s8}; return true;
 #endif
     default: return false;
   }
@@ -324,8 +326,8 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
                 int n_begin, int n_end, int8_t* out, size_t out_stride) {
   const int32_t* row_sums = nullptr;
   if (h.any_zero_point) {
-    if (k.fn)
-      row_sums_s8(a, a_stride, rows, h.kp, sums);
+    if (k.row_sums)
+      k.row_sums(a, a_stride, rows, h.kp, sums);
     else
       row_sums_scalar(a, a_stride, rows, h.k, sums);
     for (int r = rows; r < rows + 5; ++r) sums[r] = 0;  // see kSumsEntries

@@ -36,7 +36,8 @@ void gemm_4x4c16_v80(const GemmTile& t);
 constexpr int kArmv7Mr = 2, kArmv7Nr = 4;
 void gemm_2x4c16_armv7(const GemmTile& t);
 
-// sums[r] = sum of the kp int8 values of row r (kp multiple of 16), NEON.
+// sums[r] = sum of the kp int8 values of row r (kp multiple of 16), NEON; with SDOT on dotprod CPUs.
 void row_sums_s8(const int8_t* a, size_t a_stride, int rows, int kp, int32_t* sums);
+void row_sums_s8_dotprod(const int8_t* a, size_t a_stride, int rows, int kp, int32_t* sums);
 
 }  // namespace octet::neon
