@@ -71,6 +71,8 @@ std::vector<Case> conv_cases() {
   add(conv_geom(2, 10, 9, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);    // runs of 21
   add(conv_geom(2, 7, 9, 24, 20, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), false, false, 0, 0);   // K = 24
   add(conv_geom(1, 9, 40, 4, 6, 2, 3, 1, 2, 1, 1, 1, 0, 0, 2), true, false, 0, 3);     // runs of 12
+  add(conv_geom(1, 7, 9, 48, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);   // runs of 144
+  add(conv_geom(2, 5, 6, 16, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);   // runs of 48
   // Every epilogue variant of the v80 kernel (z_c terms or not; some positive shift, right shifts
   // only or no shift; clamped or full int8 range) on whole tiles only, on partial row and channel
   // tiles, and through im2col.
