@@ -50,7 +50,7 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
   const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
   const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
 #endif
-  for (int c0 = t.block_first_channel; c0 < t.n_end; c0 += 16, blk += block_bytes) {
+  for (int c0 = t.block_first_channel; c0 < t.n_end;) {
     const int8_t* w = reinterpret_cast<const int8_t*>(blk + 320);
     // A whole tile (6 rows, 16 channels in range: nearly every tile) is stored straight to the
     // output, anything else goes through `res` (row r's 16 channels at res + 16 r).
@@ -60,7 +60,11 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
     const bool direct = rows == 6 && lo == c0 && hi == c0 + 16;
     int8_t* dst = direct ? t.out + c0 : res;
     const size_t ds = direct ? t.out_stride : 16;
+    size_t tiles = 1;
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+    // The whole tiles from c0 on run in one asm loop (the C++ loop around one asm block per tile
+    // cost ~8 N1 cycles per tile in its branches and bookkeeping).
+    if (direct) tiles = static_cast<size_t>((t.n_end - c0) / 16);
     // 24 accumulators v8-v31 (row r, channels 4j..4j+3 in v(8+4r+j), bias-initialised), 6 A rows
     // in v0-v5, weights alternate between v6 and v7: the next 4-channel x 4-k vector loads while
     // the 6 SDOTs of the current one run, each A row reloads right after its last lane-3 SDOT.
@@ -72,8 +76,16 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
     // without SRSHL, and with the MLS inside for layers with zero points and no left shift, the
     // usual case). All 32 vector registers are taken: zp/qmin/qmax come in x registers.
     {
-      size_t n = static_cast<size_t>(kp / 16), k = 0;
+      size_t n = 0, k = 0;
+      const uint8_t* tile_blk = blk;
+      size_t left = tiles;
+      // After a tile's stores dst is 6 rows further; the next tile's starts 16 bytes after this one's.
+      const size_t back = 6 * ds - 16;
       asm volatile(
+        "0:\n"
+        "add %[w], %[blk], #320\n"
+        "mov %[n], %[n0]\n"
+        "mov %[k], #0\n"
         "ldp q8, q9, [%[blk]]\n"
         "ldp q10, q11, [%[blk], #32]\n"
         "ldr q6, [%[w]]\n"
@@ -412,9 +424,18 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
         "8:\n"
         OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL
         "6:\n"
-        : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k), [dst] "+r"(dst)
+        // Next tile: its block follows the last weights read (w + 256).
+        "subs %[left], %[left], #1\n"
+        "b.eq 9f\n"
+        "add %[blk], %[w], #256\n"
+        "sub %[dst], %[dst], %[back]\n"
+        "b 0b\n"
+        "9:\n"
+        : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k), [dst] "+r"(dst), [blk] "+r"(tile_blk),
+          [left] "+r"(left)
         : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [a4] "r"(a4), [a5] "r"(a5),
-          [blk] "r"(blk), [ds] "r"(ds), [sums] "r"(t.row_sums), [noleft] "r"(no_left),
+          [n0] "r"(static_cast<size_t>(kp / 16)), [back] "r"(back),
+          [ds] "r"(ds), [sums] "r"(t.row_sums), [noleft] "r"(no_left),
           [noright] "r"(no_right), [zp] "r"(t.out_zero_point), [qmin] "r"(t.qmin), [qmax] "r"(t.qmax)
         : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
           "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
@@ -452,6 +473,8 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
       for (int r = 0; r < rows; ++r)
         std::memcpy(t.out + r * t.out_stride + lo, res + 16 * r + (lo - c0), hi - lo);
     }
+    c0 += 16 * static_cast<int>(tiles);
+    blk += tiles * block_bytes;
   }
 }
 
