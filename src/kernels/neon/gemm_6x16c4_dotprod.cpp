@@ -11,6 +11,14 @@
 #include "kernels/neon/neon_include.h"
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
 #include "kernels/neon/gemm_6x16_epilogue_aarch64.inc"
+// After each epilogue: the next tile, whose block follows the last weights read (w + 256), or
+// the end. In every copy, so that no tile pays a separate branch block.
+#define OCTET_GEMM6X16_NEXT_TILE     \
+  "subs %[left], %[left], #1\n"      \
+  "b.eq 9f\n"                        \
+  "add %[blk], %[w], #256\n"         \
+  "sub %[dst], %[dst], %[back]\n"    \
+  "b 0b\n"
 #endif
 
 namespace octet::neon {
@@ -81,7 +89,20 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
       size_t left = tiles;
       // After a tile's stores dst is 6 rows further; the next tile's starts 16 bytes after this one's.
       const size_t back = 6 * ds - 16;
+      const void* epilogue = nullptr;
       asm volatile(
+        // Once per call, the epilogue every tile branches to (one BR instead of a test per
+        // variant, each a block of its own on the models): 7 or 8 with zero points and no left
+        // shift, else 10 (the general path, which tests again).
+        "adr %[epi], 10f\n"
+        "cbz %[sums], 11f\n"
+        "cbnz %[noleft], 12f\n"
+        "b 11f\n"
+        "12:\n"
+        "adr %[epi], 7f\n"
+        "cbz %[noright], 11f\n"
+        "adr %[epi], 8f\n"
+        "11:\n"
         "0:\n"
         "add %[w], %[blk], #320\n"
         "mov %[n], %[n0]\n"
@@ -352,8 +373,9 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
         "sdot v23.4s, v7.16b, v3.4b[3]\n"
         "sdot v27.4s, v7.16b, v4.4b[3]\n"
         "sdot v31.4s, v7.16b, v5.4b[3]\n"
+        "br %[epi]\n"
+        "10:\n"
         "cbz %[sums], 3f\n"
-        "cbnz %[noleft], 7f\n"
         "ldr q0, [%[sums]]\n"
         "ldr d1, [%[sums], #16]\n"
         "ldp q4, q5, [%[blk], #64]\n"
@@ -412,27 +434,16 @@ void gemm_6x16c4_dotprod(const GemmTile& t) {
         "sqshl v31.4s, v31.4s, v7.4s\n"
         "4:\n"
         "cbnz %[noright], 5f\n"
-        OCTET_GEMM6X16_EPILOGUE
-        "b 6f\n"
+        OCTET_GEMM6X16_EPILOGUE OCTET_GEMM6X16_NEXT_TILE
         "5:\n"
-        OCTET_GEMM6X16_EPILOGUE_NO_SRSHL
-        "b 6f\n"
+        OCTET_GEMM6X16_EPILOGUE_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
         "7:\n"
-        "cbnz %[noright], 8f\n"
-        OCTET_GEMM6X16_EPILOGUE_MLS
-        "b 6f\n"
+        OCTET_GEMM6X16_EPILOGUE_MLS OCTET_GEMM6X16_NEXT_TILE
         "8:\n"
-        OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL
-        "6:\n"
-        // Next tile: its block follows the last weights read (w + 256).
-        "subs %[left], %[left], #1\n"
-        "b.eq 9f\n"
-        "add %[blk], %[w], #256\n"
-        "sub %[dst], %[dst], %[back]\n"
-        "b 0b\n"
+        OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
         "9:\n"
         : [w] "+r"(w), [n] "+r"(n), [k] "+r"(k), [dst] "+r"(dst), [blk] "+r"(tile_blk),
-          [left] "+r"(left)
+          [left] "+r"(left), [epi] "+r"(epilogue)
         : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [a4] "r"(a4), [a5] "r"(a5),
           [n0] "r"(static_cast<size_t>(kp / 16)), [back] "r"(back),
           [ds] "r"(ds), [sums] "r"(t.row_sums), [noleft] "r"(no_left),
