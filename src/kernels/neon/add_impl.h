@@ -39,7 +39,7 @@ inline int8x8_t add8(const AddConsts& k, int8x8_t a, int8x8_t b) {
   int32x4_t hi = vmull_n_s16(vget_high_s16(da), k.ma);
   lo = vmlal_n_s16(lo, vget_low_s16(db), k.mb);
   hi = vmlal_n_s16(hi, vget_high_s16(db), k.mb);
-  return dw_narrow(vrshlq_s32(lo, k.right_shift), vrshlq_s32(hi, k.right_shift), k.zo, k.lo, k.hi);
+  return dw_narrow(dw_rounding_shift(lo, k.right_shift), dw_rounding_shift(hi, k.right_shift), k.zo, k.lo, k.hi);
 }
 
 // 16 elements as two 8-element halves (the ARMv7 step: no high-half instruction forms).

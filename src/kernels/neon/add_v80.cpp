@@ -31,10 +31,10 @@ inline int8x16_t add16_a64(const AddConsts& k, int8x16_t a, int8x16_t b) {
   x1 = vmlal_high_n_s16(x1, db0, k.mb);
   x2 = vmlal_n_s16(x2, vget_low_s16(db1), k.mb);
   x3 = vmlal_high_n_s16(x3, db1, k.mb);
-  x0 = vrshlq_s32(x0, k.right_shift);
-  x1 = vrshlq_s32(x1, k.right_shift);
-  x2 = vrshlq_s32(x2, k.right_shift);
-  x3 = vrshlq_s32(x3, k.right_shift);
+  x0 = detail::dw_rounding_shift(x0, k.right_shift);
+  x1 = detail::dw_rounding_shift(x1, k.right_shift);
+  x2 = detail::dw_rounding_shift(x2, k.right_shift);
+  x3 = detail::dw_rounding_shift(x3, k.right_shift);
   const int16x8_t s0 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(x0), x1), k.zo);
   const int16x8_t s1 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(x2), x3), k.zo);
   const int8x16_t r = vqmovn_high_s16(vqmovn_s16(s0), s1);

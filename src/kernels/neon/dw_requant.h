@@ -23,10 +23,19 @@ static inline int32x4_t dw_rescale(int32x4_t acc, int32x4_t mult, int32x4_t lshi
   for (int i = 0; i < 4; ++i) x[i] = rescale(x[i], m[i], l[i] + r[i]);
   return vld1q_s32(x);
 }
+// SRSHL by shift <= 0 alone (the add's one rounding), lane by lane for the same reason.
+static inline int32x4_t dw_rounding_shift(int32x4_t x, int32x4_t shift) {
+  int32_t v[4], s[4];
+  vst1q_s32(v, x);
+  vst1q_s32(s, shift);
+  for (int i = 0; i < 4; ++i) v[i] = rounding_right_shift(v[i], -s[i]);
+  return vld1q_s32(v);
+}
 #else
 static inline int32x4_t dw_rescale(int32x4_t acc, int32x4_t mult, int32x4_t lshift, int32x4_t rshift) {
   return vrshlq_s32(vqrdmulhq_s32(vqshlq_s32(acc, lshift), mult), rshift);
 }
+static inline int32x4_t dw_rounding_shift(int32x4_t x, int32x4_t shift) { return vrshlq_s32(x, shift); }
 #endif
 
 // Two int32x4 (already rescaled) -> 8 int8 with zero point and clamp.
