@@ -3,8 +3,8 @@
 // Per 16 k: 6 A loads + 16 weight loads feed 96 SDOTs. On the in-order A55 a Q-form load does not
 // dual-issue with a Q-form SDOT, so loads cost cycles: 22 per 96 SDOTs here against 20 per 64 in
 // the 4x16 tile (llvm-mca: ~7 % fewer loop cycles). The N1 issues both anyway.
-// aarch64: one inline-asm block per tile (loop and epilogue); elsewhere (SIMDe on x86 hosts) the
-// same computation in intrinsics.
+// aarch64: one inline-asm statement for a call's run of whole tiles (each: K loop and epilogue)
+// or for one partial tile; elsewhere (SIMDe on x86 hosts) the same computation in intrinsics.
 #include <cstring>
 
 #include "kernels/neon/gemm_kernels.h"
