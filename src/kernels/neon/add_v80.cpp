@@ -18,53 +18,54 @@ inline int32x4_t mull_high_n(int16x8_t a, int16_t m) {
 #endif
 }
 
-// 16 elements with the A64 "high half" forms (SSUBL2, SMULL2, SMLAL2, SQXTN2) and one
-// full-width clamp: the same operations per lane as detail::add8, without the lane moves that
-// splitting a q register into halves costs (~14 instructions per 16 elements on the in-order A53).
-inline int8x16_t add16_a64(const AddConsts& k, int8x16_t a, int8x16_t b) {
+// acc = (a - z_a) * m_a + (b - z_b) * m_b of 16 elements, four int32 lanes each in x[0..3], with
+// the A64 "high half" forms (SSUBL2, SMULL2, SMLAL2): the same operations per lane as detail::add8,
+// without the lane moves that splitting a q register into halves costs (~14 instructions per 16
+// elements on the in-order A53).
+struct Acc16 {
+  int32x4_t x[4];
+};
+inline Acc16 weighted_sum16(const AddConsts& k, int8x16_t a, int8x16_t b) {
   const int8x16_t za = vcombine_s8(k.za, k.za), zb = vcombine_s8(k.zb, k.zb);
   const int16x8_t da0 = vsubl_s8(vget_low_s8(a), k.za), da1 = vsubl_high_s8(a, za);
   const int16x8_t db0 = vsubl_s8(vget_low_s8(b), k.zb), db1 = vsubl_high_s8(b, zb);
-  int32x4_t x0 = vmull_n_s16(vget_low_s16(da0), k.ma), x1 = mull_high_n(da0, k.ma);
-  int32x4_t x2 = vmull_n_s16(vget_low_s16(da1), k.ma), x3 = mull_high_n(da1, k.ma);
-  x0 = vmlal_n_s16(x0, vget_low_s16(db0), k.mb);
-  x1 = vmlal_high_n_s16(x1, db0, k.mb);
-  x2 = vmlal_n_s16(x2, vget_low_s16(db1), k.mb);
-  x3 = vmlal_high_n_s16(x3, db1, k.mb);
-  x0 = detail::dw_rounding_shift(x0, k.right_shift);
-  x1 = detail::dw_rounding_shift(x1, k.right_shift);
-  x2 = detail::dw_rounding_shift(x2, k.right_shift);
-  x3 = detail::dw_rounding_shift(x3, k.right_shift);
-  const int16x8_t s0 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(x0), x1), k.zo);
-  const int16x8_t s1 = vqaddq_s16(vqmovn_high_s32(vqmovn_s32(x2), x3), k.zo);
+  Acc16 s;
+  s.x[0] = vmlal_n_s16(vmull_n_s16(vget_low_s16(da0), k.ma), vget_low_s16(db0), k.mb);
+  s.x[1] = vmlal_high_n_s16(mull_high_n(da0, k.ma), db0, k.mb);
+  s.x[2] = vmlal_n_s16(vmull_n_s16(vget_low_s16(da1), k.ma), vget_low_s16(db1), k.mb);
+  s.x[3] = vmlal_high_n_s16(mull_high_n(da1, k.ma), db1, k.mb);
+  return s;
+}
+
+// The shifted sums as int16 (n0: elements 0-7, n1: 8-15) + output zero point, to int8, clamped
+// once at full width.
+inline int8x16_t finish16(const AddConsts& k, int16x8_t n0, int16x8_t n1) {
+  const int16x8_t s0 = vqaddq_s16(n0, k.zo), s1 = vqaddq_s16(n1, k.zo);
   const int8x16_t r = vqmovn_high_s16(vqmovn_s16(s0), s1);
   return vminq_s8(vmaxq_s8(r, vcombine_s8(k.lo, k.lo)), vcombine_s8(k.hi, k.hi));
 }
 
-// The same with the shift as an immediate (kShift in 1..16): SQRSHRN rounds, shifts and narrows
-// to int16 with saturation in one instruction where SRSHL + SQXTN took two (SRSHL's ties up and
-// SQXTN's saturation, the same bits): 22 instead of 26 instructions per 16 elements.
+// Any shift: SRSHL, then SQXTN.
+inline int8x16_t add16_a64(const AddConsts& k, int8x16_t a, int8x16_t b) {
+  const Acc16 s = weighted_sum16(k, a, b);
+  int32x4_t x[4];
+  for (int i = 0; i < 4; ++i) x[i] = detail::dw_rounding_shift(s.x[i], k.right_shift);
+  return finish16(k, vqmovn_high_s32(vqmovn_s32(x[0]), x[1]), vqmovn_high_s32(vqmovn_s32(x[2]), x[3]));
+}
+
+// The shift as an immediate (kShift in 1..16): SQRSHRN rounds, shifts and narrows to int16 with
+// saturation in one instruction where SRSHL + SQXTN took two (SRSHL's ties up and SQXTN's
+// saturation, the same bits): 22 instead of 26 instructions per 16 elements.
 template <int kShift>
 inline int8x16_t add16_a64_shift(const AddConsts& k, int8x16_t a, int8x16_t b) {
-  const int8x16_t za = vcombine_s8(k.za, k.za), zb = vcombine_s8(k.zb, k.zb);
-  const int16x8_t da0 = vsubl_s8(vget_low_s8(a), k.za), da1 = vsubl_high_s8(a, za);
-  const int16x8_t db0 = vsubl_s8(vget_low_s8(b), k.zb), db1 = vsubl_high_s8(b, zb);
-  int32x4_t x0 = vmull_n_s16(vget_low_s16(da0), k.ma), x1 = mull_high_n(da0, k.ma);
-  int32x4_t x2 = vmull_n_s16(vget_low_s16(da1), k.ma), x3 = mull_high_n(da1, k.ma);
-  x0 = vmlal_n_s16(x0, vget_low_s16(db0), k.mb);
-  x1 = vmlal_high_n_s16(x1, db0, k.mb);
-  x2 = vmlal_n_s16(x2, vget_low_s16(db1), k.mb);
-  x3 = vmlal_high_n_s16(x3, db1, k.mb);
+  const Acc16 s = weighted_sum16(k, a, b);
 #if defined(OCTET_ARCH_simde)
-  const int16x8_t n0 = vcombine_s16(vqrshrn_n_s32(x0, kShift), vqrshrn_n_s32(x1, kShift));
-  const int16x8_t n1 = vcombine_s16(vqrshrn_n_s32(x2, kShift), vqrshrn_n_s32(x3, kShift));
+  return finish16(k, vcombine_s16(vqrshrn_n_s32(s.x[0], kShift), vqrshrn_n_s32(s.x[1], kShift)),
+                  vcombine_s16(vqrshrn_n_s32(s.x[2], kShift), vqrshrn_n_s32(s.x[3], kShift)));
 #else
-  const int16x8_t n0 = vqrshrn_high_n_s32(vqrshrn_n_s32(x0, kShift), x1, kShift);
-  const int16x8_t n1 = vqrshrn_high_n_s32(vqrshrn_n_s32(x2, kShift), x3, kShift);
+  return finish16(k, vqrshrn_high_n_s32(vqrshrn_n_s32(s.x[0], kShift), s.x[1], kShift),
+                  vqrshrn_high_n_s32(vqrshrn_n_s32(s.x[2], kShift), s.x[3], kShift));
 #endif
-  const int16x8_t s0 = vqaddq_s16(n0, k.zo), s1 = vqaddq_s16(n1, k.zo);
-  const int8x16_t r = vqmovn_high_s16(vqmovn_s16(s0), s1);
-  return vminq_s8(vmaxq_s8(r, vcombine_s8(k.lo, k.lo)), vcombine_s8(k.hi, k.hi));
 }
 
 using AddFn = void (*)(const QAddParams&, const int8_t*, const int8_t*, int8_t*, size_t);
