@@ -5,9 +5,7 @@ namespace octet::neon {
 void ChannelFields::write(const int32_t* bias_folded, const int32_t* zero_points,
                           const int32_t* multipliers, const int32_t* shifts, PackedHeader* h,
                           void* buf) const {
-  h->any_zero_point = 0;
-  h->shifts_nonpositive = 1;
-  h->shifts_nonnegative = 1;
+  set_channel_flags(zero_points, shifts, n_, h);
   for (int c = 0; c < n_; ++c) {
     const size_t at = 4 * static_cast<size_t>(c);
     put32(buf, offset(kBias) + at, bias_folded[c]);
@@ -15,9 +13,6 @@ void ChannelFields::write(const int32_t* bias_folded, const int32_t* zero_points
     put32(buf, offset(kMultiplier) + at, multipliers[c]);
     put32(buf, offset(kLeftShift) + at, shifts[c] > 0 ? shifts[c] : 0);
     put32(buf, offset(kRightShift) + at, shifts[c] < 0 ? shifts[c] : 0);
-    h->any_zero_point |= zero_points[c] != 0;
-    if (shifts[c] > 0) h->shifts_nonpositive = 0;
-    if (shifts[c] < 0) h->shifts_nonnegative = 0;
   }
 }
 
@@ -38,9 +33,7 @@ bool ChannelFields::valid(const PackedHeader& h, const void* buf) const {
     any_left_shift |= left != 0;
     any_right_shift |= right != 0;
   }
-  return h.any_zero_point == (any_zero_point ? 1 : 0) &&
-         h.shifts_nonpositive == (any_left_shift ? 0 : 1) &&
-         (h.shifts_nonnegative == 0 || (h.shifts_nonnegative == 1 && !any_right_shift));
+  return channel_flags_valid(h, any_zero_point, any_left_shift, any_right_shift);
 }
 
 }  // namespace octet::neon

@@ -20,6 +20,27 @@ inline int32_t get32(const void* base, size_t off) {
   return v;
 }
 
+// The header's per-channel flags (any_zero_point, shifts_nonpositive, shifts_nonnegative) for
+// these channels, as every packing writes them ...
+inline void set_channel_flags(const int32_t* zero_points, const int32_t* shifts, int n, PackedHeader* h) {
+  h->any_zero_point = 0;
+  h->shifts_nonpositive = 1;
+  h->shifts_nonnegative = 1;
+  for (int c = 0; c < n; ++c) {
+    if (zero_points[c] != 0) h->any_zero_point = 1;
+    if (shifts[c] > 0) h->shifts_nonpositive = 0;
+    if (shifts[c] < 0) h->shifts_nonnegative = 0;
+  }
+}
+// ... and whether h's flags are true of a buffer's channels (shifts_nonnegative 0 is always valid:
+// files written before the flag existed).
+inline bool channel_flags_valid(const PackedHeader& h, bool any_zero_point, bool any_left_shift,
+                                bool any_right_shift) {
+  return h.any_zero_point == (any_zero_point ? 1 : 0) &&
+         h.shifts_nonpositive == (any_left_shift ? 0 : 1) &&
+         (h.shifts_nonnegative == 0 || (h.shifts_nonnegative == 1 && !any_right_shift));
+}
+
 class ChannelFields {
  public:
   enum Field { kBias = 0, kZeroPoint = 1, kMultiplier = 2, kLeftShift = 3, kRightShift = 4 };

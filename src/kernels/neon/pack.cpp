@@ -133,14 +133,7 @@ bool pack(const ConvGeometry& g, WeightLayout layout, const int8_t* weights,
   h.k = k;
   h.kp = a.kp;
   h.nr = a.nr;
-  h.any_zero_point = 0;
-  h.shifts_nonpositive = 1;
-  h.shifts_nonnegative = 1;
-  for (int c = 0; c < n; ++c) {
-    if (zero_points[c] != 0) h.any_zero_point = 1;
-    if (shifts[c] > 0) h.shifts_nonpositive = 0;
-    if (shifts[c] < 0) h.shifts_nonnegative = 0;
-  }
+  set_channel_flags(zero_points, shifts, n, &h);
   std::memcpy(out, &h, sizeof h);
   int8_t* bytes = static_cast<int8_t*>(out);
   for (int c = 0; c < n; ++c) {
@@ -194,9 +187,7 @@ bool channel_fields_valid(const Addressing& a, const PackedHeader& h, const void
     if (shift > 0) any_left_shift = true;
     if (right < 0) any_right_shift = true;
   }
-  return h.any_zero_point == (any_zero_point ? 1 : 0) &&
-         h.shifts_nonpositive == (any_left_shift ? 0 : 1) &&
-         (h.shifts_nonnegative == 0 || (h.shifts_nonnegative == 1 && !any_right_shift));
+  return channel_flags_valid(h, any_zero_point, any_left_shift, any_right_shift);
 }
 
 }  // namespace
