@@ -122,7 +122,7 @@ void run_lrn_ref(const BoundOp& op, int begin, int end, uint8_t*) {
               end - begin, op.channels);
 }
 
-// The same LRN with two elements per float64x2 instruction (aarch64 paths): ref's bytes.
+// The same LRN through a float32 screen (aarch64 paths): ref's bytes.
 void run_lrn_neon(const BoundOp& op, int begin, int end, uint8_t*) {
   const size_t C = static_cast<size_t>(op.channels);
   neon::lrn_run(static_cast<neon::Isa>(op.isa), op.lrn, static_cast<const int8_t*>(op.in0) + begin * C,

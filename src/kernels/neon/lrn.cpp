@@ -1,4 +1,4 @@
-// LRN dispatch: the float64x2 kernel on the aarch64 paths (and SIMDe hosts), none on armv7.
+// LRN dispatch: the float32-screen kernel of each path.
 #include "kernels/neon/lrn.h"
 
 #include "kernels/neon/lrn_kernels.h"
@@ -10,6 +10,9 @@ bool lrn_run(Isa path, const ref::LrnParams& p, const int8_t* input, int8_t* out
   if (!isa_supported(path) || pixels < 0 || channels < 1 || p.size < 1) return false;
 #if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_aarch64)
   if (path == Isa::v80 || path == Isa::dotprod) return v80::lrn_q8(p, input, output, pixels, channels);
+#endif
+#if defined(OCTET_ARCH_simde) || defined(OCTET_ARCH_armv7)
+  if (path == Isa::armv7) return armv7::lrn_q8(p, input, output, pixels, channels);
 #endif
   return false;
 }

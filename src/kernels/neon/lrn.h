@@ -1,8 +1,7 @@
-// int8 local response normalization across channels (ONNX LRN), ARMv8 paths: the double series of
-// ref::lrn_q8 with two elements per instruction (float64x2). Every lane runs the same IEEE
-// operations in the same order as ref's evaluation (no fused multiply-add: this family is built
-// with -ffp-contract=off), so the output bytes are ref's. armv7 has no float64 vectors: there
-// (and for ref) lrn_run returns false and the caller runs ref::lrn_q8.
+// int8 local response normalization across channels (ONNX LRN), NEON paths: ref::lrn_q8's bytes
+// from a float32 screen of its factor, ref's exact double evaluation only for outputs near a
+// rounding tie (lrn_impl.h). For ref, and for layers outside the screen's range, lrn_run returns
+// false and the caller runs ref::lrn_q8.
 #pragma once
 #include <cstdint>
 

@@ -146,6 +146,19 @@ double lrn_q8_factor(const LrnParams& p, int64_t sum_squares) {
   return f[0];
 }
 
+void lrn_q8_exact(const LrnParams& p, const int64_t* sums, const int32_t* diffs, int n, int8_t* out) {
+  const LrnFactor factor(p);
+  const double zo = static_cast<double>(p.output_zero_point);
+  PendingLanes pending;
+  for (int i = 0; i < n; ++i) {
+    pending.S[pending.count] = sums[i];
+    pending.diff[pending.count] = diffs[i];
+    pending.out[pending.count] = out + i;
+    if (++pending.count == kLanes) pending.flush(factor, zo);
+  }
+  pending.flush(factor, zo);
+}
+
 void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels, int channels) {
   const int C = channels;
   const int lo = (p.size - 1) / 2, hi = p.size - 1 - lo;

@@ -65,6 +65,9 @@ void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels,
 // rounding: s_in / s_out * (bias + alpha / size * s_in^2 * S)^-beta. Exposed so that tests can
 // check its bits (not only the rounded int8) are the same on every target.
 double lrn_q8_factor(const LrnParams& p, int64_t sum_squares);
+// lrn_q8's output bytes for n elements from their window sums and q - z_in (several lanes per
+// evaluation): for kernels that settle most outputs another way and hand ref the rest.
+void lrn_q8_exact(const LrnParams& p, const int64_t* sums, const int32_t* diffs, int n, int8_t* out);
 // uint8 HWC image -> int8 tensor in one step: real = (pixel - mean[c]) / std[c], then quantized.
 void normalize_u8_q8(const uint8_t* image, int pixels, int channels, const float* mean,
                      const float* std, float scale, int32_t zero_point, int8_t* output);
