@@ -105,10 +105,10 @@ inline float32x4_t screen_factor(const Screen& s, int32x4_t S) {
   return vreinterpretq_f32_s32(vaddq_s32(vreinterpretq_s32_f32(q), vshlq_n_s32(vcvtq_s32_f32(n), 23)));
 }
 
-// Output values for four (S, diff) lanes, saturated to int16; `sure` lanes are all-ones where the byte is certainly
-// ref's. v = f diff is within kLrnScreenTolerance * |v| of ref's double product, so when v is further
-// than that from every half-integer, both round to the same integer; beyond |v| = 1024 both clamp
-// alike (|diff| <= 255, zero points within int8).
+// Output values for four (S, diff) lanes, saturated to int16; `sure` lanes are all-ones where the
+// byte is certainly ref's. v = f diff is within kLrnScreenTolerance * |v| of ref's double product,
+// so when v is further than that from every half-integer, both round to the same integer; beyond
+// |v| = 1024 both clamp alike (|diff| <= 255, zero points within int8).
 template <class Ops>
 inline int16x4_t screen_round(const Screen& s, int32x4_t S, int32x4_t diff, int32x4_t zo, uint32x4_t& sure) {
   const float32x4_t v = vmulq_f32(screen_factor<Ops>(s, S), vcvtq_f32_s32(diff));
