@@ -129,6 +129,7 @@ struct Deferred {
   int8_t* out[4];
   int n = 0;
   void flush(const ref::LrnParams& p) {
+    if (n == 0) return;  // the usual case at a pixel's tail
     int8_t bytes[4];
     ref::lrn_q8_exact(p, S, diff, n, bytes);
     for (int i = 0; i < n; ++i) *out[i] = bytes[i];
@@ -199,7 +200,7 @@ void lrn_pixels(const ref::LrnParams& p, const Screen& s, const int8_t* input, i
   // buf[c] + ... + buf[c + size - 1] (ref's window clipped to [0, C)), for c up to C + 15.
   alignas(16) int32_t buf[kMaxChannels + kMaxSize + 16];
   std::memset(buf, 0, sizeof(int32_t) * static_cast<size_t>(lo));
-  std::memset(buf + lo + C, 0, sizeof(int32_t) * static_cast<size_t>(C + p.size + 16 - (lo + C)));
+  std::memset(buf + lo + C, 0, sizeof(int32_t) * static_cast<size_t>(p.size + 16 - lo));
   int32_t* sq = buf + lo;
   Deferred later;
   for (int px = 0; px < pixels; ++px) {

@@ -133,6 +133,13 @@ struct PendingLanes {
     }
     count = 0;
   }
+
+  void add(int64_t sum, int32_t d, int8_t* o, const LrnFactor& factor, double zo) {
+    S[count] = sum;
+    diff[count] = d;
+    out[count] = o;
+    if (++count == kLanes) flush(factor, zo);
+  }
 };
 
 }  // namespace
@@ -151,10 +158,7 @@ void lrn_q8_exact(const LrnParams& p, const int64_t* sums, const int32_t* diffs,
   const double zo = static_cast<double>(p.output_zero_point);
   PendingLanes pending;
   for (int i = 0; i < n; ++i) {
-    pending.S[pending.count] = sums[i];
-    pending.diff[pending.count] = diffs[i];
-    pending.out[pending.count] = out + i;
-    if (++pending.count == kLanes) pending.flush(factor, zo);
+    pending.add(sums[i], diffs[i], out + i, factor, zo);
   }
   pending.flush(factor, zo);
 }
@@ -192,10 +196,7 @@ void lrn_q8(const LrnParams& p, const int8_t* input, int8_t* output, int pixels,
         y[c] = static_cast<int8_t>(std::min(std::max(zo, -128.0), 127.0));
         continue;
       }
-      pending.S[pending.count] = S;
-      pending.diff[pending.count] = diff;
-      pending.out[pending.count] = y + c;
-      if (++pending.count == kLanes) pending.flush(factor, zo);
+      pending.add(S, diff, y + c, factor, zo);
     }
   }
   pending.flush(factor, zo);
