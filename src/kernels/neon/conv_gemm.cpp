@@ -25,6 +25,8 @@ struct KernelInfo {
   KernelFn tail_fn = nullptr;
   int tail_mr = 0;
   int block_rows = 64;  // pixels per block (<= kIm2colBlock): a multiple of mr
+  // fn takes any number of rows (mr-row strips) in one call: the rows before the tail's.
+  bool any_rows = false;
   void (*row_sums)(const int8_t*, size_t, int, int, int32_t*) = nullptr;  // null: scalar sums
 };
 
@@ -33,14 +35,14 @@ bool kernel_for(Isa isa, KernelInfo* k) {
   switch (isa) {
     case Isa::ref: *k = {nullptr, 1, 1, nullptr, 0}; return true;
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
-    case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0, 64, row_sums_s8}; return true;
+    case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0, 64, false, row_sums_s8}; return true;
     case Isa::dotprod:
       *k = {gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr, 66,
-            row_sums_s8_dotprod};
+            true, row_sums_s8_dotprod};
       return true;
 #endif
 #if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
-    case Isa::armv7: *k = {gemm_2x4c16_armv7, kArmv7Mr, kArmv7Nr, nullptr, 0, 64, row_sums_s8}; return true;
+    case Isa::armv7: *k = {gemm_2x4c16_armv7, kArmv7Mr, kArmv7Nr, nullptr, 0, 64, false, row_sums_s8}; return true;
 #endif
     default: return false;
   }
@@ -397,6 +399,17 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
     // Row tiles of the main kernel while more than tail_mr rows remain, then the tail kernel (the
     // step in a local: `r += t.rows` reloaded it after every call, ~18 A53 cycles per tile row).
     int r = 0;
+    if (k.any_rows) {
+      const int rest = rows % k.mr;
+      r = rest > 0 && rest <= k.tail_mr ? rows - rest : rows;
+      if (r > 0) {
+        t.rows = r;
+        t.a = a;
+        t.row_sums = row_sums;
+        t.out = out;
+        k.fn(t);
+      }
+    }
     while (rows - r > k.tail_mr) {
       const int n = std::min(k.mr, rows - r);
       t.rows = n;

@@ -8,12 +8,12 @@
 namespace octet::neon {
 
 struct GemmTile {
-  int rows;                 // 1..MR of the kernel
+  int rows;                 // 1..MR of the kernel (gemm_6x16c4_dotprod: any, in 6-row strips)
   const int8_t* a;          // row 0 of A; rows are kp bytes long (multiple of 16) ...
   size_t a_stride;          // ... and a_stride bytes apart
   int kp;
-  const int32_t* row_sums;  // sum of each row's kp bytes (MR readable entries, those past `rows`
-                            // zero), or null when all z_c are 0
+  const int32_t* row_sums;  // sum of each row's kp bytes (rows rounded up to MR readable entries,
+                            // those past `rows` zero), or null when all z_c are 0
   const uint8_t* blocks;    // packed weight block containing channel n_begin
   int block_first_channel;  // channel index of that block's first channel (multiple of NR)
   int n_begin, n_end;       // output channels to compute and store
