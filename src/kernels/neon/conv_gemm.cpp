@@ -85,11 +85,15 @@ Scratch carve(void* scratch) {
           reinterpret_cast<int8_t*>(p + kSumsEntries * sizeof(int32_t))};
 }
 
-// Copies n bytes; small n (first layers: 3 channels per tap) without a libc call, with
-// overlapping constant-size copies that compile to single loads and stores.
+// Copies n bytes without a libc call (a memcpy per tap of an edge pixel cost ResNet-50 ~0.6 M
+// N1 cycles in its size dispatch): 16 bytes per step in NEON registers, the last step overlapping;
+// small n (first layers: 3 channels per tap) with overlapping constant-size copies that compile
+// to single loads and stores.
 inline void copy_small(int8_t* d, const int8_t* s, int n) {
   if (n >= 16) {
-    std::memcpy(d, s, n);
+    int j = 0;
+    for (; j + 16 <= n; j += 16) vst1q_s8(d + j, vld1q_s8(s + j));
+    if (j < n) vst1q_s8(d + n - 16, vld1q_s8(s + n - 16));
   } else if (n >= 8) {
     std::memcpy(d, s, 8);
     std::memcpy(d + n - 8, s + n - 8, 8);
