@@ -371,6 +371,7 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
   GemmTile t{};
   t.a_stride = a_stride;
   t.kp = h.kp;
+  t.last_k4_groups = (h.k - (h.kp - 16) + 3) / 4;
   t.out_stride = out_stride;
   t.out_zero_point = p.requant.output_zero_point;
   t.qmin = p.requant.clamp_min;

@@ -48,8 +48,11 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
   const size_t block_bytes = 320 + 16 * static_cast<size_t>(kp);
   const uint8_t* blk = t.blocks;
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-  // Bit 0: no left shift (no SQSHL), bit 1: no right shift (no SRSHL).
-  const size_t flags = (t.no_left_shift ? 1 : 0) | (t.no_right_shift ? 2 : 0);
+  // Bit 0: no left shift (no SQSHL), bit 1: no right shift (no SRSHL); bit 2, 3 or 4: the last
+  // 16 k end after 4-k group 0, 1 or 2 (the rest is zero padding: SDOTs skipped).
+  const int groups = t.last_k4_groups;
+  const size_t flags = (t.no_left_shift ? 1 : 0) | (t.no_right_shift ? 2 : 0) |
+                       (groups >= 1 && groups <= 3 ? size_t{2} << groups : 0);
   const size_t strip_a = 6 * t.a_stride;
 #else
   const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
@@ -311,6 +314,7 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
           "sdot v23.4s, v7.16b, v3.4b[0]\n"
           "sdot v27.4s, v7.16b, v4.4b[0]\n"
           "sdot v31.4s, v7.16b, v5.4b[0]\n"
+          "tbnz %[flags], #2, 21f\n"
           "ldr q7, [%[w], #80]\n"
           "sdot v8.4s, v6.16b, v0.4b[1]\n"
           "sdot v12.4s, v6.16b, v1.4b[1]\n"
@@ -339,6 +343,7 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
           "sdot v23.4s, v7.16b, v3.4b[1]\n"
           "sdot v27.4s, v7.16b, v4.4b[1]\n"
           "sdot v31.4s, v7.16b, v5.4b[1]\n"
+          "tbnz %[flags], #3, 21f\n"
           "ldr q7, [%[w], #144]\n"
           "sdot v8.4s, v6.16b, v0.4b[2]\n"
           "sdot v12.4s, v6.16b, v1.4b[2]\n"
@@ -367,6 +372,7 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
           "sdot v23.4s, v7.16b, v3.4b[2]\n"
           "sdot v27.4s, v7.16b, v4.4b[2]\n"
           "sdot v31.4s, v7.16b, v5.4b[2]\n"
+          "tbnz %[flags], #4, 21f\n"
           "ldr q7, [%[w], #208]\n"
           "sdot v8.4s, v6.16b, v0.4b[3]\n"
           "sdot v12.4s, v6.16b, v1.4b[3]\n"
@@ -394,6 +400,7 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
           "sdot v23.4s, v7.16b, v3.4b[3]\n"
           "sdot v27.4s, v7.16b, v4.4b[3]\n"
           "sdot v31.4s, v7.16b, v5.4b[3]\n"
+          "21:\n"
           "br %[epi]\n"
           "10:\n"
           "cbz %[sums], 3f\n"

@@ -12,6 +12,8 @@ struct GemmTile {
   const int8_t* a;          // row 0 of A; rows are kp bytes long (multiple of 16) ...
   size_t a_stride;          // ... and a_stride bytes apart
   int kp;
+  int last_k4_groups;       // 1..4: 4-k groups of the last 16 k that reach K (the others are zero
+                            // padding in A and the weights; gemm_6x16c4_dotprod skips them)
   const int32_t* row_sums;  // sum of each row's kp bytes (rows rounded up to MR readable entries,
                             // those past `rows` zero), or null when all z_c are 0
   const uint8_t* blocks;    // packed weight block containing channel n_begin
