@@ -3,8 +3,10 @@
 // Per 16 k: 6 A loads + 16 weight loads feed 96 SDOTs. On the in-order A55 a Q-form load does not
 // dual-issue with a Q-form SDOT, so loads cost cycles: 22 per 96 SDOTs here against 20 per 64 in
 // the 4x16 tile (llvm-mca: ~7 % fewer loop cycles). The N1 issues both anyway.
-// aarch64: one inline-asm statement for a call's run of whole tiles (each: K loop and epilogue)
-// or for one partial tile; elsewhere (SIMDe on x86 hosts) the same computation in intrinsics.
+// aarch64: one inline-asm statement for a call's run of whole tiles over all its 6-row strips
+// (each tile: K loop and epilogue) or for one partial tile; a tile whose channels in range lie in
+// one half of the block (a layer's last 8 channels) computes that half only, in intrinsics;
+// elsewhere (SIMDe on x86 hosts) the same computation in intrinsics.
 #include <cstring>
 
 #include "kernels/neon/gemm_kernels.h"
@@ -26,20 +28,472 @@ namespace {
 
 inline int32x4_t load_s32(const uint8_t* p) { return vreinterpretq_s32_s8(vld1q_s8(reinterpret_cast<const int8_t*>(p))); }
 
-#if !defined(__aarch64__) || defined(OCTET_ARCH_simde)
-// c[r][j] += 4 k (group G of the 16 k in a[r]) x weights of channels 4j..4j+3.
-template <int G>
-inline void sdot_group(int32x4_t (&c)[6][4], const int8x16_t (&a)[6], const int8_t* w) {
-  for (int j = 0; j < 4; ++j) {
-    const int8x16_t wj = vld1q_s8(w + 64 * G + 16 * j);
+// c[r][j] += 4 k (group G of the 16 k in a[r]) x weights of the block's channels 4 (J0 + j) ..
+// 4 (J0 + j) + 3.
+template <int G, int J0, int NJ>
+inline void sdot_group(int32x4_t (&c)[6][NJ], const int8x16_t (&a)[6], const int8_t* w) {
+  for (int j = 0; j < NJ; ++j) {
+    const int8x16_t wj = vld1q_s8(w + 64 * G + 16 * (J0 + j));
     for (int r = 0; r < 6; ++r) c[r][j] = vdotq_laneq_s32(c[r][j], wj, a[r], G);
   }
 }
+
+// One tile in intrinsics, the block's channels 4 J0 .. 4 (J0 + NJ) - 1 (NJ = 2: one half, NJ = 4:
+// all 16), rows ap[0..5], stored 8 channels per row store at dst (rows ds apart): every tile on
+// SIMDe hosts; on aarch64 the tiles whose channels in range lie in one half of the block (a layer's
+// last 8 channels: the 16-channel tile wasted half its SDOTs there).
+template <int J0, int NJ>
+void tile_intrinsics(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* row_sums,
+                     const uint8_t* blk, int8_t* dst, size_t ds) {
+  int32x4_t c[6][NJ];
+  for (int j = 0; j < NJ; ++j) {
+    const int32x4_t bias = load_s32(blk + 16 * (J0 + j));
+    for (int r = 0; r < 6; ++r) c[r][j] = bias;
+  }
+  const int8_t* w = reinterpret_cast<const int8_t*>(blk + 320);
+  for (int k = 0; k < t.kp; k += 16, w += 256) {
+    int8x16_t a[6];
+    for (int r = 0; r < 6; ++r) a[r] = vld1q_s8(ap[r] + k);
+    sdot_group<0, J0, NJ>(c, a, w);
+    sdot_group<1, J0, NJ>(c, a, w);
+    sdot_group<2, J0, NJ>(c, a, w);
+    sdot_group<3, J0, NJ>(c, a, w);
+  }
+  for (int j = 0; j < NJ; ++j) {
+    const uint8_t* q = blk + 16 * (J0 + j);
+    const int32x4_t zc = load_s32(q + 64), mult = load_s32(q + 128);
+    const int32x4_t left = load_s32(q + 192), right = load_s32(q + 256);
+    for (int r = 0; r < 6; ++r) {
+      if (row_sums) c[r][j] = vmlsq_s32(c[r][j], zc, vdupq_n_s32(row_sums[r]));
+      if (!t.no_left_shift) c[r][j] = left_shift_s32x4(c[r][j], left);
+      c[r][j] = t.no_right_shift ? mul_s32x4(c[r][j], mult) : mul_right_shift_s32x4(c[r][j], mult, right);
+    }
+  }
+  const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
+  const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
+  const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
+  for (int r = 0; r < 6; ++r)
+    for (int h = 0; h < NJ / 2; ++h)
+      vst1_s8(dst + r * ds + 8 * h, narrow_s32x8(c[r][2 * h], c[r][2 * h + 1], zp, qmin, qmax));
+}
+
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+// `tiles` whole tiles from blk on (16 channels each) of `strips` whole 6-row strips from ap on.
+// 24 accumulators v8-v31 (row r, channels 4j..4j+3 in v(8+4r+j), bias-initialised), 6 A rows
+// in v0-v5, weights alternate between v6 and v7: the next 4-channel x 4-k vector loads while
+// the 6 SDOTs of the current one run, each A row reloads right after its last lane-3 SDOT.
+// The last 16 k are peeled so nothing is read past a row or the weight block. Epilogue (as
+// in the 4x16 kernel, parameters in the freed v0-v7): MLS by the activation sums (skipped
+// without zero points), SQSHL (skipped when no shift is > 0), then SQRDMULH, SRSHL (skipped
+// when no shift is < 0), SQXTN, + zero point, SQXTN, clamp and the stores to dst, in an order
+// generated for the N1 and A55 models (gemm_6x16_epilogue_aarch64.inc: four variants, with or
+// without SRSHL, and with the MLS inside for layers with zero points and no left shift, the
+// usual case). All 32 vector registers are taken: zp/qmin/qmax come in x registers.
+void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* row_sums,
+               const uint8_t* blk, int8_t* dst, size_t ds, size_t tiles, int strips) {
+  const int8_t *a0 = ap[0], *a1 = ap[1], *a2 = ap[2], *a3 = ap[3], *a4 = ap[4], *a5 = ap[5];
+  const int kp = t.kp;
+  // Bit 0: no left shift (no SQSHL), bit 1: no right shift (no SRSHL); bit 2, 3 or 4: the last
+  // 16 k end after 4-k group 0, 1 or 2 (the rest is zero padding: SDOTs skipped).
+  const int groups = t.last_k4_groups;
+  const size_t flags = (t.no_left_shift ? 1 : 0) | (t.no_right_shift ? 2 : 0) |
+                       (groups >= 1 && groups <= 3 ? size_t{2} << groups : 0);
+  const size_t strip_a = 6 * t.a_stride;
+  // Set inside: the tile's weights, k groups left and A offset, its block, the tiles and
+  // strips left, the epilogue, the strip's A offset.
+  const int8_t* w_pos;
+  size_t n, k, left, strips_left, strip_offset;
+  const uint8_t* tile_blk;
+  // After a tile's stores dst is 6 rows further; the next tile's starts 16 bytes after this
+  // one's, the next strip's first tile 16 (tiles - 1) bytes before the last one's end.
+  const size_t back = 6 * ds - 16;
+  const void* epilogue;
+  asm volatile(
+    // Once per call, the epilogue every tile branches to (one BR instead of a test per
+    // variant, each a block of its own on the models): 7 or 8 with zero points and no left
+    // shift, else 10 (the general path, which tests again).
+    "adr %[epi], 10f\n"
+    "cbz %[sums], 11f\n"
+    "tbnz %[flags], #0, 12f\n"
+    "b 11f\n"
+    "12:\n"
+    "adr %[epi], 7f\n"
+    "tbz %[flags], #1, 11f\n"
+    "adr %[epi], 8f\n"
+    "11:\n"
+    "mov %[blk], %[blk0]\n"
+    "mov %[left], %[tiles]\n"
+    "mov %[strips], %[nstrips]\n"
+    "mov %[soff], #0\n"
+    "0:\n"
+    "add %[w], %[blk], #320\n"
+    "mov %[n], %[n0]\n"
+    "mov %[k], %[soff]\n"
+    "ldp q8, q9, [%[blk]]\n"
+    "ldp q10, q11, [%[blk], #32]\n"
+    "ldr q6, [%[w]]\n"
+    "ldr q0, [%[a0], %[soff]]\n"
+    "ldr q1, [%[a1], %[soff]]\n"
+    "ldr q2, [%[a2], %[soff]]\n"
+    "ldr q3, [%[a3], %[soff]]\n"
+    "ldr q4, [%[a4], %[soff]]\n"
+    "ldr q5, [%[a5], %[soff]]\n"
+    "mov v12.16b, v8.16b\n"
+    "mov v13.16b, v9.16b\n"
+    "mov v14.16b, v10.16b\n"
+    "mov v15.16b, v11.16b\n"
+    "mov v16.16b, v8.16b\n"
+    "mov v17.16b, v9.16b\n"
+    "mov v18.16b, v10.16b\n"
+    "mov v19.16b, v11.16b\n"
+    "mov v20.16b, v8.16b\n"
+    "mov v21.16b, v9.16b\n"
+    "mov v22.16b, v10.16b\n"
+    "mov v23.16b, v11.16b\n"
+    "mov v24.16b, v8.16b\n"
+    "mov v25.16b, v9.16b\n"
+    "mov v26.16b, v10.16b\n"
+    "mov v27.16b, v11.16b\n"
+    "mov v28.16b, v8.16b\n"
+    "mov v29.16b, v9.16b\n"
+    "mov v30.16b, v10.16b\n"
+    "mov v31.16b, v11.16b\n"
+    "subs %[n], %[n], #1\n"
+    "b.eq 2f\n"
+    "1:\n"
+    "ldr q7, [%[w], #16]\n"
+    "sdot v8.4s, v6.16b, v0.4b[0]\n"
+    "sdot v12.4s, v6.16b, v1.4b[0]\n"
+    "sdot v16.4s, v6.16b, v2.4b[0]\n"
+    "sdot v20.4s, v6.16b, v3.4b[0]\n"
+    "sdot v24.4s, v6.16b, v4.4b[0]\n"
+    "sdot v28.4s, v6.16b, v5.4b[0]\n"
+    "ldr q6, [%[w], #32]\n"
+    "sdot v9.4s, v7.16b, v0.4b[0]\n"
+    "sdot v13.4s, v7.16b, v1.4b[0]\n"
+    "sdot v17.4s, v7.16b, v2.4b[0]\n"
+    "sdot v21.4s, v7.16b, v3.4b[0]\n"
+    "sdot v25.4s, v7.16b, v4.4b[0]\n"
+    "sdot v29.4s, v7.16b, v5.4b[0]\n"
+    "ldr q7, [%[w], #48]\n"
+    "sdot v10.4s, v6.16b, v0.4b[0]\n"
+    "sdot v14.4s, v6.16b, v1.4b[0]\n"
+    "sdot v18.4s, v6.16b, v2.4b[0]\n"
+    "sdot v22.4s, v6.16b, v3.4b[0]\n"
+    "sdot v26.4s, v6.16b, v4.4b[0]\n"
+    "sdot v30.4s, v6.16b, v5.4b[0]\n"
+    "ldr q6, [%[w], #64]\n"
+    "sdot v11.4s, v7.16b, v0.4b[0]\n"
+    "sdot v15.4s, v7.16b, v1.4b[0]\n"
+    "sdot v19.4s, v7.16b, v2.4b[0]\n"
+    "sdot v23.4s, v7.16b, v3.4b[0]\n"
+    "sdot v27.4s, v7.16b, v4.4b[0]\n"
+    "sdot v31.4s, v7.16b, v5.4b[0]\n"
+    "ldr q7, [%[w], #80]\n"
+    "sdot v8.4s, v6.16b, v0.4b[1]\n"
+    "sdot v12.4s, v6.16b, v1.4b[1]\n"
+    "sdot v16.4s, v6.16b, v2.4b[1]\n"
+    "sdot v20.4s, v6.16b, v3.4b[1]\n"
+    "sdot v24.4s, v6.16b, v4.4b[1]\n"
+    "sdot v28.4s, v6.16b, v5.4b[1]\n"
+    "ldr q6, [%[w], #96]\n"
+    "sdot v9.4s, v7.16b, v0.4b[1]\n"
+    "sdot v13.4s, v7.16b, v1.4b[1]\n"
+    "sdot v17.4s, v7.16b, v2.4b[1]\n"
+    "sdot v21.4s, v7.16b, v3.4b[1]\n"
+    "sdot v25.4s, v7.16b, v4.4b[1]\n"
+    "sdot v29.4s, v7.16b, v5.4b[1]\n"
+    "ldr q7, [%[w], #112]\n"
+    "sdot v10.4s, v6.16b, v0.4b[1]\n"
+    "sdot v14.4s, v6.16b, v1.4b[1]\n"
+    "sdot v18.4s, v6.16b, v2.4b[1]\n"
+    "sdot v22.4s, v6.16b, v3.4b[1]\n"
+    "sdot v26.4s, v6.16b, v4.4b[1]\n"
+    "sdot v30.4s, v6.16b, v5.4b[1]\n"
+    "ldr q6, [%[w], #128]\n"
+    "sdot v11.4s, v7.16b, v0.4b[1]\n"
+    "sdot v15.4s, v7.16b, v1.4b[1]\n"
+    "sdot v19.4s, v7.16b, v2.4b[1]\n"
+    "sdot v23.4s, v7.16b, v3.4b[1]\n"
+    "sdot v27.4s, v7.16b, v4.4b[1]\n"
+    "sdot v31.4s, v7.16b, v5.4b[1]\n"
+    "ldr q7, [%[w], #144]\n"
+    "sdot v8.4s, v6.16b, v0.4b[2]\n"
+    "sdot v12.4s, v6.16b, v1.4b[2]\n"
+    "sdot v16.4s, v6.16b, v2.4b[2]\n"
+    "sdot v20.4s, v6.16b, v3.4b[2]\n"
+    "sdot v24.4s, v6.16b, v4.4b[2]\n"
+    "sdot v28.4s, v6.16b, v5.4b[2]\n"
+    "ldr q6, [%[w], #160]\n"
+    "sdot v9.4s, v7.16b, v0.4b[2]\n"
+    "sdot v13.4s, v7.16b, v1.4b[2]\n"
+    "sdot v17.4s, v7.16b, v2.4b[2]\n"
+    "sdot v21.4s, v7.16b, v3.4b[2]\n"
+    "sdot v25.4s, v7.16b, v4.4b[2]\n"
+    "sdot v29.4s, v7.16b, v5.4b[2]\n"
+    "ldr q7, [%[w], #176]\n"
+    "sdot v10.4s, v6.16b, v0.4b[2]\n"
+    "sdot v14.4s, v6.16b, v1.4b[2]\n"
+    "sdot v18.4s, v6.16b, v2.4b[2]\n"
+    "sdot v22.4s, v6.16b, v3.4b[2]\n"
+    "sdot v26.4s, v6.16b, v4.4b[2]\n"
+    "sdot v30.4s, v6.16b, v5.4b[2]\n"
+    "ldr q6, [%[w], #192]\n"
+    "sdot v11.4s, v7.16b, v0.4b[2]\n"
+    "sdot v15.4s, v7.16b, v1.4b[2]\n"
+    "sdot v19.4s, v7.16b, v2.4b[2]\n"
+    "sdot v23.4s, v7.16b, v3.4b[2]\n"
+    "sdot v27.4s, v7.16b, v4.4b[2]\n"
+    "sdot v31.4s, v7.16b, v5.4b[2]\n"
+    "ldr q7, [%[w], #208]\n"
+    "sdot v8.4s, v6.16b, v0.4b[3]\n"
+    "sdot v12.4s, v6.16b, v1.4b[3]\n"
+    "sdot v16.4s, v6.16b, v2.4b[3]\n"
+    "sdot v20.4s, v6.16b, v3.4b[3]\n"
+    "sdot v24.4s, v6.16b, v4.4b[3]\n"
+    "sdot v28.4s, v6.16b, v5.4b[3]\n"
+    "ldr q6, [%[w], #224]\n"
+    "sdot v9.4s, v7.16b, v0.4b[3]\n"
+    "sdot v13.4s, v7.16b, v1.4b[3]\n"
+    "sdot v17.4s, v7.16b, v2.4b[3]\n"
+    "sdot v21.4s, v7.16b, v3.4b[3]\n"
+    "sdot v25.4s, v7.16b, v4.4b[3]\n"
+    "sdot v29.4s, v7.16b, v5.4b[3]\n"
+    "ldr q7, [%[w], #240]\n"
+    "sdot v10.4s, v6.16b, v0.4b[3]\n"
+    "sdot v14.4s, v6.16b, v1.4b[3]\n"
+    "sdot v18.4s, v6.16b, v2.4b[3]\n"
+    "sdot v22.4s, v6.16b, v3.4b[3]\n"
+    "sdot v26.4s, v6.16b, v4.4b[3]\n"
+    "sdot v30.4s, v6.16b, v5.4b[3]\n"
+    "ldr q6, [%[w], #256]\n"
+    "add %[k], %[k], #16\n"
+    "sdot v11.4s, v7.16b, v0.4b[3]\n"
+    "ldr q0, [%[a0], %[k]]\n"
+    "sdot v15.4s, v7.16b, v1.4b[3]\n"
+    "ldr q1, [%[a1], %[k]]\n"
+    "sdot v19.4s, v7.16b, v2.4b[3]\n"
+    "ldr q2, [%[a2], %[k]]\n"
+    "sdot v23.4s, v7.16b, v3.4b[3]\n"
+    "ldr q3, [%[a3], %[k]]\n"
+    "sdot v27.4s, v7.16b, v4.4b[3]\n"
+    "ldr q4, [%[a4], %[k]]\n"
+    "sdot v31.4s, v7.16b, v5.4b[3]\n"
+    "ldr q5, [%[a5], %[k]]\n"
+    "add %[w], %[w], #256\n"
+    "subs %[n], %[n], #1\n"
+    "b.ne 1b\n"
+    "2:\n"
+    "ldr q7, [%[w], #16]\n"
+    "sdot v8.4s, v6.16b, v0.4b[0]\n"
+    "sdot v12.4s, v6.16b, v1.4b[0]\n"
+    "sdot v16.4s, v6.16b, v2.4b[0]\n"
+    "sdot v20.4s, v6.16b, v3.4b[0]\n"
+    "sdot v24.4s, v6.16b, v4.4b[0]\n"
+    "sdot v28.4s, v6.16b, v5.4b[0]\n"
+    "ldr q6, [%[w], #32]\n"
+    "sdot v9.4s, v7.16b, v0.4b[0]\n"
+    "sdot v13.4s, v7.16b, v1.4b[0]\n"
+    "sdot v17.4s, v7.16b, v2.4b[0]\n"
+    "sdot v21.4s, v7.16b, v3.4b[0]\n"
+    "sdot v25.4s, v7.16b, v4.4b[0]\n"
+    "sdot v29.4s, v7.16b, v5.4b[0]\n"
+    "ldr q7, [%[w], #48]\n"
+    "sdot v10.4s, v6.16b, v0.4b[0]\n"
+    "sdot v14.4s, v6.16b, v1.4b[0]\n"
+    "sdot v18.4s, v6.16b, v2.4b[0]\n"
+    "sdot v22.4s, v6.16b, v3.4b[0]\n"
+    "sdot v26.4s, v6.16b, v4.4b[0]\n"
+    "sdot v30.4s, v6.16b, v5.4b[0]\n"
+    "ldr q6, [%[w], #64]\n"
+    "sdot v11.4s, v7.16b, v0.4b[0]\n"
+    "sdot v15.4s, v7.16b, v1.4b[0]\n"
+    "sdot v19.4s, v7.16b, v2.4b[0]\n"
+    "sdot v23.4s, v7.16b, v3.4b[0]\n"
+    "sdot v27.4s, v7.16b, v4.4b[0]\n"
+    "sdot v31.4s, v7.16b, v5.4b[0]\n"
+    "tbnz %[flags], #2, 21f\n"
+    "ldr q7, [%[w], #80]\n"
+    "sdot v8.4s, v6.16b, v0.4b[1]\n"
+    "sdot v12.4s, v6.16b, v1.4b[1]\n"
+    "sdot v16.4s, v6.16b, v2.4b[1]\n"
+    "sdot v20.4s, v6.16b, v3.4b[1]\n"
+    "sdot v24.4s, v6.16b, v4.4b[1]\n"
+    "sdot v28.4s, v6.16b, v5.4b[1]\n"
+    "ldr q6, [%[w], #96]\n"
+    "sdot v9.4s, v7.16b, v0.4b[1]\n"
+    "sdot v13.4s, v7.16b, v1.4b[1]\n"
+    "sdot v17.4s, v7.16b, v2.4b[1]\n"
+    "sdot v21.4s, v7.16b, v3.4b[1]\n"
+    "sdot v25.4s, v7.16b, v4.4b[1]\n"
+    "sdot v29.4s, v7.16b, v5.4b[1]\n"
+    "ldr q7, [%[w], #112]\n"
+    "sdot v10.4s, v6.16b, v0.4b[1]\n"
+    "sdot v14.4s, v6.16b, v1.4b[1]\n"
+    "sdot v18.4s, v6.16b, v2.4b[1]\n"
+    "sdot v22.4s, v6.16b, v3.4b[1]\n"
+    "sdot v26.4s, v6.16b, v4.4b[1]\n"
+    "sdot v30.4s, v6.16b, v5.4b[1]\n"
+    "ldr q6, [%[w], #128]\n"
+    "sdot v11.4s, v7.16b, v0.4b[1]\n"
+    "sdot v15.4s, v7.16b, v1.4b[1]\n"
+    "sdot v19.4s, v7.16b, v2.4b[1]\n"
+    "sdot v23.4s, v7.16b, v3.4b[1]\n"
+    "sdot v27.4s, v7.16b, v4.4b[1]\n"
+    "sdot v31.4s, v7.16b, v5.4b[1]\n"
+    "tbnz %[flags], #3, 21f\n"
+    "ldr q7, [%[w], #144]\n"
+    "sdot v8.4s, v6.16b, v0.4b[2]\n"
+    "sdot v12.4s, v6.16b, v1.4b[2]\n"
+    "sdot v16.4s, v6.16b, v2.4b[2]\n"
+    "sdot v20.4s, v6.16b, v3.4b[2]\n"
+    "sdot v24.4s, v6.16b, v4.4b[2]\n"
+    "sdot v28.4s, v6.16b, v5.4b[2]\n"
+    "ldr q6, [%[w], #160]\n"
+    "sdot v9.4s, v7.16b, v0.4b[2]\n"
+    "sdot v13.4s, v7.16b, v1.4b[2]\n"
+    "sdot v17.4s, v7.16b, v2.4b[2]\n"
+    "sdot v21.4s, v7.16b, v3.4b[2]\n"
+    "sdot v25.4s, v7.16b, v4.4b[2]\n"
+    "sdot v29.4s, v7.16b, v5.4b[2]\n"
+    "ldr q7, [%[w], #176]\n"
+    "sdot v10.4s, v6.16b, v0.4b[2]\n"
+    "sdot v14.4s, v6.16b, v1.4b[2]\n"
+    "sdot v18.4s, v6.16b, v2.4b[2]\n"
+    "sdot v22.4s, v6.16b, v3.4b[2]\n"
+    "sdot v26.4s, v6.16b, v4.4b[2]\n"
+    "sdot v30.4s, v6.16b, v5.4b[2]\n"
+    "ldr q6, [%[w], #192]\n"
+    "sdot v11.4s, v7.16b, v0.4b[2]\n"
+    "sdot v15.4s, v7.16b, v1.4b[2]\n"
+    "sdot v19.4s, v7.16b, v2.4b[2]\n"
+    "sdot v23.4s, v7.16b, v3.4b[2]\n"
+    "sdot v27.4s, v7.16b, v4.4b[2]\n"
+    "sdot v31.4s, v7.16b, v5.4b[2]\n"
+    "tbnz %[flags], #4, 21f\n"
+    "ldr q7, [%[w], #208]\n"
+    "sdot v8.4s, v6.16b, v0.4b[3]\n"
+    "sdot v12.4s, v6.16b, v1.4b[3]\n"
+    "sdot v16.4s, v6.16b, v2.4b[3]\n"
+    "sdot v20.4s, v6.16b, v3.4b[3]\n"
+    "sdot v24.4s, v6.16b, v4.4b[3]\n"
+    "sdot v28.4s, v6.16b, v5.4b[3]\n"
+    "ldr q6, [%[w], #224]\n"
+    "sdot v9.4s, v7.16b, v0.4b[3]\n"
+    "sdot v13.4s, v7.16b, v1.4b[3]\n"
+    "sdot v17.4s, v7.16b, v2.4b[3]\n"
+    "sdot v21.4s, v7.16b, v3.4b[3]\n"
+    "sdot v25.4s, v7.16b, v4.4b[3]\n"
+    "sdot v29.4s, v7.16b, v5.4b[3]\n"
+    "ldr q7, [%[w], #240]\n"
+    "sdot v10.4s, v6.16b, v0.4b[3]\n"
+    "sdot v14.4s, v6.16b, v1.4b[3]\n"
+    "sdot v18.4s, v6.16b, v2.4b[3]\n"
+    "sdot v22.4s, v6.16b, v3.4b[3]\n"
+    "sdot v26.4s, v6.16b, v4.4b[3]\n"
+    "sdot v30.4s, v6.16b, v5.4b[3]\n"
+    "sdot v11.4s, v7.16b, v0.4b[3]\n"
+    "sdot v15.4s, v7.16b, v1.4b[3]\n"
+    "sdot v19.4s, v7.16b, v2.4b[3]\n"
+    "sdot v23.4s, v7.16b, v3.4b[3]\n"
+    "sdot v27.4s, v7.16b, v4.4b[3]\n"
+    "sdot v31.4s, v7.16b, v5.4b[3]\n"
+    "21:\n"
+    "br %[epi]\n"
+    "10:\n"
+    "cbz %[sums], 3f\n"
+    "ldr q0, [%[sums]]\n"
+    "ldr d1, [%[sums], #16]\n"
+    "ldp q4, q5, [%[blk], #64]\n"
+    "ldp q6, q7, [%[blk], #96]\n"
+    "mls v8.4s, v4.4s, v0.s[0]\n"
+    "mls v9.4s, v5.4s, v0.s[0]\n"
+    "mls v10.4s, v6.4s, v0.s[0]\n"
+    "mls v11.4s, v7.4s, v0.s[0]\n"
+    "mls v12.4s, v4.4s, v0.s[1]\n"
+    "mls v13.4s, v5.4s, v0.s[1]\n"
+    "mls v14.4s, v6.4s, v0.s[1]\n"
+    "mls v15.4s, v7.4s, v0.s[1]\n"
+    "mls v16.4s, v4.4s, v0.s[2]\n"
+    "mls v17.4s, v5.4s, v0.s[2]\n"
+    "mls v18.4s, v6.4s, v0.s[2]\n"
+    "mls v19.4s, v7.4s, v0.s[2]\n"
+    "mls v20.4s, v4.4s, v0.s[3]\n"
+    "mls v21.4s, v5.4s, v0.s[3]\n"
+    "mls v22.4s, v6.4s, v0.s[3]\n"
+    "mls v23.4s, v7.4s, v0.s[3]\n"
+    "mls v24.4s, v4.4s, v1.s[0]\n"
+    "mls v25.4s, v5.4s, v1.s[0]\n"
+    "mls v26.4s, v6.4s, v1.s[0]\n"
+    "mls v27.4s, v7.4s, v1.s[0]\n"
+    "mls v28.4s, v4.4s, v1.s[1]\n"
+    "mls v29.4s, v5.4s, v1.s[1]\n"
+    "mls v30.4s, v6.4s, v1.s[1]\n"
+    "mls v31.4s, v7.4s, v1.s[1]\n"
+    "3:\n"
+    "tbnz %[flags], #0, 4f\n"
+    "ldp q4, q5, [%[blk], #192]\n"
+    "ldp q6, q7, [%[blk], #224]\n"
+    "sqshl v8.4s, v8.4s, v4.4s\n"
+    "sqshl v9.4s, v9.4s, v5.4s\n"
+    "sqshl v10.4s, v10.4s, v6.4s\n"
+    "sqshl v11.4s, v11.4s, v7.4s\n"
+    "sqshl v12.4s, v12.4s, v4.4s\n"
+    "sqshl v13.4s, v13.4s, v5.4s\n"
+    "sqshl v14.4s, v14.4s, v6.4s\n"
+    "sqshl v15.4s, v15.4s, v7.4s\n"
+    "sqshl v16.4s, v16.4s, v4.4s\n"
+    "sqshl v17.4s, v17.4s, v5.4s\n"
+    "sqshl v18.4s, v18.4s, v6.4s\n"
+    "sqshl v19.4s, v19.4s, v7.4s\n"
+    "sqshl v20.4s, v20.4s, v4.4s\n"
+    "sqshl v21.4s, v21.4s, v5.4s\n"
+    "sqshl v22.4s, v22.4s, v6.4s\n"
+    "sqshl v23.4s, v23.4s, v7.4s\n"
+    "sqshl v24.4s, v24.4s, v4.4s\n"
+    "sqshl v25.4s, v25.4s, v5.4s\n"
+    "sqshl v26.4s, v26.4s, v6.4s\n"
+    "sqshl v27.4s, v27.4s, v7.4s\n"
+    "sqshl v28.4s, v28.4s, v4.4s\n"
+    "sqshl v29.4s, v29.4s, v5.4s\n"
+    "sqshl v30.4s, v30.4s, v6.4s\n"
+    "sqshl v31.4s, v31.4s, v7.4s\n"
+    "4:\n"
+    "tbnz %[flags], #1, 5f\n"
+    OCTET_GEMM6X16_EPILOGUE OCTET_GEMM6X16_NEXT_TILE
+    "5:\n"
+    OCTET_GEMM6X16_EPILOGUE_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
+    "7:\n"
+    OCTET_GEMM6X16_EPILOGUE_MLS OCTET_GEMM6X16_NEXT_TILE
+    "8:\n"
+    OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
+    // The strip's last tile: the next strip's rows, sums and first tile, or the end.
+    "9:\n"
+    "subs %[strips], %[strips], #1\n"
+    "b.eq 19f\n"
+    "add %[soff], %[soff], %[astep]\n"
+    "cbz %[sums], 18f\n"
+    "add %[sums], %[sums], #24\n"
+    "18:\n"
+    "sub %[dst], %[dst], %[tiles], lsl #4\n"
+    "add %[dst], %[dst], #16\n"
+    "mov %[blk], %[blk0]\n"
+    "mov %[left], %[tiles]\n"
+    "b 0b\n"
+    "19:\n"
+    : [w] "=&r"(w_pos), [n] "=&r"(n), [k] "=&r"(k), [blk] "=&r"(tile_blk), [left] "=&r"(left),
+      [epi] "=&r"(epilogue), [strips] "=&r"(strips_left), [soff] "=&r"(strip_offset),
+      [dst] "+r"(dst), [sums] "+r"(row_sums)
+    : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [a4] "r"(a4), [a5] "r"(a5),
+      [n0] "r"(static_cast<size_t>(kp / 16)), [back] "r"(back), [ds] "r"(ds),
+      [tiles] "r"(tiles), [blk0] "r"(blk), [nstrips] "r"(static_cast<size_t>(strips)),
+      [astep] "r"(strip_a), [flags] "r"(flags), [zp] "r"(t.out_zero_point), [qmin] "r"(t.qmin),
+      [qmax] "r"(t.qmax)
+    : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
+      "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
+      "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+}
 #endif
-
-}  // namespace
-
-namespace {
 
 // One 6-row strip of `rows` (1..6) rows, or `strips` whole 6-row strips (rows == 6), from t.a,
 // t.row_sums and t.out on, against channels [t.n_begin, t.n_end).
@@ -47,25 +501,16 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
   const int kp = t.kp;
   const size_t block_bytes = 320 + 16 * static_cast<size_t>(kp);
   const uint8_t* blk = t.blocks;
-#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-  // Bit 0: no left shift (no SQSHL), bit 1: no right shift (no SRSHL); bit 2, 3 or 4: the last
-  // 16 k end after 4-k group 0, 1 or 2 (the rest is zero padding: SDOTs skipped).
-  const int groups = t.last_k4_groups;
-  const size_t flags = (t.no_left_shift ? 1 : 0) | (t.no_right_shift ? 2 : 0) |
-                       (groups >= 1 && groups <= 3 ? size_t{2} << groups : 0);
-  const size_t strip_a = 6 * t.a_stride;
-#else
-  const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
-  const int8x8_t qmin = vdup_n_s8(static_cast<int8_t>(t.qmin));
-  const int8x8_t qmax = vdup_n_s8(static_cast<int8_t>(t.qmax));
-#endif
   for (int c0 = t.block_first_channel; c0 < t.n_end;) {
     // A whole tile (6 rows, 16 channels in range: nearly every tile) is stored straight to the
     // output, anything else goes through `res` (row r's 16 channels at res + 16 r).
     alignas(16) int8_t res[96];
     const int lo = c0 < t.n_begin ? t.n_begin : c0;
     const int hi = c0 + 16 > t.n_end ? t.n_end : c0 + 16;
-    const bool direct = rows == 6 && lo == c0 && hi == c0 + 16;
+    // The tile computes the block's 16 channels, or the half holding [lo, hi): 8 channels from ch0.
+    const int half = hi <= c0 + 8 ? 0 : lo >= c0 + 8 ? 8 : -1;
+    const int ch0 = half < 0 ? c0 : c0 + half, width = half < 0 ? 16 : 8;
+    const bool direct = rows == 6 && lo == ch0 && hi == ch0 + width;
     const size_t ds = direct ? t.out_stride : 16;
     size_t tiles = 1;
     int strips_per_call = 1;
@@ -73,7 +518,7 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
     // The whole tiles from c0 on, of every strip, run in one asm loop (the C++ loop around one asm
     // block per tile cost ~8 N1 cycles per tile in its branches and bookkeeping, a call per strip
     // ~55 cycles).
-    if (direct) {
+    if (direct && half < 0) {
       tiles = static_cast<size_t>((t.n_end - c0) / 16);
       strips_per_call = strips;
     }
@@ -88,442 +533,19 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
       const int8_t* a5 = rows > 5 ? a4 + t.a_stride : a4;
       const int32_t* row_sums = t.row_sums ? t.row_sums + 6 * s : nullptr;
       int8_t* const out = t.out + static_cast<size_t>(6 * s) * t.out_stride;
-      int8_t* dst = direct ? out + c0 : res;
+      int8_t* dst = direct ? out + ch0 : res + (ch0 - c0);
+      const int8_t* const ap[6] = {a0, a1, a2, a3, a4, a5};
+      if (half == 0) {
+        tile_intrinsics<0, 2>(t, ap, row_sums, blk, dst, ds);
+      } else if (half == 8) {
+        tile_intrinsics<2, 2>(t, ap, row_sums, blk, dst, ds);
+      } else {
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-      // 24 accumulators v8-v31 (row r, channels 4j..4j+3 in v(8+4r+j), bias-initialised), 6 A rows
-      // in v0-v5, weights alternate between v6 and v7: the next 4-channel x 4-k vector loads while
-      // the 6 SDOTs of the current one run, each A row reloads right after its last lane-3 SDOT.
-      // The last 16 k are peeled so nothing is read past a row or the weight block. Epilogue (as
-      // in the 4x16 kernel, parameters in the freed v0-v7): MLS by the activation sums (skipped
-      // without zero points), SQSHL (skipped when no shift is > 0), then SQRDMULH, SRSHL (skipped
-      // when no shift is < 0), SQXTN, + zero point, SQXTN, clamp and the stores to dst, in an order
-      // generated for the N1 and A55 models (gemm_6x16_epilogue_aarch64.inc: four variants, with or
-      // without SRSHL, and with the MLS inside for layers with zero points and no left shift, the
-      // usual case). All 32 vector registers are taken: zp/qmin/qmax come in x registers.
-      {
-        // Set inside: the tile's weights, k groups left and A offset, its block, the tiles and
-        // strips left, the epilogue, the strip's A offset.
-        const int8_t* w_pos;
-        size_t n, k, left, strips_left, strip_offset;
-        const uint8_t* tile_blk;
-        // After a tile's stores dst is 6 rows further; the next tile's starts 16 bytes after this
-        // one's, the next strip's first tile 16 (tiles - 1) bytes before the last one's end.
-        const size_t back = 6 * ds - 16;
-        const void* epilogue;
-        asm volatile(
-          // Once per call, the epilogue every tile branches to (one BR instead of a test per
-          // variant, each a block of its own on the models): 7 or 8 with zero points and no left
-          // shift, else 10 (the general path, which tests again).
-          "adr %[epi], 10f\n"
-          "cbz %[sums], 11f\n"
-          "tbnz %[flags], #0, 12f\n"
-          "b 11f\n"
-          "12:\n"
-          "adr %[epi], 7f\n"
-          "tbz %[flags], #1, 11f\n"
-          "adr %[epi], 8f\n"
-          "11:\n"
-          "mov %[blk], %[blk0]\n"
-          "mov %[left], %[tiles]\n"
-          "mov %[strips], %[nstrips]\n"
-          "mov %[soff], #0\n"
-          "0:\n"
-          "add %[w], %[blk], #320\n"
-          "mov %[n], %[n0]\n"
-          "mov %[k], %[soff]\n"
-          "ldp q8, q9, [%[blk]]\n"
-          "ldp q10, q11, [%[blk], #32]\n"
-          "ldr q6, [%[w]]\n"
-          "ldr q0, [%[a0], %[soff]]\n"
-          "ldr q1, [%[a1], %[soff]]\n"
-          "ldr q2, [%[a2], %[soff]]\n"
-          "ldr q3, [%[a3], %[soff]]\n"
-          "ldr q4, [%[a4], %[soff]]\n"
-          "ldr q5, [%[a5], %[soff]]\n"
-          "mov v12.16b, v8.16b\n"
-          "mov v13.16b, v9.16b\n"
-          "mov v14.16b, v10.16b\n"
-          "mov v15.16b, v11.16b\n"
-          "mov v16.16b, v8.16b\n"
-          "mov v17.16b, v9.16b\n"
-          "mov v18.16b, v10.16b\n"
-          "mov v19.16b, v11.16b\n"
-          "mov v20.16b, v8.16b\n"
-          "mov v21.16b, v9.16b\n"
-          "mov v22.16b, v10.16b\n"
-          "mov v23.16b, v11.16b\n"
-          "mov v24.16b, v8.16b\n"
-          "mov v25.16b, v9.16b\n"
-          "mov v26.16b, v10.16b\n"
-          "mov v27.16b, v11.16b\n"
-          "mov v28.16b, v8.16b\n"
-          "mov v29.16b, v9.16b\n"
-          "mov v30.16b, v10.16b\n"
-          "mov v31.16b, v11.16b\n"
-          "subs %[n], %[n], #1\n"
-          "b.eq 2f\n"
-          "1:\n"
-          "ldr q7, [%[w], #16]\n"
-          "sdot v8.4s, v6.16b, v0.4b[0]\n"
-          "sdot v12.4s, v6.16b, v1.4b[0]\n"
-          "sdot v16.4s, v6.16b, v2.4b[0]\n"
-          "sdot v20.4s, v6.16b, v3.4b[0]\n"
-          "sdot v24.4s, v6.16b, v4.4b[0]\n"
-          "sdot v28.4s, v6.16b, v5.4b[0]\n"
-          "ldr q6, [%[w], #32]\n"
-          "sdot v9.4s, v7.16b, v0.4b[0]\n"
-          "sdot v13.4s, v7.16b, v1.4b[0]\n"
-          "sdot v17.4s, v7.16b, v2.4b[0]\n"
-          "sdot v21.4s, v7.16b, v3.4b[0]\n"
-          "sdot v25.4s, v7.16b, v4.4b[0]\n"
-          "sdot v29.4s, v7.16b, v5.4b[0]\n"
-          "ldr q7, [%[w], #48]\n"
-          "sdot v10.4s, v6.16b, v0.4b[0]\n"
-          "sdot v14.4s, v6.16b, v1.4b[0]\n"
-          "sdot v18.4s, v6.16b, v2.4b[0]\n"
-          "sdot v22.4s, v6.16b, v3.4b[0]\n"
-          "sdot v26.4s, v6.16b, v4.4b[0]\n"
-          "sdot v30.4s, v6.16b, v5.4b[0]\n"
-          "ldr q6, [%[w], #64]\n"
-          "sdot v11.4s, v7.16b, v0.4b[0]\n"
-          "sdot v15.4s, v7.16b, v1.4b[0]\n"
-          "sdot v19.4s, v7.16b, v2.4b[0]\n"
-          "sdot v23.4s, v7.16b, v3.4b[0]\n"
-          "sdot v27.4s, v7.16b, v4.4b[0]\n"
-          "sdot v31.4s, v7.16b, v5.4b[0]\n"
-          "ldr q7, [%[w], #80]\n"
-          "sdot v8.4s, v6.16b, v0.4b[1]\n"
-          "sdot v12.4s, v6.16b, v1.4b[1]\n"
-          "sdot v16.4s, v6.16b, v2.4b[1]\n"
-          "sdot v20.4s, v6.16b, v3.4b[1]\n"
-          "sdot v24.4s, v6.16b, v4.4b[1]\n"
-          "sdot v28.4s, v6.16b, v5.4b[1]\n"
-          "ldr q6, [%[w], #96]\n"
-          "sdot v9.4s, v7.16b, v0.4b[1]\n"
-          "sdot v13.4s, v7.16b, v1.4b[1]\n"
-          "sdot v17.4s, v7.16b, v2.4b[1]\n"
-          "sdot v21.4s, v7.16b, v3.4b[1]\n"
-          "sdot v25.4s, v7.16b, v4.4b[1]\n"
-          "sdot v29.4s, v7.16b, v5.4b[1]\n"
-          "ldr q7, [%[w], #112]\n"
-          "sdot v10.4s, v6.16b, v0.4b[1]\n"
-          "sdot v14.4s, v6.16b, v1.4b[1]\n"
-          "sdot v18.4s, v6.16b, v2.4b[1]\n"
-          "sdot v22.4s, v6.16b, v3.4b[1]\n"
-          "sdot v26.4s, v6.16b, v4.4b[1]\n"
-          "sdot v30.4s, v6.16b, v5.4b[1]\n"
-          "ldr q6, [%[w], #128]\n"
-          "sdot v11.4s, v7.16b, v0.4b[1]\n"
-          "sdot v15.4s, v7.16b, v1.4b[1]\n"
-          "sdot v19.4s, v7.16b, v2.4b[1]\n"
-          "sdot v23.4s, v7.16b, v3.4b[1]\n"
-          "sdot v27.4s, v7.16b, v4.4b[1]\n"
-          "sdot v31.4s, v7.16b, v5.4b[1]\n"
-          "ldr q7, [%[w], #144]\n"
-          "sdot v8.4s, v6.16b, v0.4b[2]\n"
-          "sdot v12.4s, v6.16b, v1.4b[2]\n"
-          "sdot v16.4s, v6.16b, v2.4b[2]\n"
-          "sdot v20.4s, v6.16b, v3.4b[2]\n"
-          "sdot v24.4s, v6.16b, v4.4b[2]\n"
-          "sdot v28.4s, v6.16b, v5.4b[2]\n"
-          "ldr q6, [%[w], #160]\n"
-          "sdot v9.4s, v7.16b, v0.4b[2]\n"
-          "sdot v13.4s, v7.16b, v1.4b[2]\n"
-          "sdot v17.4s, v7.16b, v2.4b[2]\n"
-          "sdot v21.4s, v7.16b, v3.4b[2]\n"
-          "sdot v25.4s, v7.16b, v4.4b[2]\n"
-          "sdot v29.4s, v7.16b, v5.4b[2]\n"
-          "ldr q7, [%[w], #176]\n"
-          "sdot v10.4s, v6.16b, v0.4b[2]\n"
-          "sdot v14.4s, v6.16b, v1.4b[2]\n"
-          "sdot v18.4s, v6.16b, v2.4b[2]\n"
-          "sdot v22.4s, v6.16b, v3.4b[2]\n"
-          "sdot v26.4s, v6.16b, v4.4b[2]\n"
-          "sdot v30.4s, v6.16b, v5.4b[2]\n"
-          "ldr q6, [%[w], #192]\n"
-          "sdot v11.4s, v7.16b, v0.4b[2]\n"
-          "sdot v15.4s, v7.16b, v1.4b[2]\n"
-          "sdot v19.4s, v7.16b, v2.4b[2]\n"
-          "sdot v23.4s, v7.16b, v3.4b[2]\n"
-          "sdot v27.4s, v7.16b, v4.4b[2]\n"
-          "sdot v31.4s, v7.16b, v5.4b[2]\n"
-          "ldr q7, [%[w], #208]\n"
-          "sdot v8.4s, v6.16b, v0.4b[3]\n"
-          "sdot v12.4s, v6.16b, v1.4b[3]\n"
-          "sdot v16.4s, v6.16b, v2.4b[3]\n"
-          "sdot v20.4s, v6.16b, v3.4b[3]\n"
-          "sdot v24.4s, v6.16b, v4.4b[3]\n"
-          "sdot v28.4s, v6.16b, v5.4b[3]\n"
-          "ldr q6, [%[w], #224]\n"
-          "sdot v9.4s, v7.16b, v0.4b[3]\n"
-          "sdot v13.4s, v7.16b, v1.4b[3]\n"
-          "sdot v17.4s, v7.16b, v2.4b[3]\n"
-          "sdot v21.4s, v7.16b, v3.4b[3]\n"
-          "sdot v25.4s, v7.16b, v4.4b[3]\n"
-          "sdot v29.4s, v7.16b, v5.4b[3]\n"
-          "ldr q7, [%[w], #240]\n"
-          "sdot v10.4s, v6.16b, v0.4b[3]\n"
-          "sdot v14.4s, v6.16b, v1.4b[3]\n"
-          "sdot v18.4s, v6.16b, v2.4b[3]\n"
-          "sdot v22.4s, v6.16b, v3.4b[3]\n"
-          "sdot v26.4s, v6.16b, v4.4b[3]\n"
-          "sdot v30.4s, v6.16b, v5.4b[3]\n"
-          "ldr q6, [%[w], #256]\n"
-          "add %[k], %[k], #16\n"
-          "sdot v11.4s, v7.16b, v0.4b[3]\n"
-          "ldr q0, [%[a0], %[k]]\n"
-          "sdot v15.4s, v7.16b, v1.4b[3]\n"
-          "ldr q1, [%[a1], %[k]]\n"
-          "sdot v19.4s, v7.16b, v2.4b[3]\n"
-          "ldr q2, [%[a2], %[k]]\n"
-          "sdot v23.4s, v7.16b, v3.4b[3]\n"
-          "ldr q3, [%[a3], %[k]]\n"
-          "sdot v27.4s, v7.16b, v4.4b[3]\n"
-          "ldr q4, [%[a4], %[k]]\n"
-          "sdot v31.4s, v7.16b, v5.4b[3]\n"
-          "ldr q5, [%[a5], %[k]]\n"
-          "add %[w], %[w], #256\n"
-          "subs %[n], %[n], #1\n"
-          "b.ne 1b\n"
-          "2:\n"
-          "ldr q7, [%[w], #16]\n"
-          "sdot v8.4s, v6.16b, v0.4b[0]\n"
-          "sdot v12.4s, v6.16b, v1.4b[0]\n"
-          "sdot v16.4s, v6.16b, v2.4b[0]\n"
-          "sdot v20.4s, v6.16b, v3.4b[0]\n"
-          "sdot v24.4s, v6.16b, v4.4b[0]\n"
-          "sdot v28.4s, v6.16b, v5.4b[0]\n"
-          "ldr q6, [%[w], #32]\n"
-          "sdot v9.4s, v7.16b, v0.4b[0]\n"
-          "sdot v13.4s, v7.16b, v1.4b[0]\n"
-          "sdot v17.4s, v7.16b, v2.4b[0]\n"
-          "sdot v21.4s, v7.16b, v3.4b[0]\n"
-          "sdot v25.4s, v7.16b, v4.4b[0]\n"
-          "sdot v29.4s, v7.16b, v5.4b[0]\n"
-          "ldr q7, [%[w], #48]\n"
-          "sdot v10.4s, v6.16b, v0.4b[0]\n"
-          "sdot v14.4s, v6.16b, v1.4b[0]\n"
-          "sdot v18.4s, v6.16b, v2.4b[0]\n"
-          "sdot v22.4s, v6.16b, v3.4b[0]\n"
-          "sdot v26.4s, v6.16b, v4.4b[0]\n"
-          "sdot v30.4s, v6.16b, v5.4b[0]\n"
-          "ldr q6, [%[w], #64]\n"
-          "sdot v11.4s, v7.16b, v0.4b[0]\n"
-          "sdot v15.4s, v7.16b, v1.4b[0]\n"
-          "sdot v19.4s, v7.16b, v2.4b[0]\n"
-          "sdot v23.4s, v7.16b, v3.4b[0]\n"
-          "sdot v27.4s, v7.16b, v4.4b[0]\n"
-          "sdot v31.4s, v7.16b, v5.4b[0]\n"
-          "tbnz %[flags], #2, 21f\n"
-          "ldr q7, [%[w], #80]\n"
-          "sdot v8.4s, v6.16b, v0.4b[1]\n"
-          "sdot v12.4s, v6.16b, v1.4b[1]\n"
-          "sdot v16.4s, v6.16b, v2.4b[1]\n"
-          "sdot v20.4s, v6.16b, v3.4b[1]\n"
-          "sdot v24.4s, v6.16b, v4.4b[1]\n"
-          "sdot v28.4s, v6.16b, v5.4b[1]\n"
-          "ldr q6, [%[w], #96]\n"
-          "sdot v9.4s, v7.16b, v0.4b[1]\n"
-          "sdot v13.4s, v7.16b, v1.4b[1]\n"
-          "sdot v17.4s, v7.16b, v2.4b[1]\n"
-          "sdot v21.4s, v7.16b, v3.4b[1]\n"
-          "sdot v25.4s, v7.16b, v4.4b[1]\n"
-          "sdot v29.4s, v7.16b, v5.4b[1]\n"
-          "ldr q7, [%[w], #112]\n"
-          "sdot v10.4s, v6.16b, v0.4b[1]\n"
-          "sdot v14.4s, v6.16b, v1.4b[1]\n"
-          "sdot v18.4s, v6.16b, v2.4b[1]\n"
-          "sdot v22.4s, v6.16b, v3.4b[1]\n"
-          "sdot v26.4s, v6.16b, v4.4b[1]\n"
-          "sdot v30.4s, v6.16b, v5.4b[1]\n"
-          "ldr q6, [%[w], #128]\n"
-          "sdot v11.4s, v7.16b, v0.4b[1]\n"
-          "sdot v15.4s, v7.16b, v1.4b[1]\n"
-          "sdot v19.4s, v7.16b, v2.4b[1]\n"
-          "sdot v23.4s, v7.16b, v3.4b[1]\n"
-          "sdot v27.4s, v7.16b, v4.4b[1]\n"
-          "sdot v31.4s, v7.16b, v5.4b[1]\n"
-          "tbnz %[flags], #3, 21f\n"
-          "ldr q7, [%[w], #144]\n"
-          "sdot v8.4s, v6.16b, v0.4b[2]\n"
-          "sdot v12.4s, v6.16b, v1.4b[2]\n"
-          "sdot v16.4s, v6.16b, v2.4b[2]\n"
-          "sdot v20.4s, v6.16b, v3.4b[2]\n"
-          "sdot v24.4s, v6.16b, v4.4b[2]\n"
-          "sdot v28.4s, v6.16b, v5.4b[2]\n"
-          "ldr q6, [%[w], #160]\n"
-          "sdot v9.4s, v7.16b, v0.4b[2]\n"
-          "sdot v13.4s, v7.16b, v1.4b[2]\n"
-          "sdot v17.4s, v7.16b, v2.4b[2]\n"
-          "sdot v21.4s, v7.16b, v3.4b[2]\n"
-          "sdot v25.4s, v7.16b, v4.4b[2]\n"
-          "sdot v29.4s, v7.16b, v5.4b[2]\n"
-          "ldr q7, [%[w], #176]\n"
-          "sdot v10.4s, v6.16b, v0.4b[2]\n"
-          "sdot v14.4s, v6.16b, v1.4b[2]\n"
-          "sdot v18.4s, v6.16b, v2.4b[2]\n"
-          "sdot v22.4s, v6.16b, v3.4b[2]\n"
-          "sdot v26.4s, v6.16b, v4.4b[2]\n"
-          "sdot v30.4s, v6.16b, v5.4b[2]\n"
-          "ldr q6, [%[w], #192]\n"
-          "sdot v11.4s, v7.16b, v0.4b[2]\n"
-          "sdot v15.4s, v7.16b, v1.4b[2]\n"
-          "sdot v19.4s, v7.16b, v2.4b[2]\n"
-          "sdot v23.4s, v7.16b, v3.4b[2]\n"
-          "sdot v27.4s, v7.16b, v4.4b[2]\n"
-          "sdot v31.4s, v7.16b, v5.4b[2]\n"
-          "tbnz %[flags], #4, 21f\n"
-          "ldr q7, [%[w], #208]\n"
-          "sdot v8.4s, v6.16b, v0.4b[3]\n"
-          "sdot v12.4s, v6.16b, v1.4b[3]\n"
-          "sdot v16.4s, v6.16b, v2.4b[3]\n"
-          "sdot v20.4s, v6.16b, v3.4b[3]\n"
-          "sdot v24.4s, v6.16b, v4.4b[3]\n"
-          "sdot v28.4s, v6.16b, v5.4b[3]\n"
-          "ldr q6, [%[w], #224]\n"
-          "sdot v9.4s, v7.16b, v0.4b[3]\n"
-          "sdot v13.4s, v7.16b, v1.4b[3]\n"
-          "sdot v17.4s, v7.16b, v2.4b[3]\n"
-          "sdot v21.4s, v7.16b, v3.4b[3]\n"
-          "sdot v25.4s, v7.16b, v4.4b[3]\n"
-          "sdot v29.4s, v7.16b, v5.4b[3]\n"
-          "ldr q7, [%[w], #240]\n"
-          "sdot v10.4s, v6.16b, v0.4b[3]\n"
-          "sdot v14.4s, v6.16b, v1.4b[3]\n"
-          "sdot v18.4s, v6.16b, v2.4b[3]\n"
-          "sdot v22.4s, v6.16b, v3.4b[3]\n"
-          "sdot v26.4s, v6.16b, v4.4b[3]\n"
-          "sdot v30.4s, v6.16b, v5.4b[3]\n"
-          "sdot v11.4s, v7.16b, v0.4b[3]\n"
-          "sdot v15.4s, v7.16b, v1.4b[3]\n"
-          "sdot v19.4s, v7.16b, v2.4b[3]\n"
-          "sdot v23.4s, v7.16b, v3.4b[3]\n"
-          "sdot v27.4s, v7.16b, v4.4b[3]\n"
-          "sdot v31.4s, v7.16b, v5.4b[3]\n"
-          "21:\n"
-          "br %[epi]\n"
-          "10:\n"
-          "cbz %[sums], 3f\n"
-          "ldr q0, [%[sums]]\n"
-          "ldr d1, [%[sums], #16]\n"
-          "ldp q4, q5, [%[blk], #64]\n"
-          "ldp q6, q7, [%[blk], #96]\n"
-          "mls v8.4s, v4.4s, v0.s[0]\n"
-          "mls v9.4s, v5.4s, v0.s[0]\n"
-          "mls v10.4s, v6.4s, v0.s[0]\n"
-          "mls v11.4s, v7.4s, v0.s[0]\n"
-          "mls v12.4s, v4.4s, v0.s[1]\n"
-          "mls v13.4s, v5.4s, v0.s[1]\n"
-          "mls v14.4s, v6.4s, v0.s[1]\n"
-          "mls v15.4s, v7.4s, v0.s[1]\n"
-          "mls v16.4s, v4.4s, v0.s[2]\n"
-          "mls v17.4s, v5.4s, v0.s[2]\n"
-          "mls v18.4s, v6.4s, v0.s[2]\n"
-          "mls v19.4s, v7.4s, v0.s[2]\n"
-          "mls v20.4s, v4.4s, v0.s[3]\n"
-          "mls v21.4s, v5.4s, v0.s[3]\n"
-          "mls v22.4s, v6.4s, v0.s[3]\n"
-          "mls v23.4s, v7.4s, v0.s[3]\n"
-          "mls v24.4s, v4.4s, v1.s[0]\n"
-          "mls v25.4s, v5.4s, v1.s[0]\n"
-          "mls v26.4s, v6.4s, v1.s[0]\n"
-          "mls v27.4s, v7.4s, v1.s[0]\n"
-          "mls v28.4s, v4.4s, v1.s[1]\n"
-          "mls v29.4s, v5.4s, v1.s[1]\n"
-          "mls v30.4s, v6.4s, v1.s[1]\n"
-          "mls v31.4s, v7.4s, v1.s[1]\n"
-          "3:\n"
-          "tbnz %[flags], #0, 4f\n"
-          "ldp q4, q5, [%[blk], #192]\n"
-          "ldp q6, q7, [%[blk], #224]\n"
-          "sqshl v8.4s, v8.4s, v4.4s\n"
-          "sqshl v9.4s, v9.4s, v5.4s\n"
-          "sqshl v10.4s, v10.4s, v6.4s\n"
-          "sqshl v11.4s, v11.4s, v7.4s\n"
-          "sqshl v12.4s, v12.4s, v4.4s\n"
-          "sqshl v13.4s, v13.4s, v5.4s\n"
-          "sqshl v14.4s, v14.4s, v6.4s\n"
-          "sqshl v15.4s, v15.4s, v7.4s\n"
-          "sqshl v16.4s, v16.4s, v4.4s\n"
-          "sqshl v17.4s, v17.4s, v5.4s\n"
-          "sqshl v18.4s, v18.4s, v6.4s\n"
-          "sqshl v19.4s, v19.4s, v7.4s\n"
-          "sqshl v20.4s, v20.4s, v4.4s\n"
-          "sqshl v21.4s, v21.4s, v5.4s\n"
-          "sqshl v22.4s, v22.4s, v6.4s\n"
-          "sqshl v23.4s, v23.4s, v7.4s\n"
-          "sqshl v24.4s, v24.4s, v4.4s\n"
-          "sqshl v25.4s, v25.4s, v5.4s\n"
-          "sqshl v26.4s, v26.4s, v6.4s\n"
-          "sqshl v27.4s, v27.4s, v7.4s\n"
-          "sqshl v28.4s, v28.4s, v4.4s\n"
-          "sqshl v29.4s, v29.4s, v5.4s\n"
-          "sqshl v30.4s, v30.4s, v6.4s\n"
-          "sqshl v31.4s, v31.4s, v7.4s\n"
-          "4:\n"
-          "tbnz %[flags], #1, 5f\n"
-          OCTET_GEMM6X16_EPILOGUE OCTET_GEMM6X16_NEXT_TILE
-          "5:\n"
-          OCTET_GEMM6X16_EPILOGUE_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
-          "7:\n"
-          OCTET_GEMM6X16_EPILOGUE_MLS OCTET_GEMM6X16_NEXT_TILE
-          "8:\n"
-          OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
-          // The strip's last tile: the next strip's rows, sums and first tile, or the end.
-          "9:\n"
-          "subs %[strips], %[strips], #1\n"
-          "b.eq 19f\n"
-          "add %[soff], %[soff], %[astep]\n"
-          "cbz %[sums], 18f\n"
-          "add %[sums], %[sums], #24\n"
-          "18:\n"
-          "sub %[dst], %[dst], %[tiles], lsl #4\n"
-          "add %[dst], %[dst], #16\n"
-          "mov %[blk], %[blk0]\n"
-          "mov %[left], %[tiles]\n"
-          "b 0b\n"
-          "19:\n"
-          : [w] "=&r"(w_pos), [n] "=&r"(n), [k] "=&r"(k), [blk] "=&r"(tile_blk), [left] "=&r"(left),
-            [epi] "=&r"(epilogue), [strips] "=&r"(strips_left), [soff] "=&r"(strip_offset),
-            [dst] "+r"(dst), [sums] "+r"(row_sums)
-          : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [a4] "r"(a4), [a5] "r"(a5),
-            [n0] "r"(static_cast<size_t>(kp / 16)), [back] "r"(back), [ds] "r"(ds),
-            [tiles] "r"(tiles), [blk0] "r"(blk), [nstrips] "r"(static_cast<size_t>(strips_per_call)),
-            [astep] "r"(strip_a), [flags] "r"(flags), [zp] "r"(t.out_zero_point), [qmin] "r"(t.qmin),
-            [qmax] "r"(t.qmax)
-          : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
-            "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
-            "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
-      }
+        tiles_asm(t, ap, row_sums, blk, dst, ds, tiles, strips_per_call);
 #else
-      const int8_t* w = reinterpret_cast<const int8_t*>(blk + 320);
-      const int8_t* ap[6] = {a0, a1, a2, a3, a4, a5};
-      const int32x4_t bias[4] = {load_s32(blk), load_s32(blk + 16), load_s32(blk + 32), load_s32(blk + 48)};
-      int32x4_t c[6][4];
-      for (int r = 0; r < 6; ++r)
-        for (int j = 0; j < 4; ++j) c[r][j] = bias[j];
-      for (int k = 0; k < kp; k += 16, w += 256) {
-        int8x16_t a[6];
-        for (int r = 0; r < 6; ++r) a[r] = vld1q_s8(ap[r] + k);
-        sdot_group<0>(c, a, w);
-        sdot_group<1>(c, a, w);
-        sdot_group<2>(c, a, w);
-        sdot_group<3>(c, a, w);
-      }
-      for (int j = 0; j < 4; ++j) {
-        const int32x4_t zc = load_s32(blk + 64 + 16 * j), mult = load_s32(blk + 128 + 16 * j);
-        const int32x4_t left = load_s32(blk + 192 + 16 * j), right = load_s32(blk + 256 + 16 * j);
-        for (int r = 0; r < 6; ++r) {
-          if (row_sums) c[r][j] = vmlsq_s32(c[r][j], zc, vdupq_n_s32(row_sums[r]));
-          if (!t.no_left_shift) c[r][j] = left_shift_s32x4(c[r][j], left);
-          c[r][j] = t.no_right_shift ? mul_s32x4(c[r][j], mult) : mul_right_shift_s32x4(c[r][j], mult, right);
-        }
-      }
-      for (int r = 0; r < 6; ++r) {
-        vst1_s8(dst + r * ds, narrow_s32x8(c[r][0], c[r][1], zp, qmin, qmax));
-        vst1_s8(dst + r * ds + 8, narrow_s32x8(c[r][2], c[r][3], zp, qmin, qmax));
-      }
+        tile_intrinsics<0, 4>(t, ap, row_sums, blk, dst, ds);
 #endif
+      }
       if (!direct) {
         for (int r = 0; r < rows; ++r)
           std::memcpy(out + r * t.out_stride + lo, res + 16 * r + (lo - c0), hi - lo);
