@@ -2,11 +2,14 @@
 """Generates src/kernels/neon/gemm_6x16_epilogue_aarch64.inc: the requantization of the 6x16 dotprod
 GEMM tile (gemm_6x16c4_dotprod.cpp) after the activation-sum MLS and the optional SQSHL: SQRDMULH
 and SRSHL of the 24 accumulators v8-v31, the narrowing to int8 (SQXTN, + zero point, SQXTN,
-clamp) and the six row stores. Four macros: OCTET_GEMM6X16_EPILOGUE; _NO_SRSHL for layers
+clamp) and the six row stores. Six macros: OCTET_GEMM6X16_EPILOGUE; _NO_SRSHL for layers
 without right shifts (every channel's multiplier unshifted, see quantize_requant_multiplier),
 which skips the SRSHL and its operands' loads; _MLS and _MLS_NO_SRSHL that also do the
 activation-sum MLS (layers with weight zero points and no left shift), so that the scheduler can
-spread the 24 MLS (any vector pipe) between the SQRDMULH (V0 on the N1) and SQXTN (V1).
+spread the 24 MLS (any vector pipe) between the SQRDMULH (V0 on the N1) and SQXTN (V1); and
+_NO_SRSHL_NO_CLAMP, _MLS_NO_SRSHL_NO_CLAMP for layers whose clamp is the whole int8 range (the
+usual case: no activation, or a calibrated ReLU / ReLU6), where the saturating narrowing already
+clamps and the 12 SMAX / SMIN (vector pipe operations, the N1 epilogue is bound by them) go.
 
 The epilogue is written as a dependency graph; a list scheduler orders it by critical path with
 random priority perturbations and allocates v0-v7 plus every accumulator register once its value
@@ -27,7 +30,7 @@ LAT={'V':4,'L':5,'LD':5,'S':1,'M':3}
 ops=[]
 def op(kind,text,dsts=(),srcs=(),after=()):
     ops.append(dict(kind=kind,text=text,dsts=list(dsts),srcs=list(srcs),after=list(after),id=len(ops))); return len(ops)-1
-def build(srshl,mls):
+def build(srshl,mls,clamp):
     if mls:  # acc -= z_c * (row's activation sum), by element: sums of rows 0-3 in s0, 4-5 in s1
         op('L','ldr {d0}, [x22]',['rs0'])
         op('LD','ldr {d0}, [x22, #16]',['rs1'])
@@ -43,7 +46,8 @@ def build(srshl,mls):
     if srshl:
         op('L','ldp {d0}, {d1}, [x24, #256]',['r0','r1'])
         op('L','ldp {d0}, {d1}, [x24, #288]',['r2','r3'])
-    op('M','dup {d0}.8h, w9',['zp']); op('M','dup {d0}.16b, w10',['qmin']); op('M','dup {d0}.16b, w11',['qmax'])
+    op('M','dup {d0}.8h, w9',['zp'])
+    if clamp: op('M','dup {d0}.16b, w10',['qmin']); op('M','dup {d0}.16b, w11',['qmax'])
     for i in range(24):
         if srshl:
             op('V','sqrdmulh {d0}.4s, {s0}.4s, {s1}.4s',[f'a{i}'],[acc(i),f'm{i%4}'])
@@ -61,17 +65,20 @@ def build(srshl,mls):
         op('V','sqadd {d0}.8h, {s0}.8h, {s1}.8h',[f'z{r}1'],[f'n{r}1x','zp'])
         op('V','sqxtn {d0}.8b, {s0}.8h',[f'q{r}'],[f'z{r}0'])
         op('V','sqxtn2 {d0}.16b, {s0}.8h',[f'qx{r}'],[f'z{r}1',f'q{r}']); ops[-1]['tied']=f'q{r}'
-        op('V','smax {d0}.16b, {s0}.16b, {s1}.16b',[f'qa{r}'],[f'qx{r}','qmin'])
-        op('V','smin {d0}.16b, {s0}.16b, {s1}.16b',[f'qb{r}'],[f'qa{r}','qmax'])
+        res=f'qx{r}'
+        if clamp:
+            op('V','smax {d0}.16b, {s0}.16b, {s1}.16b',[f'qa{r}'],[f'qx{r}','qmin'])
+            op('V','smin {d0}.16b, {s0}.16b, {s1}.16b',[f'qb{r}'],[f'qa{r}','qmax'])
+            res=f'qb{r}'
         # STR, not ST1: ST1 costs the N1 model fewer cycles but the A55 model more.
-        if r%2==0: even=op('S','str {s0q}, [x1]',[],[f'qb{r}'],after=[prev] if prev is not None else [])
+        if r%2==0: even=op('S','str {s0q}, [x1]',[],[res],after=[prev] if prev is not None else [])
         else:
-            o=op('S','str {s0q}, [x1, x23]',[],[f'qb{r}'],after=[even])
+            o=op('S','str {s0q}, [x1, x23]',[],[res],after=[even])
             prev=op('A','add x1, x1, x23, lsl #1',[],[],after=[o,even])
-def prepare(srshl,mls):
+def prepare(srshl,mls,clamp):
     global prod,succ,uses
     ops.clear(); height.cache_clear()
-    build(srshl,mls)
+    build(srshl,mls,clamp)
     prod={}
     for o in ops:
         for d in o['dsts']: prod[d]=o['id']
@@ -129,8 +136,8 @@ def mca(lines,cpu):
     for l in r.stdout.splitlines():
         if l.startswith('Total Cycles'): return int(l.split()[2])/100
     raise RuntimeError(r.stderr[:500])
-def search(srshl,mls,trials):
-    prepare(srshl,mls)
+def search(srshl,mls,clamp,trials):
+    prepare(srshl,mls,clamp)
     rng=random.Random(1); best=None
     for t in range(trials):
         try: l=schedule(rng,0 if t==0 else rng.choice([2,5,10,20,40]))
@@ -147,13 +154,16 @@ def emit(macro,best):
         print(f'  "{l}\\n" \\')
     print('  ""')
 trials=int(sys.argv[1]) if len(sys.argv) > 1 else 100
-variants=[('OCTET_GEMM6X16_EPILOGUE',True,False,'as is'),
-          ('OCTET_GEMM6X16_EPILOGUE_NO_SRSHL',False,False,'without SRSHL'),
-          ('OCTET_GEMM6X16_EPILOGUE_MLS',True,True,'with the MLS'),
-          ('OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL',False,True,'with the MLS, without SRSHL')]
-found=[(v,search(v[1],v[2],trials)) for v in variants]
+variants=[('OCTET_GEMM6X16_EPILOGUE',True,False,True,'as is'),
+          ('OCTET_GEMM6X16_EPILOGUE_NO_SRSHL',False,False,True,'without SRSHL'),
+          ('OCTET_GEMM6X16_EPILOGUE_MLS',True,True,True,'with the MLS'),
+          ('OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL',False,True,True,'with the MLS, without SRSHL'),
+          ('OCTET_GEMM6X16_EPILOGUE_NO_SRSHL_NO_CLAMP',False,False,False,'without SRSHL and clamp'),
+          ('OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL_NO_CLAMP',False,True,False,
+           'with the MLS, without SRSHL and clamp')]
+found=[(v,search(v[1],v[2],v[3],trials)) for v in variants]
 print('// Generated by tools/gemm6x16_epilogue_schedule.py (see there): the requantization and stores of')
 print('// the 6x16 dotprod tile; instructions, llvm-mca cycles on Neoverse-N1 / Cortex-A55:')
-for v,b in found: print(f'//   {v[0]} ({v[3]}): {len(b[3])}, {b[1]} / {b[2]}')
+for v,b in found: print(f'//   {v[0]} ({v[4]}): {len(b[3])}, {b[1]} / {b[2]}')
 print('// Operands: gemm_6x16c4_dotprod.cpp. Do not edit by hand.')
 for v,b in found: emit(v[0],b)

@@ -86,18 +86,23 @@ void tile_intrinsics(const GemmTile& t, const int8_t* const (&ap)[6], const int3
 // in the 4x16 kernel, parameters in the freed v0-v7): MLS by the activation sums (skipped
 // without zero points), SQSHL (skipped when no shift is > 0), then SQRDMULH, SRSHL (skipped
 // when no shift is < 0), SQXTN, + zero point, SQXTN, clamp and the stores to dst, in an order
-// generated for the N1 and A55 models (gemm_6x16_epilogue_aarch64.inc: four variants, with or
-// without SRSHL, and with the MLS inside for layers with zero points and no left shift, the
-// usual case). All 32 vector registers are taken: zp/qmin/qmax come in x registers.
+// generated for the N1 and A55 models (gemm_6x16_epilogue_aarch64.inc: six variants, with or
+// without SRSHL, with the MLS inside for layers with zero points and no left shift, the usual
+// case, and without the clamp where it is the int8 range). All 32 vector registers are taken:
+// zp/qmin/qmax come in x registers.
 void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* row_sums,
                const uint8_t* blk, int8_t* dst, size_t ds, size_t tiles, int strips) {
   const int8_t *a0 = ap[0], *a1 = ap[1], *a2 = ap[2], *a3 = ap[3], *a4 = ap[4], *a5 = ap[5];
   const int kp = t.kp;
   // Bit 0: no left shift (no SQSHL), bit 1: no right shift (no SRSHL); bit 2, 3 or 4: the last
-  // 16 k end after 4-k group 0, 1 or 2 (the rest is zero padding: SDOTs skipped).
+  // 16 k end after 4-k group 0, 1 or 2 (the rest is zero padding: SDOTs skipped); bit 5: the
+  // clamp is the whole int8 range (no activation, or calibrated ReLU / ReLU6: the usual case),
+  // which the narrowing's saturation already applies.
   const int groups = t.last_k4_groups;
+  const bool full_range = t.qmin <= -128 && t.qmax >= 127;
   const size_t flags = (t.no_left_shift ? 1 : 0) | (t.no_right_shift ? 2 : 0) |
-                       (groups >= 1 && groups <= 3 ? size_t{2} << groups : 0);
+                       (groups >= 1 && groups <= 3 ? size_t{2} << groups : 0) |
+                       (full_range ? 32 : 0);
   const size_t strip_a = 6 * t.a_stride;
   // Set inside: the tile's weights, k groups left and A offset, its block, the tiles and
   // strips left, the epilogue, the strip's A offset.
@@ -113,13 +118,19 @@ void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* r
     // variant, each a block of its own on the models): 7 or 8 with zero points and no left
     // shift, else 10 (the general path, which tests again).
     "adr %[epi], 10f\n"
-    "cbz %[sums], 11f\n"
-    "tbnz %[flags], #0, 12f\n"
-    "b 11f\n"
-    "12:\n"
+    "tbz %[flags], #0, 11f\n"
+    "cbz %[sums], 12f\n"
     "adr %[epi], 7f\n"
     "tbz %[flags], #1, 11f\n"
     "adr %[epi], 8f\n"
+    "tbz %[flags], #5, 11f\n"
+    "adr %[epi], 13f\n"
+    "b 11f\n"
+    "12:\n"
+    "tbz %[flags], #1, 11f\n"
+    "adr %[epi], 5f\n"
+    "tbz %[flags], #5, 11f\n"
+    "adr %[epi], 14f\n"
     "11:\n"
     "mov %[blk], %[blk0]\n"
     "mov %[left], %[tiles]\n"
@@ -467,6 +478,10 @@ void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* r
     OCTET_GEMM6X16_EPILOGUE_MLS OCTET_GEMM6X16_NEXT_TILE
     "8:\n"
     OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
+    "13:\n"
+    OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_NEXT_TILE
+    "14:\n"
+    OCTET_GEMM6X16_EPILOGUE_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_NEXT_TILE
     // The strip's last tile: the next strip's rows, sums and first tile, or the end.
     "9:\n"
     "subs %[strips], %[strips], #1\n"
