@@ -393,19 +393,25 @@ __attribute__((optimize("no-schedule-insns"))) void dot_band(const DwArgs& a, co
 // those rows exceed ~40 KiB.
 constexpr int kZbuf = 1024;
 template <int S, bool Two, bool HasZ>
-void rows_asm(const DwRowJob* j, bool any_r) {
-  if constexpr (S == 1)
-    any_r ? dw_rows_s1<Two, HasZ>(j) : dw_rows_unshifted_s1<Two, HasZ>(j);
-  else
-    any_r ? dw_rows_s2<Two, HasZ>(j) : dw_rows_unshifted_s2<Two, HasZ>(j);
+void rows_asm(const DwRowJob* j, bool any_r, bool clamp) {
+  if constexpr (S == 1) {
+    if (any_r) dw_rows_s1<Two, HasZ>(j);
+    else if (clamp) dw_rows_unshifted_s1<Two, HasZ>(j);
+    else dw_rows_unclamped_s1<Two, HasZ>(j);
+  } else {
+    if (any_r) dw_rows_s2<Two, HasZ>(j);
+    else if (clamp) dw_rows_unshifted_s2<Two, HasZ>(j);
+    else dw_rows_unclamped_s2<Two, HasZ>(j);
+  }
 }
-// The row kernel for a row pair or a single row, with or without z_c SDOTs and right shifts.
+// The row kernel for a row pair or a single row, with or without z_c SDOTs, right shifts and a
+// clamp inside the int8 range.
 template <int S>
-void rows_asm(const DwRowJob* j, bool two, bool any_z, bool any_r) {
+void rows_asm(const DwRowJob* j, bool two, bool any_z, bool any_r, bool clamp) {
   if (two)
-    any_z ? rows_asm<S, true, true>(j, any_r) : rows_asm<S, true, false>(j, any_r);
+    any_z ? rows_asm<S, true, true>(j, any_r, clamp) : rows_asm<S, true, false>(j, any_r, clamp);
   else
-    any_z ? rows_asm<S, false, true>(j, any_r) : rows_asm<S, false, false>(j, any_r);
+    any_z ? rows_asm<S, false, true>(j, any_r, clamp) : rows_asm<S, false, false>(j, any_r, clamp);
 }
 
 template <int S>
@@ -426,6 +432,7 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, int full) {
   for (; b8 + 4 <= full / 8; b8 += 4) z_or = vorrq_s32(z_or, vld1q_s32(a.dot_has_z + b8));
   bool any_z = vmaxvq_u32(vreinterpretq_u32_s32(z_or)) != 0;
   for (; b8 < full / 8; ++b8) any_z |= a.dot_has_z[b8] != 0;
+  const bool clamp = a.clamp_min > -128 || a.clamp_max < 127;
   alignas(16) int8_t kc[64];
   vst1q_s16(reinterpret_cast<int16_t*>(kc), k.zp);
   vst1q_s8(kc + 16, vcombine_s8(k.lo, k.lo));
@@ -465,7 +472,7 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, int full) {
       job.mult = a.mult + cg;
       job.rsh = a.rshift + cg;
       job.blocks = (cg_end - cg) / 8;
-      rows_asm<S>(&job, two, any_z, any_r);
+      rows_asm<S>(&job, two, any_z, any_r, clamp);
       r += two ? 2 : 1;
     }
   }

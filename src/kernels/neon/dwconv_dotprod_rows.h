@@ -140,8 +140,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "sqadd v2.8h, v2.8h, v4.8h\n"                                       \
   "sqxtn v0.8b, v0.8h\n"                                              \
   "sqxtn2 v0.16b, v2.8h\n"                                            \
-  "smax v0.16b, v0.16b, v30.16b\n"                                    \
-  "smin v0.16b, v0.16b, v31.16b\n"                                    \
+  OCTET_DW_S1_CLAMP16                                                 \
   "st1 {v0.d}[0], [x10], x12\n"                                       \
   "st1 {v0.d}[1], [x11], x12\n"
 #define OCTET_DW_S1_OUT2(Z, a0, a1, b0, b1, c0, c1) \
@@ -171,8 +170,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "sqxtn2 v0.8h, v1.4s\n"                      \
   "sqadd v0.8h, v0.8h, v4.8h\n"                \
   "sqxtn v0.8b, v0.8h\n"                       \
-  "smax v0.8b, v0.8b, v30.8b\n"                \
-  "smin v0.8b, v0.8b, v31.8b\n"                \
+  OCTET_DW_S1_CLAMP8                           \
   "st1 {v0.8b}, [x10], x12\n"
 
 // A padded last column (z_a lanes into c, whose q name is cq), then its output; nothing when the
@@ -276,8 +274,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "sqadd v6.8h, v6.8h, v28.8h\n"                                      \
   "sqxtn v4.8b, v4.8h\n"                                              \
   "sqxtn2 v4.16b, v6.8h\n"                                            \
-  "smax v4.16b, v4.16b, v29.16b\n"                                    \
-  "smin v4.16b, v4.16b, v30.16b\n"                                    \
+  OCTET_DW_S2_CLAMP16                                                 \
   "st1 {v4.d}[0], [x10], x12\n"                                       \
   "st1 {v4.d}[1], [x11], x12\n"
 
@@ -310,8 +307,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "sqxtn2 v4.8h, v5.4s\n"                        \
   "sqadd v4.8h, v4.8h, v28.8h\n"                 \
   "sqxtn v4.8b, v4.8h\n"                         \
-  "smax v4.8b, v4.8b, v29.8b\n"                  \
-  "smin v4.8b, v4.8b, v30.8b\n"                  \
+  OCTET_DW_S2_CLAMP8                             \
   "st1 {v4.8b}, [x10], x12\n"
 
 #define OCTET_DW_S2_ROWS(LOAD, START, FINISH)                            \
@@ -354,9 +350,12 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 #define OCTET_DW_S2_FIN1Z(RESTART) OCTET_DW_S2_FINISH1(OCTET_DW_S2_Z1, RESTART)
 #define OCTET_DW_S2_FIN1N(RESTART) OCTET_DW_S2_FINISH1(OCTET_DW_NOZ4, RESTART)
 
-// The requantization's SRSHL steps. The row kernels are defined twice: dw_rows_s1 / dw_rows_s2 with
-// them, dw_rows_unshifted_s1 / _s2 without, for layers with no right shift (every multiplier
-// unshifted, quantize_requant_multiplier), which also skip the per-column shift loads.
+// The requantization's SRSHL steps and the clamp. The row kernels are defined three times:
+// dw_rows_s1 / dw_rows_s2 with both, dw_rows_unshifted_s1 / _s2 without SRSHL, for layers with no
+// right shift (every multiplier unshifted, quantize_requant_multiplier), which also skip the
+// per-column shift loads, and dw_rows_unclamped_s1 / _s2 without SRSHL and clamp, for unshifted
+// layers whose clamp is the int8 range (the usual case: no activation or a calibrated ReLU /
+// ReLU6), where the narrowing's saturation is the clamp.
 #define OCTET_DW_DEFINE_ROWS(PREFIX)                                                                                              \
 template <bool Two, bool HasZ>                                                                                                    \
 __attribute__((always_inline)) inline void PREFIX##s1(const DwRowJob* job) {                                                      \
@@ -394,6 +393,10 @@ __attribute__((always_inline)) inline void PREFIX##s2(const DwRowJob* job) {    
   "srshl v4.4s, v4.4s, v26.4s\n" "srshl v5.4s, v5.4s, v27.4s\n" \
   "srshl v6.4s, v6.4s, v26.4s\n" "srshl v7.4s, v7.4s, v27.4s\n"
 #define OCTET_DW_S2_RSH1 "srshl v4.4s, v4.4s, v26.4s\n" "srshl v5.4s, v5.4s, v27.4s\n"
+#define OCTET_DW_S1_CLAMP16 "smax v0.16b, v0.16b, v30.16b\n" "smin v0.16b, v0.16b, v31.16b\n"
+#define OCTET_DW_S1_CLAMP8 "smax v0.8b, v0.8b, v30.8b\n" "smin v0.8b, v0.8b, v31.8b\n"
+#define OCTET_DW_S2_CLAMP16 "smax v4.16b, v4.16b, v29.16b\n" "smin v4.16b, v4.16b, v30.16b\n"
+#define OCTET_DW_S2_CLAMP8 "smax v4.8b, v4.8b, v29.8b\n" "smin v4.8b, v4.8b, v30.8b\n"
 OCTET_DW_DEFINE_ROWS(dw_rows_)
 #undef OCTET_DW_S1_RSH_LD
 #undef OCTET_DW_S1_RSH2
@@ -406,6 +409,15 @@ OCTET_DW_DEFINE_ROWS(dw_rows_)
 #define OCTET_DW_S2_RSH2 ""
 #define OCTET_DW_S2_RSH1 ""
 OCTET_DW_DEFINE_ROWS(dw_rows_unshifted_)
+#undef OCTET_DW_S1_CLAMP16
+#undef OCTET_DW_S1_CLAMP8
+#undef OCTET_DW_S2_CLAMP16
+#undef OCTET_DW_S2_CLAMP8
+#define OCTET_DW_S1_CLAMP16 ""
+#define OCTET_DW_S1_CLAMP8 ""
+#define OCTET_DW_S2_CLAMP16 ""
+#define OCTET_DW_S2_CLAMP8 ""
+OCTET_DW_DEFINE_ROWS(dw_rows_unclamped_)
 
 }  // namespace
 }  // namespace octet::neon::dotprod
