@@ -59,6 +59,28 @@ void tile_intrinsics(const GemmTile& t, const int8_t* const (&ap)[6], const int3
     sdot_group<2, J0, NJ>(c, a, w);
     sdot_group<3, J0, NJ>(c, a, w);
   }
+  const bool unshifted = t.no_left_shift && t.no_right_shift;
+  const bool clamp = t.qmin > -128 || t.qmax < 127;  // else the saturating narrowing is the clamp
+  if (unshifted && !clamp) {
+    // The usual layer (unshifted multipliers, the int8 range as clamp): row by row with the
+    // parameters in registers, no SRSHL, no clamp.
+    int32x4_t zc[NJ], mult[NJ];
+    for (int j = 0; j < NJ; ++j) {
+      zc[j] = load_s32(blk + 16 * (J0 + j) + 64);
+      mult[j] = load_s32(blk + 16 * (J0 + j) + 128);
+    }
+    const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
+    for (int r = 0; r < 6; ++r) {
+      const int32_t sum = row_sums ? row_sums[r] : 0;  // without zero points the MLS adds nothing
+      for (int j = 0; j < NJ; ++j) c[r][j] = mul_s32x4(vmlsq_n_s32(c[r][j], zc[j], sum), mult[j]);
+    }
+    for (int r = 0; r < 6; ++r)
+      for (int h = 0; h < NJ / 2; ++h) {
+        const int16x8_t v = vcombine_s16(vqmovn_s32(c[r][2 * h]), vqmovn_s32(c[r][2 * h + 1]));
+        vst1_s8(dst + r * ds + 8 * h, vqmovn_s16(vqaddq_s16(v, zp)));
+      }
+    return;
+  }
   for (int j = 0; j < NJ; ++j) {
     const uint8_t* q = blk + 16 * (J0 + j);
     const int32x4_t zc = load_s32(q + 64), mult = load_s32(q + 128);
