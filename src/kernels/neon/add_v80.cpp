@@ -38,10 +38,12 @@ inline Acc16 weighted_sum16(const AddConsts& k, int8x16_t a, int8x16_t b) {
 }
 
 // The shifted sums as int16 (n0: elements 0-7, n1: 8-15) + output zero point, to int8, clamped
-// once at full width.
+// once at full width (kClamp false: the clamp is the int8 range, the saturation applies it).
+template <bool kClamp = true>
 inline int8x16_t finish16(const AddConsts& k, int16x8_t n0, int16x8_t n1) {
   const int16x8_t s0 = vqaddq_s16(n0, k.zo), s1 = vqaddq_s16(n1, k.zo);
   const int8x16_t r = vqmovn_high_s16(vqmovn_s16(s0), s1);
+  if (!kClamp) return r;
   return vminq_s8(vmaxq_s8(r, vcombine_s8(k.lo, k.lo)), vcombine_s8(k.hi, k.hi));
 }
 
@@ -56,22 +58,27 @@ inline int8x16_t add16_a64(const AddConsts& k, int8x16_t a, int8x16_t b) {
 // The shift as an immediate (kShift in 1..16): SQRSHRN rounds, shifts and narrows to int16 with
 // saturation in one instruction where SRSHL + SQXTN took two (SRSHL's ties up and SQXTN's
 // saturation, the same bits): 22 instead of 26 instructions per 16 elements.
-template <int kShift>
+template <int kShift, bool kClamp>
 inline int8x16_t add16_a64_shift(const AddConsts& k, int8x16_t a, int8x16_t b) {
   const Acc16 s = weighted_sum16(k, a, b);
 #if defined(OCTET_ARCH_simde)
-  return finish16(k, vcombine_s16(vqrshrn_n_s32(s.x[0], kShift), vqrshrn_n_s32(s.x[1], kShift)),
-                  vcombine_s16(vqrshrn_n_s32(s.x[2], kShift), vqrshrn_n_s32(s.x[3], kShift)));
+  return finish16<kClamp>(k, vcombine_s16(vqrshrn_n_s32(s.x[0], kShift), vqrshrn_n_s32(s.x[1], kShift)),
+                          vcombine_s16(vqrshrn_n_s32(s.x[2], kShift), vqrshrn_n_s32(s.x[3], kShift)));
 #else
-  return finish16(k, vqrshrn_high_n_s32(vqrshrn_n_s32(s.x[0], kShift), s.x[1], kShift),
-                  vqrshrn_high_n_s32(vqrshrn_n_s32(s.x[2], kShift), s.x[3], kShift));
+  return finish16<kClamp>(k, vqrshrn_high_n_s32(vqrshrn_n_s32(s.x[0], kShift), s.x[1], kShift),
+                          vqrshrn_high_n_s32(vqrshrn_n_s32(s.x[2], kShift), s.x[3], kShift));
 #endif
 }
 
 using AddFn = void (*)(const QAddParams&, const int8_t*, const int8_t*, int8_t*, size_t);
+// Layers whose clamp is the int8 range (no activation after the add, or a calibrated ReLU: every
+// residual add of the zoo) skip the SMAX/SMIN pair.
 template <int kShift>
 void add_shift(const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* out, size_t n) {
-  detail::add_impl<add16_a64_shift<kShift>, 2>(p, a, b, out, n);
+  if (p.clamp_min <= -128 && p.clamp_max >= 127)
+    detail::add_impl<add16_a64_shift<kShift, false>, 2>(p, a, b, out, n);
+  else
+    detail::add_impl<add16_a64_shift<kShift, true>, 2>(p, a, b, out, n);
 }
 // Shifts 8..16 (make_add_params picks the largest that keeps the multipliers in 15 bits: 14..16
 // when the input and output scales are alike; every residual add of the zoo has 13..15).

@@ -392,16 +392,18 @@ __attribute__((optimize("no-schedule-insns"))) void dot_band(const DwArgs& a, co
 // rows x width x channels) stay in L1 while every block reads them; channels go in groups when
 // those rows exceed ~40 KiB.
 constexpr int kZbuf = 1024;
+// The usual kernel (unshifted, unclamped) first and the function on a page of its own: a hot
+// loop that crosses a page is two translation blocks under qemu, which armperf costs apart.
 template <int S, bool Two, bool HasZ>
-void rows_asm(const DwRowJob* j, bool any_r, bool clamp) {
+__attribute__((aligned(4096))) void rows_asm(const DwRowJob* j, bool any_r, bool clamp) {
   if constexpr (S == 1) {
-    if (any_r) dw_rows_s1<Two, HasZ>(j);
-    else if (clamp) dw_rows_unshifted_s1<Two, HasZ>(j);
-    else dw_rows_unclamped_s1<Two, HasZ>(j);
+    if (!any_r && !clamp) dw_rows_unclamped_s1<Two, HasZ>(j);
+    else if (any_r) dw_rows_s1<Two, HasZ>(j);
+    else dw_rows_unshifted_s1<Two, HasZ>(j);
   } else {
-    if (any_r) dw_rows_s2<Two, HasZ>(j);
-    else if (clamp) dw_rows_unshifted_s2<Two, HasZ>(j);
-    else dw_rows_unclamped_s2<Two, HasZ>(j);
+    if (!any_r && !clamp) dw_rows_unclamped_s2<Two, HasZ>(j);
+    else if (any_r) dw_rows_s2<Two, HasZ>(j);
+    else dw_rows_unshifted_s2<Two, HasZ>(j);
   }
 }
 // The row kernel for a row pair or a single row, with or without z_c SDOTs, right shifts and a

@@ -14,12 +14,13 @@
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
 #include "kernels/neon/gemm_6x16_epilogue_aarch64.inc"
 // After each epilogue: the next tile, whose block follows the last weights read (w + 256), or
-// the end. In every copy, so that no tile pays a separate branch block.
-#define OCTET_GEMM6X16_NEXT_TILE     \
-  "subs %[left], %[left], #1\n"      \
-  "b.eq 9f\n"                        \
-  "add %[blk], %[w], #256\n"         \
-  "sub %[dst], %[dst], %[back]\n"    \
+// the strip's end at label 9 (STRIP_END: "9f" before it, "9b" after). In every copy, so that no
+// tile pays a separate branch block.
+#define OCTET_GEMM6X16_NEXT_TILE(STRIP_END) \
+  "subs %[left], %[left], #1\n"             \
+  "b.eq " STRIP_END "\n"                    \
+  "add %[blk], %[w], #256\n"                \
+  "sub %[dst], %[dst], %[back]\n"           \
   "b 0b\n"
 #endif
 
@@ -112,7 +113,7 @@ void tile_intrinsics(const GemmTile& t, const int8_t* const (&ap)[6], const int3
 // without SRSHL, with the MLS inside for layers with zero points and no left shift, the usual
 // case, and without the clamp where it is the int8 range). All 32 vector registers are taken:
 // zp/qmin/qmax come in x registers.
-void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* row_sums,
+__attribute__((aligned(4096))) void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* row_sums,
                const uint8_t* blk, int8_t* dst, size_t ds, size_t tiles, int strips) {
   const int8_t *a0 = ap[0], *a1 = ap[1], *a2 = ap[2], *a3 = ap[3], *a4 = ap[4], *a5 = ap[5];
   const int kp = t.kp;
@@ -435,6 +436,27 @@ void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* r
     "sdot v31.4s, v7.16b, v5.4b[3]\n"
     "21:\n"
     "br %[epi]\n"
+    "13:\n"
+    OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_NEXT_TILE("9f")
+    "14:\n"
+    OCTET_GEMM6X16_EPILOGUE_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_NEXT_TILE("9f")
+    "8:\n"
+    OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE("9f")
+    // The strip's last tile: the next strip's rows, sums and first tile, or the end.
+    "9:\n"
+    "subs %[strips], %[strips], #1\n"
+    "b.eq 19f\n"
+    "add %[soff], %[soff], %[astep]\n"
+    "cbz %[sums], 18f\n"
+    "add %[sums], %[sums], #24\n"
+    "18:\n"
+    "sub %[dst], %[dst], %[tiles], lsl #4\n"
+    "add %[dst], %[dst], #16\n"
+    "mov %[blk], %[blk0]\n"
+    "mov %[left], %[tiles]\n"
+    "b 0b\n"
+    // The other epilogues, after the usual ones (a hot block that crosses a page is two
+    // translation blocks, costed apart by armperf).
     "10:\n"
     "cbz %[sums], 3f\n"
     "ldr q0, [%[sums]]\n"
@@ -495,30 +517,11 @@ void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* r
     "sqshl v31.4s, v31.4s, v7.4s\n"
     "4:\n"
     "tbnz %[flags], #1, 5f\n"
-    OCTET_GEMM6X16_EPILOGUE OCTET_GEMM6X16_NEXT_TILE
+    OCTET_GEMM6X16_EPILOGUE OCTET_GEMM6X16_NEXT_TILE("9b")
     "5:\n"
-    OCTET_GEMM6X16_EPILOGUE_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
+    OCTET_GEMM6X16_EPILOGUE_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE("9b")
     "7:\n"
-    OCTET_GEMM6X16_EPILOGUE_MLS OCTET_GEMM6X16_NEXT_TILE
-    "8:\n"
-    OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE
-    "13:\n"
-    OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_NEXT_TILE
-    "14:\n"
-    OCTET_GEMM6X16_EPILOGUE_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_NEXT_TILE
-    // The strip's last tile: the next strip's rows, sums and first tile, or the end.
-    "9:\n"
-    "subs %[strips], %[strips], #1\n"
-    "b.eq 19f\n"
-    "add %[soff], %[soff], %[astep]\n"
-    "cbz %[sums], 18f\n"
-    "add %[sums], %[sums], #24\n"
-    "18:\n"
-    "sub %[dst], %[dst], %[tiles], lsl #4\n"
-    "add %[dst], %[dst], #16\n"
-    "mov %[blk], %[blk0]\n"
-    "mov %[left], %[tiles]\n"
-    "b 0b\n"
+    OCTET_GEMM6X16_EPILOGUE_MLS OCTET_GEMM6X16_NEXT_TILE("9b")
     "19:\n"
     : [w] "=&r"(w_pos), [n] "=&r"(n), [k] "=&r"(k), [blk] "=&r"(tile_blk), [left] "=&r"(left),
       [epi] "=&r"(epilogue), [strips] "=&r"(strips_left), [soff] "=&r"(strip_offset),
