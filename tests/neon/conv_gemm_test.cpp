@@ -158,15 +158,19 @@ TEST(NeonConvGemm, V80) { run_conv_suite(Isa::v80); }
 TEST(NeonConvGemm, Dotprod) { run_conv_suite(Isa::dotprod); }
 TEST(NeonConvGemm, Armv7) { run_conv_suite(Isa::armv7); }
 
-void check_fc(Isa isa, int batch, int in_c, int out_c, bool symmetric, std::mt19937& rng) {
+void check_fc(Isa isa, int batch, int in_c, int out_c, bool symmetric, std::mt19937& rng,
+              bool unshifted = false) {
   SCOPED_TRACE(std::string(isa_name(isa)) + " fc b" + std::to_string(batch) + " " + std::to_string(in_c) +
-               "->" + std::to_string(out_c) + (symmetric ? " sym" : " asym"));
+               "->" + std::to_string(out_c) + (symmetric ? " sym" : " asym") +
+               (unshifted ? " unshifted" : ""));
   Case c;
   c.g.batch = batch;
   c.g.in_h = c.g.in_w = c.g.out_h = c.g.out_w = 1;
   c.g.in_c = in_c;
   c.g.out_c = out_c;
   c.symmetric = symmetric;
+  c.unshifted = unshifted;
+  if (unshifted) c.clamp = 0;  // with the int8 range as clamp: the usual layer
   Layer L = make_layer(c, rng);
   std::vector<int8_t> want(static_cast<size_t>(batch) * out_c);
   ref::fully_connected_q8(L.p, L.input.data(), want.data());
@@ -202,6 +206,11 @@ void run_fc_suite(Isa isa) {
   check_fc(isa, 7, 16, 33, true, rng);
   check_fc(isa, 11, 96, 17, false, rng);
   check_fc(isa, 13, 272, 50, false, rng);
+  // Unshifted multipliers and the int8 range as clamp (the usual layer: the dotprod kernel's
+  // own epilogues, also for the half tiles that split ranges start or end in).
+  check_fc(isa, 6, 48, 40, false, rng, true);
+  check_fc(isa, 7, 16, 33, true, rng, true);
+  check_fc(isa, 13, 272, 56, false, rng, true);
 }
 
 TEST(NeonFullyConnected, Ref) { run_fc_suite(Isa::ref); }

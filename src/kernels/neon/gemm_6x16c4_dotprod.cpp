@@ -5,8 +5,9 @@
 // the 4x16 tile (llvm-mca: ~7 % fewer loop cycles). The N1 issues both anyway.
 // aarch64: one inline-asm statement for a call's run of whole tiles over all its 6-row strips
 // (each tile: K loop and epilogue) or for one partial tile; a tile whose channels in range lie in
-// one half of the block (a layer's last 8 channels) computes that half only, in intrinsics;
-// elsewhere (SIMDe on x86 hosts) the same computation in intrinsics.
+// one half of the block (a layer's last 8 channels) computes that half only (half_tile_asm, or
+// intrinsics for layers with shifts or a clamp); elsewhere (SIMDe on x86 hosts) the same
+// computation in intrinsics.
 #include <cstring>
 
 #include "kernels/neon/gemm_kernels.h"
@@ -41,8 +42,8 @@ inline void sdot_group(int32x4_t (&c)[6][NJ], const int8x16_t (&a)[6], const int
 
 // One tile in intrinsics, the block's channels 4 J0 .. 4 (J0 + NJ) - 1 (NJ = 2: one half, NJ = 4:
 // all 16), rows ap[0..5], stored 8 channels per row store at dst (rows ds apart): every tile on
-// SIMDe hosts; on aarch64 the tiles whose channels in range lie in one half of the block (a layer's
-// last 8 channels: the 16-channel tile wasted half its SDOTs there).
+// SIMDe hosts; on aarch64 the half tiles (channels in range in one half of the block, as a layer's
+// last 8 channels) of layers with shifts or a clamp (half_tile_asm takes the usual ones).
 template <int J0, int NJ>
 void tile_intrinsics(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* row_sums,
                      const uint8_t* blk, int8_t* dst, size_t ds) {
@@ -59,28 +60,6 @@ void tile_intrinsics(const GemmTile& t, const int8_t* const (&ap)[6], const int3
     sdot_group<1, J0, NJ>(c, a, w);
     sdot_group<2, J0, NJ>(c, a, w);
     sdot_group<3, J0, NJ>(c, a, w);
-  }
-  const bool unshifted = t.no_left_shift && t.no_right_shift;
-  const bool clamp = t.qmin > -128 || t.qmax < 127;  // else the saturating narrowing is the clamp
-  if (unshifted && !clamp) {
-    // The usual layer (unshifted multipliers, the int8 range as clamp): row by row with the
-    // parameters in registers, no SRSHL, no clamp.
-    int32x4_t zc[NJ], mult[NJ];
-    for (int j = 0; j < NJ; ++j) {
-      zc[j] = load_s32(blk + 16 * (J0 + j) + 64);
-      mult[j] = load_s32(blk + 16 * (J0 + j) + 128);
-    }
-    const int16x8_t zp = vdupq_n_s16(static_cast<int16_t>(t.out_zero_point));
-    for (int r = 0; r < 6; ++r) {
-      const int32_t sum = row_sums ? row_sums[r] : 0;  // without zero points the MLS adds nothing
-      for (int j = 0; j < NJ; ++j) c[r][j] = mul_s32x4(vmlsq_n_s32(c[r][j], zc[j], sum), mult[j]);
-    }
-    for (int r = 0; r < 6; ++r)
-      for (int h = 0; h < NJ / 2; ++h) {
-        const int16x8_t v = vcombine_s16(vqmovn_s32(c[r][2 * h]), vqmovn_s32(c[r][2 * h + 1]));
-        vst1_s8(dst + r * ds + 8 * h, vqmovn_s16(vqaddq_s16(v, zp)));
-      }
-    return;
   }
   for (int j = 0; j < NJ; ++j) {
     const uint8_t* q = blk + 16 * (J0 + j);
@@ -537,12 +516,179 @@ __attribute__((aligned(4096))) void tiles_asm(const GemmTile& t, const int8_t* c
 }
 #endif
 
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+// Half a weight block (channel vectors J0, J0 + 1: 8 channels) of one tile for the usual layer
+// (unshifted multipliers, the int8 range as clamp), in assembly: 12 accumulators v8-v19 (row r in
+// v(8+2r), v(9+2r)), A rows in v0-v5, the two weight vectors of a 4-k group in v6/v7 by one LDP
+// (no load runs ahead of its group, so nothing is read past the block). Then the MLS by the
+// activation sums (without zero points: skipped), SQRDMULH, SQXTN, + zero point, SQXTN and the
+// row stores. The intrinsics' code cost ~50 N1 cycles more per tile.
+template <int J0>
+void half_tile_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* row_sums,
+                   const uint8_t* blk, int8_t* dst, size_t ds) {
+  const int8_t* w = reinterpret_cast<const int8_t*>(blk + 320 + 16 * J0);
+  size_t n = static_cast<size_t>(t.kp / 16), k;
+  asm volatile(
+    "ldp q8, q9, [%[bias]]\n"
+    "mov v10.16b, v8.16b\n"
+    "mov v11.16b, v9.16b\n"
+    "mov v12.16b, v8.16b\n"
+    "mov v13.16b, v9.16b\n"
+    "mov v14.16b, v8.16b\n"
+    "mov v15.16b, v9.16b\n"
+    "mov v16.16b, v8.16b\n"
+    "mov v17.16b, v9.16b\n"
+    "mov v18.16b, v8.16b\n"
+    "mov v19.16b, v9.16b\n"
+    "mov %[k], #0\n"
+    "1:\n"
+    "ldr q0, [%[a0], %[k]]\n"
+    "ldr q1, [%[a1], %[k]]\n"
+    "ldr q2, [%[a2], %[k]]\n"
+    "ldr q3, [%[a3], %[k]]\n"
+    "ldr q4, [%[a4], %[k]]\n"
+    "ldr q5, [%[a5], %[k]]\n"
+    "ldp q6, q7, [%[w], #0]\n"
+    "sdot v8.4s, v6.16b, v0.4b[0]\n"
+    "sdot v9.4s, v7.16b, v0.4b[0]\n"
+    "sdot v10.4s, v6.16b, v1.4b[0]\n"
+    "sdot v11.4s, v7.16b, v1.4b[0]\n"
+    "sdot v12.4s, v6.16b, v2.4b[0]\n"
+    "sdot v13.4s, v7.16b, v2.4b[0]\n"
+    "sdot v14.4s, v6.16b, v3.4b[0]\n"
+    "sdot v15.4s, v7.16b, v3.4b[0]\n"
+    "sdot v16.4s, v6.16b, v4.4b[0]\n"
+    "sdot v17.4s, v7.16b, v4.4b[0]\n"
+    "sdot v18.4s, v6.16b, v5.4b[0]\n"
+    "sdot v19.4s, v7.16b, v5.4b[0]\n"
+    "ldp q6, q7, [%[w], #64]\n"
+    "sdot v8.4s, v6.16b, v0.4b[1]\n"
+    "sdot v9.4s, v7.16b, v0.4b[1]\n"
+    "sdot v10.4s, v6.16b, v1.4b[1]\n"
+    "sdot v11.4s, v7.16b, v1.4b[1]\n"
+    "sdot v12.4s, v6.16b, v2.4b[1]\n"
+    "sdot v13.4s, v7.16b, v2.4b[1]\n"
+    "sdot v14.4s, v6.16b, v3.4b[1]\n"
+    "sdot v15.4s, v7.16b, v3.4b[1]\n"
+    "sdot v16.4s, v6.16b, v4.4b[1]\n"
+    "sdot v17.4s, v7.16b, v4.4b[1]\n"
+    "sdot v18.4s, v6.16b, v5.4b[1]\n"
+    "sdot v19.4s, v7.16b, v5.4b[1]\n"
+    "ldp q6, q7, [%[w], #128]\n"
+    "sdot v8.4s, v6.16b, v0.4b[2]\n"
+    "sdot v9.4s, v7.16b, v0.4b[2]\n"
+    "sdot v10.4s, v6.16b, v1.4b[2]\n"
+    "sdot v11.4s, v7.16b, v1.4b[2]\n"
+    "sdot v12.4s, v6.16b, v2.4b[2]\n"
+    "sdot v13.4s, v7.16b, v2.4b[2]\n"
+    "sdot v14.4s, v6.16b, v3.4b[2]\n"
+    "sdot v15.4s, v7.16b, v3.4b[2]\n"
+    "sdot v16.4s, v6.16b, v4.4b[2]\n"
+    "sdot v17.4s, v7.16b, v4.4b[2]\n"
+    "sdot v18.4s, v6.16b, v5.4b[2]\n"
+    "sdot v19.4s, v7.16b, v5.4b[2]\n"
+    "ldp q6, q7, [%[w], #192]\n"
+    "sdot v8.4s, v6.16b, v0.4b[3]\n"
+    "sdot v9.4s, v7.16b, v0.4b[3]\n"
+    "sdot v10.4s, v6.16b, v1.4b[3]\n"
+    "sdot v11.4s, v7.16b, v1.4b[3]\n"
+    "sdot v12.4s, v6.16b, v2.4b[3]\n"
+    "sdot v13.4s, v7.16b, v2.4b[3]\n"
+    "sdot v14.4s, v6.16b, v3.4b[3]\n"
+    "sdot v15.4s, v7.16b, v3.4b[3]\n"
+    "sdot v16.4s, v6.16b, v4.4b[3]\n"
+    "sdot v17.4s, v7.16b, v4.4b[3]\n"
+    "sdot v18.4s, v6.16b, v5.4b[3]\n"
+    "sdot v19.4s, v7.16b, v5.4b[3]\n"
+    "add %[w], %[w], #256\n"
+    "add %[k], %[k], #16\n"
+    "subs %[n], %[n], #1\n"
+    "b.ne 1b\n"
+    "ldp q0, q1, [%[zc]]\n"
+    "ldp q2, q3, [%[mult]]\n"
+    "cbz %[sums], 2f\n"
+    "ldr q4, [%[sums]]\n"
+    "ldr d5, [%[sums], #16]\n"
+    "mls v8.4s, v0.4s, v4.s[0]\n"
+    "mls v9.4s, v1.4s, v4.s[0]\n"
+    "mls v10.4s, v0.4s, v4.s[1]\n"
+    "mls v11.4s, v1.4s, v4.s[1]\n"
+    "mls v12.4s, v0.4s, v4.s[2]\n"
+    "mls v13.4s, v1.4s, v4.s[2]\n"
+    "mls v14.4s, v0.4s, v4.s[3]\n"
+    "mls v15.4s, v1.4s, v4.s[3]\n"
+    "mls v16.4s, v0.4s, v5.s[0]\n"
+    "mls v17.4s, v1.4s, v5.s[0]\n"
+    "mls v18.4s, v0.4s, v5.s[1]\n"
+    "mls v19.4s, v1.4s, v5.s[1]\n"
+    "2:\n"
+    "sqrdmulh v8.4s, v8.4s, v2.4s\n"
+    "sqrdmulh v9.4s, v9.4s, v3.4s\n"
+    "sqrdmulh v10.4s, v10.4s, v2.4s\n"
+    "sqrdmulh v11.4s, v11.4s, v3.4s\n"
+    "sqrdmulh v12.4s, v12.4s, v2.4s\n"
+    "sqrdmulh v13.4s, v13.4s, v3.4s\n"
+    "sqrdmulh v14.4s, v14.4s, v2.4s\n"
+    "sqrdmulh v15.4s, v15.4s, v3.4s\n"
+    "sqrdmulh v16.4s, v16.4s, v2.4s\n"
+    "sqrdmulh v17.4s, v17.4s, v3.4s\n"
+    "sqrdmulh v18.4s, v18.4s, v2.4s\n"
+    "sqrdmulh v19.4s, v19.4s, v3.4s\n"
+    "dup v6.8h, %w[zp]\n"
+    "sqxtn v8.4h, v8.4s\n"
+    "sqxtn2 v8.8h, v9.4s\n"
+    "sqxtn v10.4h, v10.4s\n"
+    "sqxtn2 v10.8h, v11.4s\n"
+    "sqxtn v12.4h, v12.4s\n"
+    "sqxtn2 v12.8h, v13.4s\n"
+    "sqxtn v14.4h, v14.4s\n"
+    "sqxtn2 v14.8h, v15.4s\n"
+    "sqxtn v16.4h, v16.4s\n"
+    "sqxtn2 v16.8h, v17.4s\n"
+    "sqxtn v18.4h, v18.4s\n"
+    "sqxtn2 v18.8h, v19.4s\n"
+    "sqadd v8.8h, v8.8h, v6.8h\n"
+    "sqadd v10.8h, v10.8h, v6.8h\n"
+    "sqadd v12.8h, v12.8h, v6.8h\n"
+    "sqadd v14.8h, v14.8h, v6.8h\n"
+    "sqadd v16.8h, v16.8h, v6.8h\n"
+    "sqadd v18.8h, v18.8h, v6.8h\n"
+    "sqxtn v8.8b, v8.8h\n"
+    "sqxtn v10.8b, v10.8h\n"
+    "sqxtn v12.8b, v12.8h\n"
+    "sqxtn v14.8b, v14.8h\n"
+    "sqxtn v16.8b, v16.8h\n"
+    "sqxtn v18.8b, v18.8h\n"
+    "str d8, [%[dst]]\n"
+    "add %[dst], %[dst], %[ds]\n"
+    "str d10, [%[dst]]\n"
+    "add %[dst], %[dst], %[ds]\n"
+    "str d12, [%[dst]]\n"
+    "add %[dst], %[dst], %[ds]\n"
+    "str d14, [%[dst]]\n"
+    "add %[dst], %[dst], %[ds]\n"
+    "str d16, [%[dst]]\n"
+    "add %[dst], %[dst], %[ds]\n"
+    "str d18, [%[dst]]\n"
+    : [w] "+r"(w), [n] "+r"(n), [k] "=&r"(k), [dst] "+r"(dst)
+    : [a0] "r"(ap[0]), [a1] "r"(ap[1]), [a2] "r"(ap[2]), [a3] "r"(ap[3]), [a4] "r"(ap[4]),
+      [a5] "r"(ap[5]), [bias] "r"(blk + 16 * J0), [zc] "r"(blk + 64 + 16 * J0),
+      [mult] "r"(blk + 128 + 16 * J0), [sums] "r"(row_sums), [ds] "r"(ds), [zp] "r"(t.out_zero_point)
+    : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
+      "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19");
+}
+#endif
+
 // One 6-row strip of `rows` (1..6) rows, or `strips` whole 6-row strips (rows == 6), from t.a,
 // t.row_sums and t.out on, against channels [t.n_begin, t.n_end).
 void strips_6x16(const GemmTile& t, int rows, int strips) {
   const int kp = t.kp;
   const size_t block_bytes = 320 + 16 * static_cast<size_t>(kp);
   const uint8_t* blk = t.blocks;
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+  // Unshifted multipliers and the int8 range as clamp: the usual layer.
+  const bool usual = t.no_left_shift && t.no_right_shift && t.qmin <= -128 && t.qmax >= 127;
+#endif
   for (int c0 = t.block_first_channel; c0 < t.n_end;) {
     // A whole tile (6 rows, 16 channels in range: nearly every tile) is stored straight to the
     // output, anything else goes through `res` (row r's 16 channels at res + 16 r).
@@ -577,10 +723,15 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
       int8_t* const out = t.out + static_cast<size_t>(6 * s) * t.out_stride;
       int8_t* dst = direct ? out + ch0 : res + (ch0 - c0);
       const int8_t* const ap[6] = {a0, a1, a2, a3, a4, a5};
-      if (half == 0) {
-        tile_intrinsics<0, 2>(t, ap, row_sums, blk, dst, ds);
-      } else if (half == 8) {
-        tile_intrinsics<2, 2>(t, ap, row_sums, blk, dst, ds);
+      if (half >= 0) {
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+        if (usual) {
+          half == 0 ? half_tile_asm<0>(t, ap, row_sums, blk, dst, ds)
+                    : half_tile_asm<2>(t, ap, row_sums, blk, dst, ds);
+        } else
+#endif
+        half == 0 ? tile_intrinsics<0, 2>(t, ap, row_sums, blk, dst, ds)
+                  : tile_intrinsics<2, 2>(t, ap, row_sums, blk, dst, ds);
       } else {
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
         tiles_asm(t, ap, row_sums, blk, dst, ds, tiles, strips_per_call);
