@@ -45,7 +45,9 @@ TEST(AddParams, MultipliersReproduceTheRealSum) {
     ASSERT_LE(p.shift, 31);
     const int32_t larger = std::max(p.a_multiplier, p.b_multiplier);
     ASSERT_LE(larger, kAddMaxMultiplier);
-    if (p.shift < 31) EXPECT_GE(larger, kAddMaxMultiplier / 2) << "multiplier precision wasted";
+    if (p.shift < 31) {
+      EXPECT_GE(larger, kAddMaxMultiplier / 2) << "multiplier precision wasted";
+    }
     for (int a = -128; a <= 127; ++a)
       for (int b = -128; b <= 127; b += 3) {
         int8_t ia = static_cast<int8_t>(a), ib = static_cast<int8_t>(b), q;
