@@ -8,6 +8,11 @@
 
 namespace octet {
 
+// A fused clamp [lo, hi] that is the whole int8 range (no activation, or a calibrated ReLU /
+// ReLU6 whose range is the quantization range: the usual layer) is the saturating narrowing to
+// int8 itself; kernels skip their SMAX/SMIN for it.
+constexpr bool clamp_is_int8_range(int32_t lo, int32_t hi) { return lo <= -128 && hi >= 127; }
+
 // Convolution geometry; depthwise is groups == in_c (out_c = in_c * depth multiplier).
 // Output size is given, not derived, so any padding convention (SAME, VALID, explicit, ONNX
 // auto_pad) is the caller's business: pad_top/pad_left place the window; taps outside the input

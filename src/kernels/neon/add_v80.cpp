@@ -75,7 +75,7 @@ using AddFn = void (*)(const QAddParams&, const int8_t*, const int8_t*, int8_t*,
 // residual add of the zoo) skip the SMAX/SMIN pair.
 template <int kShift>
 void add_shift(const QAddParams& p, const int8_t* a, const int8_t* b, int8_t* out, size_t n) {
-  if (p.clamp_min <= -128 && p.clamp_max >= 127)
+  if (clamp_is_int8_range(p.clamp_min, p.clamp_max))
     detail::add_impl<add16_a64_shift<kShift, false>, 2>(p, a, b, out, n);
   else
     detail::add_impl<add16_a64_shift<kShift, true>, 2>(p, a, b, out, n);

@@ -434,7 +434,7 @@ bool dot_3x3_asm(const DwArgs& a, const DwConsts& k, int full) {
   for (; b8 + 4 <= full / 8; b8 += 4) z_or = vorrq_s32(z_or, vld1q_s32(a.dot_has_z + b8));
   bool any_z = vmaxvq_u32(vreinterpretq_u32_s32(z_or)) != 0;
   for (; b8 < full / 8; ++b8) any_z |= a.dot_has_z[b8] != 0;
-  const bool clamp = a.clamp_min > -128 || a.clamp_max < 127;
+  const bool clamp = !clamp_is_int8_range(a.clamp_min, a.clamp_max);
   alignas(16) int8_t kc[64];
   vst1q_s16(reinterpret_cast<int16_t*>(kc), k.zp);
   vst1q_s8(kc + 16, vcombine_s8(k.lo, k.lo));

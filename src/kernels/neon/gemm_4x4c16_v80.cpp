@@ -485,7 +485,7 @@ void gemm_4x4c16_v80(const GemmTile& t) {
   static constexpr uint8_t kLowBytes[16] = {0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60};
   vst1q_u8(args.low_bytes, vld1q_u8(kLowBytes));
   const TilesFn tiles =
-      tiles_fn(t.row_sums != nullptr, !t.no_left_shift, !t.no_right_shift, t.qmin > -128 || t.qmax < 127);
+      tiles_fn(t.row_sums != nullptr, !t.no_left_shift, !t.no_right_shift, !clamp_is_int8_range(t.qmin, t.qmax));
   const size_t os = t.out_stride;
   if (rows == 4 && t.n_begin == t.block_first_channel && (t.n_end - t.n_begin) % 4 == 0) {
     // The common call: whole tiles only, one asm loop.

@@ -98,10 +98,9 @@ __attribute__((aligned(4096))) void tiles_asm(const GemmTile& t, const int8_t* c
   const int kp = t.kp;
   // Bit 0: no left shift (no SQSHL), bit 1: no right shift (no SRSHL); bit 2, 3 or 4: the last
   // 16 k end after 4-k group 0, 1 or 2 (the rest is zero padding: SDOTs skipped); bit 5: the
-  // clamp is the whole int8 range (no activation, or calibrated ReLU / ReLU6: the usual case),
-  // which the narrowing's saturation already applies.
+  // clamp is the whole int8 range, which the narrowing's saturation already applies.
   const int groups = t.last_k4_groups;
-  const bool full_range = t.qmin <= -128 && t.qmax >= 127;
+  const bool full_range = clamp_is_int8_range(t.qmin, t.qmax);
   const size_t flags = (t.no_left_shift ? 1 : 0) | (t.no_right_shift ? 2 : 0) |
                        (groups >= 1 && groups <= 3 ? size_t{2} << groups : 0) |
                        (full_range ? 32 : 0);
@@ -687,7 +686,7 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
   const uint8_t* blk = t.blocks;
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
   // Unshifted multipliers and the int8 range as clamp: the usual layer.
-  const bool usual = t.no_left_shift && t.no_right_shift && t.qmin <= -128 && t.qmax >= 127;
+  const bool usual = t.no_left_shift && t.no_right_shift && clamp_is_int8_range(t.qmin, t.qmax);
 #endif
   for (int c0 = t.block_first_channel; c0 < t.n_end;) {
     // A whole tile (6 rows, 16 channels in range: nearly every tile) is stored straight to the

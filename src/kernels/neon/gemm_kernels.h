@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/op_params.h"
+
 namespace octet::neon {
 
 struct GemmTile {

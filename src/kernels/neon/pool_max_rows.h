@@ -181,7 +181,7 @@ using MaxRowFn = void (*)(const PoolArgs&, const int8_t*, int, int, int, int8_t*
 
 template <int K, int S>
 MaxRowFn max_row_for_clamp(const PoolArgs& a) {
-  if (a.clamp_min <= -128 && a.clamp_max >= 127) return max_row<K, S, false>;
+  if (clamp_is_int8_range(a.clamp_min, a.clamp_max)) return max_row<K, S, false>;
   return max_row<K, S, true>;
 }
 
