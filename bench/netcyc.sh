@@ -2,7 +2,9 @@
 # Per-inference est. cycles of one converted model (the speed-table method, one row at a time):
 #   bash bench/netcyc.sh OCTET_BENCH MODEL.octet CPU MODELS
 #   e.g. bash bench/netcyc.sh build/aarch64/tools/octet-bench/octet-bench build/bench-models/resnet50.octet \
-#          neoverse-n1 cortex-a55,neoverse-n1      (dotprod path; cortex-a53 cortex-a53 for v80)
+#          neoverse-n1 neoverse-n1      (dotprod path, out-of-order kernels; cortex-a55 cortex-a55 for
+#          the in-order ones, cortex-a53 cortex-a53 for the v80 path: each armperf profile advertises
+#          its core's MIDR, which picks the kernels)
 # Runs octet-bench single-threaded under armperf with --runs 1 and 2 and prints the difference.
 source "$(dirname "$0")/armperf_common.sh"
 B=$1; M=$2; CPU=$3; MO=$4

@@ -3,8 +3,9 @@
 #   bash bench/network_table.sh [NET ...]        (default: every default zoo network)
 # For each network: converts the zoo ONNX model (tools/zoo/make_zoo.py, seeded weights) with 4
 # synthetic calibration PNGs, then runs octet-bench single-threaded under ../shared/armperf with
-# run counts 1 and 2 — ARMv8.0 path on the Cortex-A53 model, dotprod path costed on the Cortex-A55
-# and Neoverse-N1 models — and prints per inference = (count 2) - (count 1): that removes loading,
+# run counts 1 and 2 — ARMv8.0 path on the Cortex-A53 model, dotprod path on the Cortex-A55 and
+# Neoverse-N1 models (each armperf profile advertises its core's MIDR, which picks the dotprod
+# kernels for in-order or out-of-order cores) — and prints per inference = (count 2) - (count 1): that removes loading,
 # weight repacking and process start-up. Also prints, per model, the symbols that take the most
 # cycles per inference (the "where it loses" list). JSON files and octet-bench logs stay in $OUT
 # for inspection.
@@ -47,7 +48,11 @@ for net in "${nets[@]}"; do
   for r in 1 2; do
     "$ARMPERF" cycles --cpu cortex-a53 --model cortex-a53 --json "$OUT/perf/$net.a53.r$r.json" \
       -- "$BENCH" "$model" --runs $r --warmup 0 --threads 1 --no-timings >"$OUT/perf/$net.a53.r$r.log" 2>&1
-    "$ARMPERF" cycles --cpu neoverse-n1 --model cortex-a55,neoverse-n1 --json "$OUT/perf/$net.n1.r$r.json" \
+    # The dotprod path has a kernel per core class (in-order A55, out-of-order N1), picked by the
+    # MIDR that each armperf profile advertises: one run per core.
+    "$ARMPERF" cycles --cpu cortex-a55 --model cortex-a55 --json "$OUT/perf/$net.a55.r$r.json" \
+      -- "$BENCH" "$model" --runs $r --warmup 0 --threads 1 --no-timings >"$OUT/perf/$net.a55.r$r.log" 2>&1
+    "$ARMPERF" cycles --cpu neoverse-n1 --model neoverse-n1 --json "$OUT/perf/$net.n1.r$r.json" \
       -- "$BENCH" "$model" --runs $r --warmup 0 --threads 1 --no-timings >"$OUT/perf/$net.n1.r$r.log" 2>&1
   done
   # octet-bench prints the model's MACs in every run: read them from one already made.
@@ -57,15 +62,16 @@ import json, sys
 base, net, macs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def load(tag, r): return json.load(open(f"{base}.{tag}.r{r}.json"))
 a1, a2, n1, n2 = load("a53", 1), load("a53", 2), load("n1", 1), load("n1", 2)
+c1, c2 = load("a55", 1), load("a55", 2)
 cyc = lambda x, y, m: y["cycles"][m] - x["cycles"][m]
 cells = []
-for x, y, m in ((a1, a2, "cortex-a53"), (n1, n2, "cortex-a55"), (n1, n2, "neoverse-n1")):
+for x, y, m in ((a1, a2, "cortex-a53"), (c1, c2, "cortex-a55"), (n1, n2, "neoverse-n1")):
     c = cyc(x, y, m)
     cells += [f"{c / 1e6:.1f} M", f"{macs / c:.2f}"]
 ins = f"{(a2['insns'] - a1['insns']) / 1e6:.1f} M / {(n2['insns'] - n1['insns']) / 1e6:.1f} M"
 print(f"| {net} ({macs / 1e6:.1f} M) | " + " | ".join(cells) + f" | {ins} |")
 # Where the cycles go, per inference (symbols whose count grows from run count 1 to 2).
-for x, y, m in ((a1, a2, "cortex-a53"), (n1, n2, "neoverse-n1")):
+for x, y, m in ((a1, a2, "cortex-a53"), (c1, c2, "cortex-a55"), (n1, n2, "neoverse-n1")):
     total = cyc(x, y, m)
     before = {s["symbol"]: s["cycles"][m] for s in x["symbols"]}
     rows = sorted(((s["cycles"][m] - before.get(s["symbol"], 0.0), s["symbol"]) for s in y["symbols"]),

@@ -47,6 +47,7 @@ namespace {
 // kAuto: the kernels' own choice (OCTET_ISA environment override, else CPU detection).
 // An explicit ISA this CPU or build cannot run is refused.
 bool resolve_isa(Isa requested, Isa* out, std::string* error) {
+  neon::active_core_class();  // its one-time detection reads files: here, not in the first run()
   if (requested == Isa::kAuto) {
     *out = graph::from_neon(neon::active_isa());
     return true;

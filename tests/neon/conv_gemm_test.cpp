@@ -73,6 +73,14 @@ std::vector<Case> conv_cases() {
   add(conv_geom(1, 9, 40, 4, 6, 2, 3, 1, 2, 1, 1, 1, 0, 0, 2), true, false, 0, 3);     // runs of 12
   add(conv_geom(1, 7, 9, 48, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);   // runs of 144
   add(conv_geom(2, 5, 6, 16, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);   // runs of 48
+  // Runs of 64n bytes (dotprod: the interior copy that also sums): 3x3 with 64 channels, padded
+  // and strided, with and without zero points; a strided 1x1 (ResNet's downsampling).
+  add(conv_geom(1, 9, 8, 64, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, false, 0, 0);
+  add(conv_geom(2, 7, 9, 64, 33, 3, 3, 2, 2, 1, 1, 1, 0, 1, 1), true, false, 0, 0);
+  add(conv_geom(1, 13, 12, 128, 17, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0), false, false, 0, 0);
+  // 7x7 stems (ResNet-50, GoogLeNet): the unrolled 7-row interior, runs of 21 and of 14 bytes.
+  add(conv_geom(1, 23, 21, 3, 20, 7, 7, 2, 2, 1, 1, 3, 3, 2, 2), false, false, 0, 0);
+  add(conv_geom(2, 16, 17, 2, 9, 7, 7, 1, 2, 1, 1, 3, 2, 3, 3), true, false, 0, 0);
   // Every epilogue variant of the v80 kernel (z_c terms or not; some positive shift, right shifts
   // only or no shift; clamped or full int8 range) on whole tiles only, on partial row and channel
   // tiles, and through im2col.
@@ -150,12 +158,20 @@ void run_tile_edge_suite(Isa isa) {
 
 TEST(NeonConvGemm, TileEdgesRef) { run_tile_edge_suite(Isa::ref); }
 TEST(NeonConvGemm, TileEdgesV80) { run_tile_edge_suite(Isa::v80); }
-TEST(NeonConvGemm, TileEdgesDotprod) { run_tile_edge_suite(Isa::dotprod); }
+// The dotprod path has a kernel per core class (isa.h): both, whatever this CPU is.
+void run_dotprod_as(CoreClass c, void (*suite)(Isa)) {
+  force_core_class(c);
+  suite(Isa::dotprod);
+  clear_forced_core_class();
+}
+TEST(NeonConvGemm, TileEdgesDotprodInOrder) { run_dotprod_as(CoreClass::in_order, run_tile_edge_suite); }
+TEST(NeonConvGemm, TileEdgesDotprodOutOfOrder) { run_dotprod_as(CoreClass::out_of_order, run_tile_edge_suite); }
 TEST(NeonConvGemm, TileEdgesArmv7) { run_tile_edge_suite(Isa::armv7); }
 
 TEST(NeonConvGemm, Ref) { run_conv_suite(Isa::ref); }
 TEST(NeonConvGemm, V80) { run_conv_suite(Isa::v80); }
-TEST(NeonConvGemm, Dotprod) { run_conv_suite(Isa::dotprod); }
+TEST(NeonConvGemm, DotprodInOrder) { run_dotprod_as(CoreClass::in_order, run_conv_suite); }
+TEST(NeonConvGemm, DotprodOutOfOrder) { run_dotprod_as(CoreClass::out_of_order, run_conv_suite); }
 TEST(NeonConvGemm, Armv7) { run_conv_suite(Isa::armv7); }
 
 void check_fc(Isa isa, int batch, int in_c, int out_c, bool symmetric, std::mt19937& rng,
@@ -215,7 +231,8 @@ void run_fc_suite(Isa isa) {
 
 TEST(NeonFullyConnected, Ref) { run_fc_suite(Isa::ref); }
 TEST(NeonFullyConnected, V80) { run_fc_suite(Isa::v80); }
-TEST(NeonFullyConnected, Dotprod) { run_fc_suite(Isa::dotprod); }
+TEST(NeonFullyConnected, DotprodInOrder) { run_dotprod_as(CoreClass::in_order, run_fc_suite); }
+TEST(NeonFullyConnected, DotprodOutOfOrder) { run_dotprod_as(CoreClass::out_of_order, run_fc_suite); }
 TEST(NeonFullyConnected, Armv7) { run_fc_suite(Isa::armv7); }
 
 TEST(NeonPacking, RoundTripsAndValidation) {

@@ -22,7 +22,27 @@ TEST(NeonIsa, DetectedPathMatchesExpectation) {
   ASSERT_TRUE(parse_isa(expect, &want)) << expect;
   EXPECT_EQ(detect_isa(), want) << "detected " << isa_name(detect_isa()) << ", expected " << expect;
   EXPECT_TRUE(isa_supported(want));
-  if (want == Isa::v80) EXPECT_FALSE(isa_supported(Isa::dotprod)) << "no SDOT on this CPU";
+  if (want == Isa::v80) {
+    EXPECT_FALSE(isa_supported(Isa::dotprod)) << "no SDOT on this CPU";
+  }
+}
+
+// OCTET_EXPECT_CORE=in-order|out-of-order: the class the test command expects here (qemu's
+// cortex-a53 / neoverse-n1 through the MIDR; SIMDe and armv7 builds: out-of-order).
+TEST(NeonIsa, DetectedCoreClassMatchesExpectation) {
+  const char* expect = std::getenv("OCTET_EXPECT_CORE");
+  if (expect == nullptr) GTEST_SKIP() << "OCTET_EXPECT_CORE not set";
+  EXPECT_STREQ(core_class_name(detect_core_class()), expect);
+}
+
+TEST(NeonIsa, ForcedCoreClass) {
+  for (CoreClass c : {CoreClass::in_order, CoreClass::out_of_order}) {
+    force_core_class(c);
+    EXPECT_EQ(active_core_class(), c);
+  }
+  clear_forced_core_class();
+  EXPECT_STREQ(core_class_name(CoreClass::in_order), "in-order");
+  EXPECT_STREQ(core_class_name(CoreClass::out_of_order), "out-of-order");
 }
 
 TEST(NeonIsa, NamesRoundTrip) {

@@ -15,6 +15,7 @@ namespace octet::neon {
 namespace {
 
 using KernelFn = void (*)(const GemmTile&);
+using Im2colSumsFn = void (*)(const int8_t*, size_t, size_t, int, int, int, int, int8_t*, int32_t*);
 
 struct KernelInfo {
   KernelFn fn = nullptr;  // null: ref path (scalar over the ohwi layout)
@@ -28,17 +29,21 @@ struct KernelInfo {
   // fn takes any number of rows (mr-row strips) in one call: the rows before the tail's.
   bool any_rows = false;
   void (*row_sums)(const int8_t*, size_t, int, int, int32_t*) = nullptr;  // null: scalar sums
+  // Optional im2col of interior pixels with runs of 64n bytes that also writes the rows' sums.
+  Im2colSumsFn im2col_sums = nullptr;
 };
 
-// The kernel of `isa` in this build; false when the build has none.
+// The kernel of `isa` in this build (dotprod: of the core class too); false when the build has none.
 bool kernel_for(Isa isa, KernelInfo* k) {
   switch (isa) {
     case Isa::ref: *k = {nullptr, 1, 1, nullptr, 0}; return true;
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
     case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0, 64, false, row_sums_s8}; return true;
     case Isa::dotprod:
-      *k = {gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr, 66,
-            true, row_sums_s8_dotprod};
+      *k = {active_core_class() == CoreClass::out_of_order ? gemm_6x16c4_dotprod_ooo
+                                                          : gemm_6x16c4_dotprod,
+            kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr, 66,
+            true, row_sums_s8_dotprod, im2col_runs64_sums_dotprod};
       return true;
 #endif
 #if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
@@ -83,6 +88,29 @@ Scratch carve(void* scratch) {
   p = (p + kScratchAlign - 1) / kScratchAlign * kScratchAlign;
   return {reinterpret_cast<int32_t*>(p),
           reinterpret_cast<int8_t*>(p + kSumsEntries * sizeof(int32_t))};
+}
+
+// Sets n bytes to v without a libc call (padded taps of edge pixels: a few bytes each), as
+// copy_small.
+inline void fill_small(int8_t* d, int8_t v, int n) {
+  if (n >= 16) {
+    const int8x16_t x = vdupq_n_s8(v);
+    int j = 0;
+    for (; j + 16 <= n; j += 16) vst1q_s8(d + j, x);
+    if (j < n) vst1q_s8(d + n - 16, x);
+  } else if (n >= 8) {
+    const int8x8_t x = vdup_n_s8(v);
+    vst1_s8(d, x);
+    vst1_s8(d + n - 8, x);
+  } else if (n >= 4) {
+    const uint32_t x = 0x01010101u * static_cast<uint8_t>(v);
+    std::memcpy(d, &x, 4);
+    std::memcpy(d + n - 4, &x, 4);
+  } else {
+    if (n > 0) d[0] = v;
+    if (n > 1) d[1] = v;
+    if (n > 2) d[2] = v;
+  }
 }
 
 // Copies n bytes without a libc call (a memcpy per tap of an edge pixel cost ResNet-50 ~0.6 M
@@ -173,8 +201,9 @@ inline void store_run(int8_t* d, const RunBytes<R>& v, int n) {
 }
 
 // `count` interior pixels of one output row (every tap inside the input): kernel_h runs of `run`
-// bytes each, tap_step apart in the input; the pixels are src_step apart. KH = 3 or 1 unrolls the
-// taps (0: any kernel_h). Not inlined: inside conv_run the loop ran out of registers and spilled.
+// bytes each, tap_step apart in the input; the pixels are src_step apart. KH = 1, 3 or 7 unrolls
+// the taps (0: any kernel_h; 7 with runs of 16..32 bytes: the RGB 7x7 stems of ResNet-50 and
+// GoogLeNet, ~40 -> 23.5 N1 cycles per pixel). Not inlined: inside conv_run the loop ran out of registers and spilled.
 template <RunSize R, int KH>
 __attribute__((noinline)) void im2col_interior(const int8_t* src, size_t src_step,
                                                size_t tap_step, int kernel_h, int run, int kp,
@@ -191,6 +220,17 @@ __attribute__((noinline)) void im2col_interior(const int8_t* src, size_t src_ste
       store_run<R>(d, t0, run);
       store_run<R>(d + run, t1, run);
       store_run<R>(d + 2 * run, t2, run);
+    } else if constexpr (KH == 7 && R == RunSize::k16to32) {
+      // In NEON registers: 14 RunBytes did not fit the general registers and went by the stack.
+      int8x16_t lo[7], hi[7];
+      for (int ky = 0; ky < 7; ++ky) {
+        lo[ky] = vld1q_s8(src + ky * tap_step);
+        hi[ky] = vld1q_s8(src + ky * tap_step + run - 16);
+      }
+      for (int ky = 0; ky < 7; ++ky) {
+        vst1q_s8(d + ky * run, lo[ky]);
+        vst1q_s8(d + ky * run + run - 16, hi[ky]);
+      }
     } else {
       for (int ky = 0; ky < kernel_h; ++ky) copy_small(d + ky * run, src + ky * tap_step, run);
     }
@@ -211,11 +251,17 @@ void im2col_edge_pixel(const Im2colShape& s, const int8_t* in_b, int8_t za, int 
                        int8_t* d) {
   std::memset(d + s.kp - 16, 0, 16);
   const size_t row_bytes = static_cast<size_t>(s.in_w) * s.in_stride;
-  const bool row_inside = s.contiguous_rows && ix0 >= 0 && ix0 + s.kernel_w <= s.in_w;
+  // Kernel columns [kx_lo, kx_hi) lie inside the input: with contiguous rows one run of bytes
+  // per kernel row between the padded taps (the 7x7 stems' edge pixels went tap by tap: ~0.4 M
+  // N1 cycles of ResNet-50).
+  const int kx_lo = ix0 >= 0 ? 0 : std::min(s.kernel_w, -ix0);
+  const int kx_hi = std::max(kx_lo, std::min(s.kernel_w, s.in_w - ix0));
+  const bool row_inside = s.contiguous_rows && kx_lo == 0 && kx_hi == s.kernel_w;
+  const bool row_span = s.contiguous_rows && kx_hi > kx_lo;
   for (int ky = 0; ky < s.kernel_h; ++ky) {
     const int iy = iy0 + ky * s.dilation_h;
     if (iy < 0 || iy >= s.in_h) {
-      std::memset(d, za, s.run);
+      fill_small(d, za, s.run);
       d += s.run;
       continue;
     }
@@ -225,10 +271,18 @@ void im2col_edge_pixel(const Im2colShape& s, const int8_t* in_b, int8_t za, int 
       d += s.run;
       continue;
     }
+    if (row_span) {
+      const int left = kx_lo * s.in_c, span = (kx_hi - kx_lo) * s.in_c;
+      fill_small(d, za, left);
+      copy_small(d + left, in_row + static_cast<size_t>(ix0 + kx_lo) * s.in_stride, span);
+      fill_small(d + left + span, za, s.run - left - span);
+      d += s.run;
+      continue;
+    }
     for (int kx = 0; kx < s.kernel_w; ++kx) {
       const int ix = ix0 + kx * s.dilation_w;
       if (ix < 0 || ix >= s.in_w)
-        std::memset(d, za, s.in_c);
+        fill_small(d, za, s.in_c);
       else
         copy_small(d, in_row + static_cast<size_t>(ix) * s.in_stride, s.in_c);
       d += s.in_c;
@@ -241,6 +295,7 @@ using InteriorFn = void (*)(const int8_t*, size_t, size_t, int, int, int, int, i
 template <RunSize R>
 InteriorFn interior_for(int kernel_h) {
   if (kernel_h == 3) return im2col_interior<R, 3>;
+  if (kernel_h == 7 && R == RunSize::k16to32) return im2col_interior<R, 7>;  // RGB 7x7 stems
   if (kernel_h == 1) return im2col_interior<R, 1>;
   return im2col_interior<R, 0>;
 }
@@ -249,8 +304,10 @@ InteriorFn interior_for(int kernel_h) {
 // tail is 0 (zero weights there, and 0 adds nothing to the activation sums). A kernel row lying
 // inside a dense input is one contiguous run of kernel_w * in_c bytes; the interior pixels of an
 // output row go in one call.
-void im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, int rows,
-                 int8_t* dst) {
+// With sums_path (a path with a fused interior copy, and its row sums) and a layer whose runs
+// that copy takes, also each row's sum into sums[0..rows): returns whether it did.
+bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, int rows,
+                 int8_t* dst, const KernelInfo* sums_path, int32_t* sums) {
   const size_t row_bytes = static_cast<size_t>(s.in_w) * s.in_stride;
   const size_t image_bytes = static_cast<size_t>(s.in_h) * row_bytes;
   const size_t tap_step = static_cast<size_t>(s.dilation_h) * row_bytes;
@@ -259,6 +316,9 @@ void im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
   // Output columns [ox_lo, ox_hi) have every kernel column inside the input.
   int ox_lo = 0, ox_hi = 0;
   InteriorFn interior = nullptr;
+  Im2colSumsFn interior_sums = nullptr;
+  if (s.contiguous_rows && sums_path != nullptr && sums_path->im2col_sums != nullptr && s.run % 64 == 0)
+    interior_sums = sums_path->im2col_sums;  // kp = kernel_h * run: no K..kp tail to clear
   if (s.contiguous_rows) {
     ox_lo = (s.pad_left + s.stride_w - 1) / s.stride_w;
     const int span = s.in_w - s.kernel_w + s.pad_left;  // ox * stride_w <= span
@@ -281,10 +341,14 @@ void im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
     int n = 1;
     if (ox >= ox_lo && ox < ox_hi && iy0 >= 0 && iy0 + last_ky < s.in_h) {
       n = std::min(ox_hi - ox, rows - r);
-      interior(in_b + static_cast<size_t>(iy0) * row_bytes + static_cast<size_t>(ix0) * s.in_stride,
-               src_step, tap_step, s.kernel_h, s.run, s.kp, n, d);
+      const int8_t* src = in_b + static_cast<size_t>(iy0) * row_bytes + static_cast<size_t>(ix0) * s.in_stride;
+      if (interior_sums)
+        interior_sums(src, src_step, tap_step, s.kernel_h, s.run, s.kp, n, d, sums + r);
+      else
+        interior(src, src_step, tap_step, s.kernel_h, s.run, s.kp, n, d);
     } else {
       im2col_edge_pixel(s, in_b, za, iy0, ix0, d);
+      if (interior_sums) sums_path->row_sums(d, s.kp, 1, s.kp, sums + r);
     }
     r += n;
     d += static_cast<size_t>(n) * s.kp;
@@ -294,10 +358,11 @@ void im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
       if (++oy == s.out_h) oy = 0, in_b += image_bytes;
     }
   }
+  return interior_sums != nullptr;
 }
 
-void im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t za, int p0,
-            int rows, int kp, int8_t* dst) {
+bool im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t za, int p0,
+            int rows, int kp, int8_t* dst, const KernelInfo* sums_path, int32_t* sums) {
   Im2colShape s;
   s.in_h = g.in_h, s.in_w = g.in_w, s.in_c = g.in_c, s.out_h = g.out_h, s.out_w = g.out_w;
   s.kernel_h = g.kernel_h, s.kernel_w = g.kernel_w, s.stride_h = g.stride_h, s.stride_w = g.stride_w;
@@ -306,7 +371,7 @@ void im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t z
   s.run = g.kernel_w * g.in_c;
   s.kp = kp;
   s.contiguous_rows = g.dilation_w == 1 && in_stride == g.in_c;
-  im2col_rows(s, input, static_cast<int8_t>(za), p0, rows, dst);
+  return im2col_rows(s, input, static_cast<int8_t>(za), p0, rows, dst, sums_path, sums);
 }
 
 void row_sums_scalar(const int8_t* a, size_t a_stride, int rows, int k, int32_t* sums) {
@@ -354,16 +419,17 @@ QConvParams ref_params(const QConvParams& p, const PackedHeader& h, const uint8_
   return q;
 }
 
-// Rows [0, rows) of A (a_stride apart) against output channels [n_begin, n_end): sums, then
-// output-channel chunks whose weights stay in L1/L2 while the row tiles sweep them.
+// Rows [0, rows) of A (a_stride apart) against output channels [n_begin, n_end): sums (unless
+// im2col wrote them: sums_ready), then output-channel chunks whose weights stay in L1/L2 while
+// the row tiles sweep them.
 void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packed,
                 const QConvParams& p, const int8_t* a, size_t a_stride, int rows, int32_t* sums,
-                int n_begin, int n_end, int8_t* out, size_t out_stride) {
+                bool sums_ready, int n_begin, int n_end, int8_t* out, size_t out_stride) {
   const int32_t* row_sums = nullptr;
   if (h.any_zero_point) {
-    if (k.row_sums)
+    if (!sums_ready && k.row_sums)
       k.row_sums(a, a_stride, rows, h.kp, sums);
-    else
+    else if (!sums_ready)
       row_sums_scalar(a, a_stride, rows, h.k, sums);
     for (int r = rows; r < rows + 5; ++r) sums[r] = 0;  // see kSumsEntries
     row_sums = sums;
@@ -476,15 +542,17 @@ bool conv_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* i
     const int rows = std::min(k.block_rows, end - p0);
     const int8_t* a;
     size_t a_stride;
+    bool sums_ready = false;
     if (direct) {
       a = input + static_cast<size_t>(p0) * in_stride;
       a_stride = in_stride;
     } else {
-      im2col(g, input, in_stride, p.input_zero_point, p0, rows, h.kp, s.a);
+      sums_ready = im2col(g, input, in_stride, p.input_zero_point, p0, rows, h.kp, s.a,
+                          h.any_zero_point ? &k : nullptr, s.sums);
       a = s.a;
       a_stride = h.kp;
     }
-    gemm_block(k, h, bytes, p, a, a_stride, rows, s.sums, 0, g.out_c,
+    gemm_block(k, h, bytes, p, a, a_stride, rows, s.sums, sums_ready, 0, g.out_c,
                output + static_cast<size_t>(p0) * out_stride, out_stride);
   }
   return true;
@@ -519,7 +587,7 @@ bool fc_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* inp
       a = s.a;
       a_stride = h.kp;
     }
-    gemm_block(k, h, bytes, p, a, a_stride, rows, s.sums, begin, end,
+    gemm_block(k, h, bytes, p, a, a_stride, rows, s.sums, false, begin, end,
                output + static_cast<size_t>(b0) * out_stride, out_stride);
   }
   return true;

@@ -23,6 +23,24 @@
   "add %[blk], %[w], #256\n"                \
   "sub %[dst], %[dst], %[back]\n"           \
   "b 0b\n"
+// Out-of-order cores: the tile's usual epilogue and the next tile's set-up (the loads of its
+// bias, A rows and weights run on the load pipes under the epilogue's vector work, where the
+// set-up's 19 register copies took the vector pipes). The generated _OOO_ epilogues choose the
+// next tile into n (block) and k (its rows' offset): the next block of the strip, or after a
+// strip's last tile the next strip's first (or, after the call's last tile, this strip's rows
+// again: valid memory, dropped) and load it; END points the K loop at it, or at label 29 moves
+// to the next strip (as label 9 does) or ends.
+// The usual case (a next tile in this strip, K > 16) goes back to the K loop from this block.
+#define OCTET_GEMM6X16_PRELOAD_END        \
+  "mov %[blk], %[n]\n"                    \
+  "add %[w], %[n], #320\n"                \
+  "sub %[n], %[n0], #1\n"                 \
+  "sub %[dst], %[dst], %[back]\n"         \
+  "cmp %[n], #0\n"                        \
+  "ccmp %[left], #0, #4, ne\n"            \
+  "b.ne 1b\n"                             \
+  "cbz %[left], 29f\n"                    \
+  "b 2b\n"
 #endif
 
 namespace octet::neon {
@@ -93,17 +111,19 @@ void tile_intrinsics(const GemmTile& t, const int8_t* const (&ap)[6], const int3
 // case, and without the clamp where it is the int8 range). All 32 vector registers are taken:
 // zp/qmin/qmax come in x registers.
 __attribute__((aligned(4096))) void tiles_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_t* row_sums,
-               const uint8_t* blk, int8_t* dst, size_t ds, size_t tiles, int strips) {
+               const uint8_t* blk, int8_t* dst, size_t ds, size_t tiles, int strips,
+               bool out_of_order) {
   const int8_t *a0 = ap[0], *a1 = ap[1], *a2 = ap[2], *a3 = ap[3], *a4 = ap[4], *a5 = ap[5];
   const int kp = t.kp;
   // Bit 0: no left shift (no SQSHL), bit 1: no right shift (no SRSHL); bit 2, 3 or 4: the last
   // 16 k end after 4-k group 0, 1 or 2 (the rest is zero padding: SDOTs skipped); bit 5: the
-  // clamp is the whole int8 range, which the narrowing's saturation already applies.
+  // clamp is the whole int8 range, which the narrowing's saturation already applies; bit 6: an
+  // out-of-order core (the usual epilogues then load the next tile's set-up, labels 15 and 16).
   const int groups = t.last_k4_groups;
   const bool full_range = clamp_is_int8_range(t.qmin, t.qmax);
   const size_t flags = (t.no_left_shift ? 1 : 0) | (t.no_right_shift ? 2 : 0) |
                        (groups >= 1 && groups <= 3 ? size_t{2} << groups : 0) |
-                       (full_range ? 32 : 0);
+                       (full_range ? 32 : 0) | (out_of_order ? 64 : 0);
   const size_t strip_a = 6 * t.a_stride;
   // Set inside: the tile's weights, k groups left and A offset, its block, the tiles and
   // strips left, the epilogue, the strip's A offset.
@@ -126,12 +146,16 @@ __attribute__((aligned(4096))) void tiles_asm(const GemmTile& t, const int8_t* c
     "adr %[epi], 8f\n"
     "tbz %[flags], #5, 11f\n"
     "adr %[epi], 13f\n"
+    "tbz %[flags], #6, 11f\n"
+    "adr %[epi], 15f\n"
     "b 11f\n"
     "12:\n"
     "tbz %[flags], #1, 11f\n"
     "adr %[epi], 5f\n"
     "tbz %[flags], #5, 11f\n"
     "adr %[epi], 14f\n"
+    "tbz %[flags], #6, 11f\n"
+    "adr %[epi], 16f\n"
     "11:\n"
     "mov %[blk], %[blk0]\n"
     "mov %[left], %[tiles]\n"
@@ -418,6 +442,24 @@ __attribute__((aligned(4096))) void tiles_asm(const GemmTile& t, const int8_t* c
     OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_NEXT_TILE("9f")
     "14:\n"
     OCTET_GEMM6X16_EPILOGUE_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_NEXT_TILE("9f")
+    "15:\n"
+    OCTET_GEMM6X16_EPILOGUE_OOO_MLS_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_PRELOAD_END
+    "16:\n"
+    OCTET_GEMM6X16_EPILOGUE_OOO_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_PRELOAD_END
+    // After the last tile of a strip with the next one preloaded (out-of-order epilogues).
+    "29:\n"
+    "add %[dst], %[dst], %[back]\n"
+    "subs %[strips], %[strips], #1\n"
+    "b.eq 19f\n"
+    "add %[soff], %[soff], %[astep]\n"
+    "cbz %[sums], 28f\n"
+    "add %[sums], %[sums], #24\n"
+    "28:\n"
+    "sub %[dst], %[dst], %[tiles], lsl #4\n"
+    "add %[dst], %[dst], #16\n"
+    "mov %[left], %[tiles]\n"
+    "cbnz %[n], 1b\n"
+    "b 2b\n"
     "8:\n"
     OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE("9f")
     // The strip's last tile: the next strip's rows, sums and first tile, or the end.
@@ -680,7 +722,7 @@ void half_tile_asm(const GemmTile& t, const int8_t* const (&ap)[6], const int32_
 
 // One 6-row strip of `rows` (1..6) rows, or `strips` whole 6-row strips (rows == 6), from t.a,
 // t.row_sums and t.out on, against channels [t.n_begin, t.n_end).
-void strips_6x16(const GemmTile& t, int rows, int strips) {
+void strips_6x16(const GemmTile& t, int rows, int strips, bool out_of_order) {
   const int kp = t.kp;
   const size_t block_bytes = 320 + 16 * static_cast<size_t>(kp);
   const uint8_t* blk = t.blocks;
@@ -733,8 +775,9 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
                   : tile_intrinsics<2, 2>(t, ap, row_sums, blk, dst, ds);
       } else {
 #if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-        tiles_asm(t, ap, row_sums, blk, dst, ds, tiles, strips_per_call);
+        tiles_asm(t, ap, row_sums, blk, dst, ds, tiles, strips_per_call, out_of_order);
 #else
+        (void)out_of_order;
         tile_intrinsics<0, 4>(t, ap, row_sums, blk, dst, ds);
 #endif
       }
@@ -748,19 +791,23 @@ void strips_6x16(const GemmTile& t, int rows, int strips) {
   }
 }
 
-}  // namespace
-
-void gemm_6x16c4_dotprod(const GemmTile& t) {
+// Both entries compute the same bits; see CoreClass in isa.h.
+void gemm_6x16(const GemmTile& t, bool out_of_order) {
   const int strips = t.rows / 6, rest = t.rows % 6;
-  if (strips > 0) strips_6x16(t, 6, strips);
+  if (strips > 0) strips_6x16(t, 6, strips, out_of_order);
   if (rest > 0) {
     GemmTile last = t;
     const size_t done = static_cast<size_t>(6 * strips);
     last.a += done * t.a_stride;
     if (last.row_sums) last.row_sums += done;
     last.out += done * t.out_stride;
-    strips_6x16(last, rest, 1);
+    strips_6x16(last, rest, 1, out_of_order);
   }
 }
+
+}  // namespace
+
+void gemm_6x16c4_dotprod(const GemmTile& t) { gemm_6x16(t, false); }
+void gemm_6x16c4_dotprod_ooo(const GemmTile& t) { gemm_6x16(t, true); }
 
 }  // namespace octet::neon

@@ -33,6 +33,9 @@ constexpr int kDotprodMr = 4, kDotprodNr = 16;
 void gemm_4x16c4_dotprod(const GemmTile& t);
 constexpr int kDotprod6Mr = 6;
 void gemm_6x16c4_dotprod(const GemmTile& t);
+// The same tiles for out-of-order cores (CoreClass in isa.h): the usual layer's epilogue loads the
+// next tile's accumulators and rows (in-order cores pay those loads, out-of-order ones hide them).
+void gemm_6x16c4_dotprod_ooo(const GemmTile& t);
 // n4k16 layout, MR = 4.
 constexpr int kV80Mr = 4, kV80Nr = 4;
 void gemm_4x4c16_v80(const GemmTile& t);
@@ -43,5 +46,10 @@ void gemm_2x4c16_armv7(const GemmTile& t);
 // sums[r] = sum of the kp int8 values of row r (kp multiple of 16), NEON; with SDOT on dotprod CPUs.
 void row_sums_s8(const int8_t* a, size_t a_stride, int rows, int kp, int32_t* sums);
 void row_sums_s8_dotprod(const int8_t* a, size_t a_stride, int rows, int kp, int32_t* sums);
+// im2col of `count` interior pixels (src_step apart in the input; kernel_h kernel rows of `run`
+// bytes, tap_step apart; run a multiple of 64, so kp = kernel_h * run) into rows kp bytes apart
+// at d, with each row's sum into sums[0..count).
+void im2col_runs64_sums_dotprod(const int8_t* src, size_t src_step, size_t tap_step, int kernel_h,
+                                int run, int kp, int count, int8_t* d, int32_t* sums);
 
 }  // namespace octet::neon

@@ -36,6 +36,33 @@ Isa detect_isa();
 // else detect_isa(). An unsupported forced path is refused, never executed.
 Isa active_isa();
 
+// How the core issues instructions, for kernels whose best instruction order differs by it
+// (DESIGN.md §5 "Dispatch"): in-order cores (Cortex-A53, A55, A510: a Q-form load does not issue
+// beside a Q-form vector operation, so loads cost cycles) and out-of-order ones (Cortex-A76,
+// Neoverse-N1 and later: loads run on their own pipes under the vector work).
+enum class CoreClass : int { in_order = 0, out_of_order = 1 };
+
+// "in-order", "out-of-order".
+const char* core_class_name(CoreClass c);
+
+// From the MIDR_EL1 values Linux publishes (/sys/devices/system/cpu/cpuN/regs/identification/
+// midr_el1, else the "CPU part" lines of /proc/cpuinfo, else the MRS that HWCAP_CPUID allows):
+// out_of_order if any core is an out-of-order one (heterogeneous boards run inference on their
+// big cores), in_order if every core read is a known in-order part; out_of_order when nothing
+// can be read, and on armv7 / SIMDe builds (no kernel there depends on it). Read once per process
+// and cached (the first call opens files: the runtime makes it while preparing, not in run()).
+CoreClass detect_core_class();
+
+// The environment variable OCTET_CORE=in-order|out-of-order if it names one, else
+// detect_core_class(); fixed at the first call (the kernels ask per layer: no getenv per run).
+// Both kernel variants compute the same bits; only their speed differs.
+CoreClass active_core_class();
+
+// Forces active_core_class() for the whole process (tests run both variants); cleared by
+// clear_forced_core_class().
+void force_core_class(CoreClass c);
+void clear_forced_core_class();
+
 // Forces active_isa() to `isa` for the whole process; false (and no change) if !isa_supported.
 bool force_isa(Isa isa);
 // Drops the API override (OCTET_ISA and detection apply again).

@@ -28,11 +28,20 @@ void row_sums_s8_dotprod(const int8_t* a, size_t a_stride, int rows, int kp, int
     }
     vst1q_s32(sums + r, vpaddq_s32(vpaddq_s32(s0, s1), vpaddq_s32(s2, s3)));
   }
+  // The last rows (66-row blocks leave 2) one at a time, four chains each: one chain waited on
+  // every SDOT (2.1 N1 cycles per 16 bytes, four times the 4-row loop's; ResNet-50 ~0.25 M).
   for (; r < rows; ++r) {
     const int8_t* row = a + r * a_stride;
-    int32x4_t s = vdupq_n_s32(0);
-    for (int k = 0; k < kp; k += 16) s = vdotq_s32(s, vld1q_s8(row + k), ones);
-    sums[r] = vaddvq_s32(s);
+    int32x4_t s0 = vdupq_n_s32(0), s1 = s0, s2 = s0, s3 = s0;
+    int k = 0;
+    for (; k + 64 <= kp; k += 64) {
+      s0 = vdotq_s32(s0, vld1q_s8(row + k), ones);
+      s1 = vdotq_s32(s1, vld1q_s8(row + k + 16), ones);
+      s2 = vdotq_s32(s2, vld1q_s8(row + k + 32), ones);
+      s3 = vdotq_s32(s3, vld1q_s8(row + k + 48), ones);
+    }
+    for (; k < kp; k += 16) s0 = vdotq_s32(s0, vld1q_s8(row + k), ones);
+    sums[r] = vaddvq_s32(vaddq_s32(vaddq_s32(s0, s1), vaddq_s32(s2, s3)));
   }
 }
 
