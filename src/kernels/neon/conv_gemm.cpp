@@ -31,6 +31,7 @@ struct KernelInfo {
   void (*row_sums)(const int8_t*, size_t, int, int, int32_t*) = nullptr;  // null: scalar sums
   // Optional im2col of interior pixels with runs of 64n bytes that also writes the rows' sums.
   Im2colSumsFn im2col_sums = nullptr;
+  bool out_of_order = false;  // dotprod on an out-of-order core (CoreClass): ST1 stores pay off
 };
 
 // The kernel of `isa` in this build (dotprod: of the core class too); false when the build has none.
@@ -39,12 +40,13 @@ bool kernel_for(Isa isa, KernelInfo* k) {
     case Isa::ref: *k = {nullptr, 1, 1, nullptr, 0}; return true;
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
     case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0, 64, false, row_sums_s8}; return true;
-    case Isa::dotprod:
-      *k = {active_core_class() == CoreClass::out_of_order ? gemm_6x16c4_dotprod_ooo
-                                                          : gemm_6x16c4_dotprod,
-            kDotprod6Mr, kDotprodNr, gemm_4x16c4_dotprod, kDotprodMr, 66,
-            true, row_sums_s8_dotprod, im2col_runs64_sums_dotprod};
+    case Isa::dotprod: {
+      const bool ooo = active_core_class() == CoreClass::out_of_order;
+      *k = {ooo ? gemm_6x16c4_dotprod_ooo : gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr,
+            gemm_4x16c4_dotprod, kDotprodMr, 66, true, row_sums_s8_dotprod,
+            im2col_runs64_sums_dotprod, ooo};
       return true;
+    }
 #endif
 #if defined(OCTET_ARCH_armv7) || defined(OCTET_ARCH_simde)
     case Isa::armv7: *k = {gemm_2x4c16_armv7, kArmv7Mr, kArmv7Nr, nullptr, 0, 64, false, row_sums_s8}; return true;
@@ -237,6 +239,39 @@ __attribute__((noinline)) void im2col_interior(const int8_t* src, size_t src_ste
   }
 }
 
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+// im2col_interior<k16to32, 7> for out-of-order cores: the 14 stores as ST1 with post-increment
+// (the N1 model takes an STR q as two store operations, an ST1 as one: 23.5 -> ~15 cycles per
+// pixel of ResNet-50's stem; the in-order A53 / A55 models pay ~2.5x for these ST1).
+__attribute__((noinline)) void im2col_stem7_st1(const int8_t* src, size_t src_step, size_t tap_step,
+                                                int /*kernel_h*/, int run, int kp, int count,
+                                                int8_t* d) {
+  const size_t step = static_cast<size_t>(run) - 16;  // from a run's first 16 bytes to its last
+  for (int i = 0; i < count; ++i, src += src_step, d += kp) {
+    std::memset(d + kp - 16, 0, 16);
+    int8x16_t lo[7], hi[7];
+    for (int ky = 0; ky < 7; ++ky) {
+      lo[ky] = vld1q_s8(src + ky * tap_step);
+      hi[ky] = vld1q_s8(src + ky * tap_step + step);
+    }
+    int8_t* o = d;
+    asm volatile(
+      "st1 {%[l0].16b}, [%[o]], %[step]\n st1 {%[h0].16b}, [%[o]], #16\n"
+      "st1 {%[l1].16b}, [%[o]], %[step]\n st1 {%[h1].16b}, [%[o]], #16\n"
+      "st1 {%[l2].16b}, [%[o]], %[step]\n st1 {%[h2].16b}, [%[o]], #16\n"
+      "st1 {%[l3].16b}, [%[o]], %[step]\n st1 {%[h3].16b}, [%[o]], #16\n"
+      "st1 {%[l4].16b}, [%[o]], %[step]\n st1 {%[h4].16b}, [%[o]], #16\n"
+      "st1 {%[l5].16b}, [%[o]], %[step]\n st1 {%[h5].16b}, [%[o]], #16\n"
+      "st1 {%[l6].16b}, [%[o]], %[step]\n st1 {%[h6].16b}, [%[o]], #16\n"
+      : [o] "+r"(o)
+      : [step] "r"(step), [l0] "w"(lo[0]), [h0] "w"(hi[0]), [l1] "w"(lo[1]), [h1] "w"(hi[1]),
+        [l2] "w"(lo[2]), [h2] "w"(hi[2]), [l3] "w"(lo[3]), [h3] "w"(hi[3]), [l4] "w"(lo[4]),
+        [h4] "w"(hi[4]), [l5] "w"(lo[5]), [h5] "w"(hi[5]), [l6] "w"(lo[6]), [h6] "w"(hi[6])
+      : "memory");
+  }
+}
+#endif
+
 // The geometry in locals: read through `g`, every field was reloaded after each int8 store (the
 // stores may alias it), which made the stem's im2col ~300 cycles per pixel on the A53 model.
 struct Im2colShape {
@@ -307,7 +342,7 @@ InteriorFn interior_for(int kernel_h) {
 // With sums_path (a path with a fused interior copy, and its row sums) and a layer whose runs
 // that copy takes, also each row's sum into sums[0..rows): returns whether it did.
 bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, int rows,
-                 int8_t* dst, const KernelInfo* sums_path, int32_t* sums) {
+                 int8_t* dst, const KernelInfo& path, const KernelInfo* sums_path, int32_t* sums) {
   const size_t row_bytes = static_cast<size_t>(s.in_w) * s.in_stride;
   const size_t image_bytes = static_cast<size_t>(s.in_h) * row_bytes;
   const size_t tap_step = static_cast<size_t>(s.dilation_h) * row_bytes;
@@ -325,7 +360,12 @@ bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
     ox_hi = span < 0 ? 0 : std::min(s.out_w, span / s.stride_w + 1);
     switch (run_size_of(s.run)) {
       case RunSize::k8to16: interior = interior_for<RunSize::k8to16>(s.kernel_h); break;
-      case RunSize::k16to32: interior = interior_for<RunSize::k16to32>(s.kernel_h); break;
+      case RunSize::k16to32:
+        interior = interior_for<RunSize::k16to32>(s.kernel_h);
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+        if (s.kernel_h == 7 && path.out_of_order) interior = im2col_stem7_st1;
+#endif
+        break;
       case RunSize::kMultipleOf16: interior = im2col_interior_x16; break;
       default: interior = im2col_interior<RunSize::kOther, 0>; break;
     }
@@ -362,7 +402,8 @@ bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
 }
 
 bool im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t za, int p0,
-            int rows, int kp, int8_t* dst, const KernelInfo* sums_path, int32_t* sums) {
+            int rows, int kp, int8_t* dst, const KernelInfo& path, const KernelInfo* sums_path,
+            int32_t* sums) {
   Im2colShape s;
   s.in_h = g.in_h, s.in_w = g.in_w, s.in_c = g.in_c, s.out_h = g.out_h, s.out_w = g.out_w;
   s.kernel_h = g.kernel_h, s.kernel_w = g.kernel_w, s.stride_h = g.stride_h, s.stride_w = g.stride_w;
@@ -371,7 +412,7 @@ bool im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t z
   s.run = g.kernel_w * g.in_c;
   s.kp = kp;
   s.contiguous_rows = g.dilation_w == 1 && in_stride == g.in_c;
-  return im2col_rows(s, input, static_cast<int8_t>(za), p0, rows, dst, sums_path, sums);
+  return im2col_rows(s, input, static_cast<int8_t>(za), p0, rows, dst, path, sums_path, sums);
 }
 
 void row_sums_scalar(const int8_t* a, size_t a_stride, int rows, int k, int32_t* sums) {
@@ -547,7 +588,7 @@ bool conv_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* i
       a = input + static_cast<size_t>(p0) * in_stride;
       a_stride = in_stride;
     } else {
-      sums_ready = im2col(g, input, in_stride, p.input_zero_point, p0, rows, h.kp, s.a,
+      sums_ready = im2col(g, input, in_stride, p.input_zero_point, p0, rows, h.kp, s.a, k,
                           h.any_zero_point ? &k : nullptr, s.sums);
       a = s.a;
       a_stride = h.kp;
