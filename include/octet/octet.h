@@ -58,6 +58,10 @@ struct TensorInfo {
 // environment variable OCTET_ISA (ref, v80, dotprod, i8mm, armv7) overrides kAuto.
 enum class Isa : int { kAuto = 0, kRef = 1, kV80 = 2, kDotprod = 3, kI8mm = 4, kArmv7 = 5 };
 const char* isa_name(Isa isa);
+// The core class the dotprod kernels are picked for: "in-order" (Cortex-A53/A55/A510) or
+// "out-of-order" (A76, Neoverse-N1 and later), from the CPU's MIDR; the environment variable
+// OCTET_CORE=in-order|out-of-order overrides it (read once). Both compute the same bytes.
+const char* core_class();
 
 class Model {
  public:

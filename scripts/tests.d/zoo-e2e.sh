@@ -94,6 +94,12 @@ for net in "${nets[@]}"; do
   check "$net.host-v80-t3" v80 "$BENCH_HOST" "$model" --isa v80 --threads 3
   check "$net.a53-v80-t1" v80 $A64 -cpu cortex-a53 "$BENCH_A64" "$model" --threads 1
   check "$net.n1-dotprod-t1" dotprod $A64 -cpu neoverse-n1 "$BENCH_A64" "$model" --threads 1
+  # The dotprod kernels of in-order cores (qemu has no Cortex-A55): forced on the N1.
+  check "$net.n1-dotprod-inorder-t1" dotprod env OCTET_CORE=in-order $A64 -cpu neoverse-n1 "$BENCH_A64" "$model" --threads 1
+  for c in n1-dotprod-t1:out-of-order n1-dotprod-inorder-t1:in-order; do
+    if grep -q "^core: ${c#*:}$" "$WORK/out/$net.${c%%:*}.log"; then ok "$net: ${c%%:*} ran the ${c#*:} kernels"
+    else bad "$net: ${c%%:*}: $(grep '^core:' "$WORK/out/$net.${c%%:*}.log") (expected ${c#*:})"; fi
+  done
   check "$net.a15-armv7-t1" armv7 $A32 "$BENCH_A32" "$model" --threads 1
   # qconvert packs for dotprod by default: that path reads every weight from the file in place;
   # the ARMv8.0 path repacks the GEMM weights once at load (the file still runs everywhere).

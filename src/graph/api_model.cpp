@@ -1,5 +1,6 @@
 // Model accessors of the public API.
 #include "graph/model_impl.h"
+#include "kernels/neon/isa.h"
 
 namespace octet {
 
@@ -30,6 +31,8 @@ TensorInfo Model::output_info(int i) const {
 int Model::num_operators() const { return static_cast<int>(impl_->ops.size()); }
 size_t Model::file_size() const { return impl_->size; }
 std::string Model::description() const { return impl_->description; }
+
+const char* core_class() { return neon::core_class_name(neon::active_core_class()); }
 
 const char* isa_name(Isa isa) {
   switch (isa) {

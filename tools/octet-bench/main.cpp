@@ -147,6 +147,7 @@ void print_text(const Options& o, const octet::Model& m, const octet::Interprete
   std::printf("model: %s (%d operators, file %zu bytes)\n", o.model.c_str(), m.num_operators(), m.file_size());
   std::printf("isa: %s, threads %d, runs %d after %d warm-up, pause %d ms\n", octet::isa_name(it.isa()),
               o.threads, o.runs, o.warmup, o.pause_ms);
+  std::printf("core: %s\n", octet::core_class());
   std::printf("MACs per inference: %" PRIu64 "\n", r.total_macs);
   std::printf("arena bytes: %zu (lower bound %zu, kernel scratch %zu)\n", mi.arena_bytes, mi.lower_bound_bytes,
               mi.scratch_bytes);
