@@ -45,6 +45,36 @@ TEST(NeonIsa, ForcedCoreClass) {
   EXPECT_STREQ(core_class_name(CoreClass::out_of_order), "out-of-order");
 }
 
+TEST(NeonIsa, CoreClassFromCpuinfoAndMidr) {
+  // Raspberry Pi 3 (four A53), a Rockchip RK3588 (A55 + A76: the big cores decide), an x86 host.
+  const char* pi3 =
+      "processor\t: 0\nBogoMIPS\t: 38.40\nCPU implementer\t: 0x41\nCPU variant\t: 0x0\n"
+      "CPU part\t: 0xd03\nCPU revision\t: 4\n\nprocessor\t: 1\nCPU implementer\t: 0x41\n"
+      "CPU part\t: 0xd03\n";
+  const char* rk3588 =
+      "processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xd05\n\n"
+      "processor\t: 4\nCPU implementer\t: 0x41\nCPU part\t: 0xd0b\n";
+  const char* x86 = "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Xeon\n";
+  CoreClass c = CoreClass::out_of_order;
+  ASSERT_TRUE(core_class_from_cpuinfo(pi3, &c));
+  EXPECT_EQ(c, CoreClass::in_order);
+  ASSERT_TRUE(core_class_from_cpuinfo(rk3588, &c));
+  EXPECT_EQ(c, CoreClass::out_of_order);
+  c = CoreClass::in_order;
+  EXPECT_FALSE(core_class_from_cpuinfo(x86, &c));
+  EXPECT_EQ(c, CoreClass::in_order);  // untouched
+  // MIDR values as sysfs gives them: A55 r1p0, Neoverse-N1 r4p1, Kryo 4xx Silver.
+  const uint64_t a55[] = {0x411fd050, 0x411fd050}, mixed[] = {0x411fd050, 0x414fd0c1},
+                 kryo_silver[] = {0x517f805e};
+  ASSERT_TRUE(core_class_from_midrs(a55, 2, &c));
+  EXPECT_EQ(c, CoreClass::in_order);
+  ASSERT_TRUE(core_class_from_midrs(mixed, 2, &c));
+  EXPECT_EQ(c, CoreClass::out_of_order);
+  ASSERT_TRUE(core_class_from_midrs(kryo_silver, 1, &c));
+  EXPECT_EQ(c, CoreClass::in_order);
+  EXPECT_FALSE(core_class_from_midrs(a55, 0, &c));
+}
+
 TEST(NeonIsa, NamesRoundTrip) {
   for (Isa isa : {Isa::ref, Isa::v80, Isa::dotprod, Isa::i8mm, Isa::armv7}) {
     Isa back = Isa::ref;

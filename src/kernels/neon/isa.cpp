@@ -35,7 +35,6 @@ bool cpu_has_neon() {
 }
 #endif
 
-#if defined(OCTET_ARCH_aarch64) && defined(__linux__)
 // In-order parts by MIDR implementer and part number; every other part is taken as out-of-order.
 bool is_in_order_part(unsigned implementer, unsigned part) {
   if (implementer == 0x41) {  // Arm
@@ -45,6 +44,37 @@ bool is_in_order_part(unsigned implementer, unsigned part) {
   if (implementer == 0x51) return part == 0x803 || part == 0x805;  // Kryo 385 / 4xx-5xx Silver
   return false;
 }
+
+// Tally of the cores read: how many in-order and how many out-of-order.
+struct CoreTally {
+  int in_order = 0, out_of_order = 0;
+  void add(unsigned implementer, unsigned part) {
+    ++(is_in_order_part(implementer, part) ? in_order : out_of_order);
+  }
+  void add_midr(uint64_t midr) { add((midr >> 24) & 0xff, (midr >> 4) & 0xfff); }
+  bool any() const { return in_order + out_of_order > 0; }
+  CoreClass result() const {
+    return in_order > 0 && out_of_order == 0 ? CoreClass::in_order : CoreClass::out_of_order;
+  }
+};
+
+// "CPU implementer : 0x41" ... "CPU part : 0xd05" per core, as /proc/cpuinfo lists them.
+void tally_cpuinfo_text(const char* text, CoreTally* t) {
+  unsigned implementer = 0;
+  for (const char* line = text; *line != '\0';) {
+    const char* colon = std::strchr(line, ':');
+    const char* end = std::strchr(line, '\n');
+    if (end == nullptr) end = line + std::strlen(line);
+    if (colon != nullptr && colon < end) {
+      const unsigned long v = std::strtoul(colon + 1, nullptr, 0);
+      if (std::strncmp(line, "CPU implementer", 15) == 0) implementer = static_cast<unsigned>(v);
+      if (std::strncmp(line, "CPU part", 8) == 0) t->add(implementer, static_cast<unsigned>(v));
+    }
+    line = *end == '\0' ? end : end + 1;
+  }
+}
+
+#if defined(OCTET_ARCH_aarch64) && defined(__linux__)
 
 // Reads up to size - 1 bytes of a file into buf (NUL-terminated); false if it cannot be opened.
 // POSIX calls, no stdio: nothing is allocated.
@@ -58,15 +88,6 @@ bool read_small_file(const char* path, char* buf, size_t size) {
   return true;
 }
 
-// Tally of the cores read: how many in-order and how many out-of-order.
-struct CoreTally {
-  int in_order = 0, out_of_order = 0;
-  void add(unsigned implementer, unsigned part) {
-    ++(is_in_order_part(implementer, part) ? in_order : out_of_order);
-  }
-  bool any() const { return in_order + out_of_order > 0; }
-};
-
 // /sys/devices/system/cpu/cpuN/regs/identification/midr_el1 ("0x00000000410fd034").
 void tally_sysfs(CoreTally* t) {
   char path[96], buf[64];
@@ -76,27 +97,13 @@ void tally_sysfs(CoreTally* t) {
       if (cpu >= 8 && !t->any()) return;  // no such files on this system
       continue;                           // an offline core: the next ones may be there
     }
-    const unsigned long midr = std::strtoul(buf, nullptr, 16);
-    t->add((midr >> 24) & 0xff, (midr >> 4) & 0xfff);
+    t->add_midr(std::strtoull(buf, nullptr, 16));
   }
 }
 
-// "CPU implementer : 0x41" ... "CPU part : 0xd05" per core in /proc/cpuinfo.
 void tally_proc_cpuinfo(CoreTally* t) {
   static char buf[64 * 1024];  // once per process, before any run (see detect_core_class)
-  if (!read_small_file("/proc/cpuinfo", buf, sizeof buf)) return;
-  unsigned implementer = 0;
-  for (const char* line = buf; *line != '\0';) {
-    const char* colon = std::strchr(line, ':');
-    const char* end = std::strchr(line, '\n');
-    if (end == nullptr) end = line + std::strlen(line);
-    if (colon != nullptr && colon < end) {
-      const unsigned long v = std::strtoul(colon + 1, nullptr, 0);
-      if (std::strncmp(line, "CPU implementer", 15) == 0) implementer = static_cast<unsigned>(v);
-      if (std::strncmp(line, "CPU part", 8) == 0) t->add(implementer, static_cast<unsigned>(v));
-    }
-    line = *end == '\0' ? end : end + 1;
-  }
+  if (read_small_file("/proc/cpuinfo", buf, sizeof buf)) tally_cpuinfo_text(buf, t);
 }
 
 // MIDR_EL1 of the core this runs on, through the kernel's emulation of the MRS (HWCAP_CPUID).
@@ -105,7 +112,7 @@ void tally_mrs(CoreTally* t) {
   if ((getauxval(AT_HWCAP) & kHwcapCpuid) == 0) return;
   uint64_t midr;
   asm volatile("mrs %0, midr_el1" : "=r"(midr));
-  t->add((midr >> 24) & 0xff, (midr >> 4) & 0xfff);
+  t->add_midr(midr);
 }
 
 CoreClass read_core_class() {
@@ -113,11 +120,25 @@ CoreClass read_core_class() {
   tally_sysfs(&t);
   if (!t.any()) tally_proc_cpuinfo(&t);
   if (!t.any()) tally_mrs(&t);
-  return t.in_order > 0 && t.out_of_order == 0 ? CoreClass::in_order : CoreClass::out_of_order;
+  return t.result();
 }
 #endif
 
 }  // namespace
+
+bool core_class_from_cpuinfo(const char* text, CoreClass* out) {
+  CoreTally t;
+  tally_cpuinfo_text(text, &t);
+  if (t.any()) *out = t.result();
+  return t.any();
+}
+
+bool core_class_from_midrs(const uint64_t* midrs, int count, CoreClass* out) {
+  CoreTally t;
+  for (int i = 0; i < count; ++i) t.add_midr(midrs[i]);
+  if (t.any()) *out = t.result();
+  return t.any();
+}
 
 const char* core_class_name(CoreClass c) {
   return c == CoreClass::in_order ? "in-order" : "out-of-order";

@@ -2,6 +2,8 @@
 // The integer values are stable (they may be logged, stored or passed across the C API).
 #pragma once
 
+#include <cstdint>
+
 namespace octet::neon {
 
 enum class Isa : int {
@@ -52,6 +54,12 @@ const char* core_class_name(CoreClass c);
 // can be read, and on armv7 / SIMDe builds (no kernel there depends on it). Read once per process
 // and cached (the first call opens files: the runtime makes it while preparing, not in run()).
 CoreClass detect_core_class();
+
+// The rules of detect_core_class() on given inputs (for tests): the "CPU implementer" / "CPU
+// part" lines of a /proc/cpuinfo text, or MIDR values. False, *out untouched, when they name no
+// core.
+bool core_class_from_cpuinfo(const char* text, CoreClass* out);
+bool core_class_from_midrs(const uint64_t* midrs, int count, CoreClass* out);
 
 // The environment variable OCTET_CORE=in-order|out-of-order if it names one, else
 // detect_core_class(); fixed at the first call (the kernels ask per layer: no getenv per run).
