@@ -7,7 +7,9 @@
 // (each tile: K loop and epilogue) or for one partial tile; a tile whose channels in range lie in
 // one half of the block (a layer's last 8 channels) computes that half only (half_tile_asm, or
 // intrinsics for layers with shifts or a clamp); elsewhere (SIMDe on x86 hosts) the same
-// computation in intrinsics.
+// computation in intrinsics. Two entries: gemm_6x16c4_dotprod for in-order cores and
+// gemm_6x16c4_dotprod_ooo for out-of-order ones, whose usual epilogue also loads the next tile
+// (CoreClass in isa.h; conv_gemm.cpp's kernel_for picks).
 #include <cstring>
 
 #include "kernels/neon/gemm_kernels.h"
