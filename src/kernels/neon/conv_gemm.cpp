@@ -339,10 +339,10 @@ InteriorFn interior_for(int kernel_h) {
 // tail is 0 (zero weights there, and 0 adds nothing to the activation sums). A kernel row lying
 // inside a dense input is one contiguous run of kernel_w * in_c bytes; the interior pixels of an
 // output row go in one call.
-// With sums_path (a path with a fused interior copy, and its row sums) and a layer whose runs
-// that copy takes, also each row's sum into sums[0..rows): returns whether it did.
+// With `sums` (non-null), a path with a fused interior copy and a layer whose runs that copy
+// takes, also each row's sum into sums[0..rows): returns whether it did.
 bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, int rows,
-                 int8_t* dst, const KernelInfo& path, const KernelInfo* sums_path, int32_t* sums) {
+                 int8_t* dst, const KernelInfo& path, int32_t* sums) {
   const size_t row_bytes = static_cast<size_t>(s.in_w) * s.in_stride;
   const size_t image_bytes = static_cast<size_t>(s.in_h) * row_bytes;
   const size_t tap_step = static_cast<size_t>(s.dilation_h) * row_bytes;
@@ -352,8 +352,8 @@ bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
   int ox_lo = 0, ox_hi = 0;
   InteriorFn interior = nullptr;
   Im2colSumsFn interior_sums = nullptr;
-  if (s.contiguous_rows && sums_path != nullptr && sums_path->im2col_sums != nullptr && s.run % 64 == 0)
-    interior_sums = sums_path->im2col_sums;  // kp = kernel_h * run: no K..kp tail to clear
+  if (s.contiguous_rows && sums != nullptr && path.im2col_sums != nullptr && s.run % 64 == 0)
+    interior_sums = path.im2col_sums;  // kp = kernel_h * run: no K..kp tail to clear
   if (s.contiguous_rows) {
     ox_lo = (s.pad_left + s.stride_w - 1) / s.stride_w;
     const int span = s.in_w - s.kernel_w + s.pad_left;  // ox * stride_w <= span
@@ -388,7 +388,7 @@ bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
         interior(src, src_step, tap_step, s.kernel_h, s.run, s.kp, n, d);
     } else {
       im2col_edge_pixel(s, in_b, za, iy0, ix0, d);
-      if (interior_sums) sums_path->row_sums(d, s.kp, 1, s.kp, sums + r);
+      if (interior_sums) path.row_sums(d, s.kp, 1, s.kp, sums + r);
     }
     r += n;
     d += static_cast<size_t>(n) * s.kp;
@@ -402,8 +402,7 @@ bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
 }
 
 bool im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t za, int p0,
-            int rows, int kp, int8_t* dst, const KernelInfo& path, const KernelInfo* sums_path,
-            int32_t* sums) {
+            int rows, int kp, int8_t* dst, const KernelInfo& path, int32_t* sums) {
   Im2colShape s;
   s.in_h = g.in_h, s.in_w = g.in_w, s.in_c = g.in_c, s.out_h = g.out_h, s.out_w = g.out_w;
   s.kernel_h = g.kernel_h, s.kernel_w = g.kernel_w, s.stride_h = g.stride_h, s.stride_w = g.stride_w;
@@ -412,7 +411,7 @@ bool im2col(const ConvGeometry& g, const int8_t* input, int in_stride, int32_t z
   s.run = g.kernel_w * g.in_c;
   s.kp = kp;
   s.contiguous_rows = g.dilation_w == 1 && in_stride == g.in_c;
-  return im2col_rows(s, input, static_cast<int8_t>(za), p0, rows, dst, path, sums_path, sums);
+  return im2col_rows(s, input, static_cast<int8_t>(za), p0, rows, dst, path, sums);
 }
 
 void row_sums_scalar(const int8_t* a, size_t a_stride, int rows, int k, int32_t* sums) {
@@ -468,10 +467,13 @@ void gemm_block(const KernelInfo& k, const PackedHeader& h, const uint8_t* packe
                 bool sums_ready, int n_begin, int n_end, int8_t* out, size_t out_stride) {
   const int32_t* row_sums = nullptr;
   if (h.any_zero_point) {
-    if (!sums_ready && k.row_sums)
+    if (sums_ready) {
+      // im2col wrote them
+    } else if (k.row_sums) {
       k.row_sums(a, a_stride, rows, h.kp, sums);
-    else if (!sums_ready)
+    } else {
       row_sums_scalar(a, a_stride, rows, h.k, sums);
+    }
     for (int r = rows; r < rows + 5; ++r) sums[r] = 0;  // see kSumsEntries
     row_sums = sums;
   }
@@ -589,7 +591,7 @@ bool conv_run(Isa isa, const QConvParams& p, const void* packed, const int8_t* i
       a_stride = in_stride;
     } else {
       sums_ready = im2col(g, input, in_stride, p.input_zero_point, p0, rows, h.kp, s.a, k,
-                          h.any_zero_point ? &k : nullptr, s.sums);
+                          h.any_zero_point ? s.sums : nullptr);
       a = s.a;
       a_stride = h.kp;
     }
