@@ -25,6 +25,17 @@
   "add %[blk], %[w], #256\n"                \
   "sub %[dst], %[dst], %[back]\n"           \
   "b 0b\n"
+// After a strip's last tile: the next strip's rows, sums and first tile's dst, or the end (19).
+// SKIP: a local label for the branch around the sums step.
+#define OCTET_GEMM6X16_NEXT_STRIP(SKIP)           \
+  "subs %[strips], %[strips], #1\n"               \
+  "b.eq 19f\n"                                    \
+  "add %[soff], %[soff], %[astep]\n"              \
+  "cbz %[sums], " SKIP "f\n"                      \
+  "add %[sums], %[sums], #24\n"                   \
+  SKIP ":\n"                                      \
+  "sub %[dst], %[dst], %[tiles], lsl #4\n"        \
+  "add %[dst], %[dst], #16\n"
 // Out-of-order cores: the tile's usual epilogue and the next tile's set-up (the loads of its
 // bias, A rows and weights run on the load pipes under the epilogue's vector work, where the
 // set-up's 19 register copies took the vector pipes). The generated _OOO_ epilogues choose the
@@ -449,16 +460,10 @@ __attribute__((aligned(4096))) void tiles_asm(const GemmTile& t, const int8_t* c
     "16:\n"
     OCTET_GEMM6X16_EPILOGUE_OOO_NO_SRSHL_NO_CLAMP OCTET_GEMM6X16_PRELOAD_END
     // After the last tile of a strip with the next one preloaded (out-of-order epilogues).
+    // (dst: the epilogue's PRELOAD_END already stepped it back as for a next tile.)
     "29:\n"
     "add %[dst], %[dst], %[back]\n"
-    "subs %[strips], %[strips], #1\n"
-    "b.eq 19f\n"
-    "add %[soff], %[soff], %[astep]\n"
-    "cbz %[sums], 28f\n"
-    "add %[sums], %[sums], #24\n"
-    "28:\n"
-    "sub %[dst], %[dst], %[tiles], lsl #4\n"
-    "add %[dst], %[dst], #16\n"
+    OCTET_GEMM6X16_NEXT_STRIP("28")
     "mov %[left], %[tiles]\n"
     "cbnz %[n], 1b\n"
     "b 2b\n"
@@ -466,14 +471,7 @@ __attribute__((aligned(4096))) void tiles_asm(const GemmTile& t, const int8_t* c
     OCTET_GEMM6X16_EPILOGUE_MLS_NO_SRSHL OCTET_GEMM6X16_NEXT_TILE("9f")
     // The strip's last tile: the next strip's rows, sums and first tile, or the end.
     "9:\n"
-    "subs %[strips], %[strips], #1\n"
-    "b.eq 19f\n"
-    "add %[soff], %[soff], %[astep]\n"
-    "cbz %[sums], 18f\n"
-    "add %[sums], %[sums], #24\n"
-    "18:\n"
-    "sub %[dst], %[dst], %[tiles], lsl #4\n"
-    "add %[dst], %[dst], #16\n"
+    OCTET_GEMM6X16_NEXT_STRIP("18")
     "mov %[blk], %[blk0]\n"
     "mov %[left], %[tiles]\n"
     "b 0b\n"
