@@ -357,9 +357,7 @@ int ModelBuilder::fully_connected(int input, const FullyConnectedArgs& a, QuantP
   if (!prepare_weights(a.out_channels, K, a.weights, a.weight_scales, a.weight_zero_points, a.bias,
                        m.quant_of(input), out_q, &scales, &zps, &bias_folded, &mult, &shift, &err))
     return fail(name + ": " + err);
-  ConvGeometry g;
-  g.batch = N; g.in_h = g.in_w = g.out_h = g.out_w = 1;
-  g.in_c = K; g.out_c = a.out_channels;
+  const ConvGeometry g = ConvGeometry::fully_connected(N, K, a.out_channels);
   int w = m.add_weights(name + "/weights", {a.out_channels, K}, g, a.weights, scales, zps,
                         bias_folded, mult, shift);
   int b = m.add_constant(name + "/bias_folded", {a.out_channels}, DType::kInt32, bias_folded, fb::Layout::RAW);

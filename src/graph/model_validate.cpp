@@ -274,12 +274,8 @@ struct Checker {
         if (T(out).shape[0] != N || T(wt).shape[0] != oc || T(wt).shape[1] != K || T(bias).shape[0] != oc)
           return fail(w + ": shapes of input, weights, bias and output do not agree");
         if (K > 65536) return fail(w + ": more than 65536 inputs");
-        {
-          ConvGeometry g;
-          g.batch = N; g.in_h = g.in_w = g.out_h = g.out_w = 1;
-          g.in_c = static_cast<int>(K); g.out_c = oc;
-          if (!check_weight_layout(w, T(wt), g)) return false;
-        }
+        if (!check_weight_layout(w, T(wt), ConvGeometry::fully_connected(N, static_cast<int>(K), oc)))
+          return false;
         if (T(wt).num_quant != oc) return fail(w + ": weights need per-channel quantization arrays");
         if (T(wt).zero_points)
           for (int c = 0; c < oc; ++c)

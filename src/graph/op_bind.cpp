@@ -227,12 +227,9 @@ ConvGeometry gemm_geometry(const Model::Impl& m, const OpDesc& op) {
   const TensorDesc& out = m.tensors[op.outputs[0]];
   ConvGeometry g;
   g.batch = in.shape[0];
-  if (op.code == fb::OpCode::FULLY_CONNECTED) {
-    g.in_h = g.in_w = g.out_h = g.out_w = 1;
-    g.in_c = static_cast<int>(in.elements / g.batch);
-    g.out_c = out.shape[1];
-    return g;
-  }
+  if (op.code == fb::OpCode::FULLY_CONNECTED)
+    return ConvGeometry::fully_connected(g.batch, static_cast<int>(in.elements / g.batch),
+                                         out.shape[1]);
   const auto* p = op.op->options_as_Conv2DOptions();
   g.in_h = in.shape[1]; g.in_w = in.shape[2]; g.in_c = in.shape[3];
   g.out_h = out.shape[1]; g.out_w = out.shape[2]; g.out_c = out.shape[3];

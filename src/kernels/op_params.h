@@ -36,6 +36,15 @@ struct ConvGeometry {
   static int out_extent(int in, int kernel, int stride, int dilation, int pad_total) {
     return (in + pad_total - dilation * (kernel - 1) - 1) / stride + 1;
   }
+  // Fully connected as a convolution: the 1x1 geometry of one pixel per batch row.
+  static ConvGeometry fully_connected(int batch, int in_c, int out_c) {
+    ConvGeometry g;
+    g.batch = batch;
+    g.in_h = g.in_w = g.out_h = g.out_w = 1;
+    g.in_c = in_c;
+    g.out_c = out_c;
+    return g;
+  }
 };
 
 // Per-output-channel requantization (DESIGN.md §3): out = clamp(zp + rescale(acc, m_c, s_c)).

@@ -17,13 +17,9 @@ void run_float_node(const Graph& g, const Node& n, const std::vector<const float
     case OpKind::kConv:
     case OpKind::kFullyConnected: {
       FConvParams p;
-      p.geom = n.conv;
-      if (n.kind == OpKind::kFullyConnected) {
-        p.geom = ConvGeometry{};
-        p.geom.in_c = n.conv.in_c;
-        p.geom.out_c = n.conv.out_c;
-        p.geom.in_h = p.geom.in_w = p.geom.out_h = p.geom.out_w = 1;
-      }
+      p.geom = n.kind == OpKind::kFullyConnected
+                   ? ConvGeometry::fully_connected(1, n.conv.in_c, n.conv.out_c)
+                   : n.conv;
       p.weights = weights ? weights : n.weights.data();
       p.bias = bias ? bias : n.bias.data();
       p.clamp_min = with_clamp ? n.clamp_lo : -inf;

@@ -57,13 +57,9 @@ void Int8Executor::run_nodes() {
       case OpKind::kConv:
       case OpKind::kFullyConnected: {
         QConvParams p;
-        p.geom = n.conv;
-        if (n.kind == OpKind::kFullyConnected) {
-          p.geom = ConvGeometry{};
-          p.geom.in_c = n.conv.in_c;
-          p.geom.out_c = n.conv.out_c;
-        p.geom.in_h = p.geom.in_w = p.geom.out_h = p.geom.out_w = 1;
-        }
+        p.geom = n.kind == OpKind::kFullyConnected
+                     ? ConvGeometry::fully_connected(1, n.conv.in_c, n.conv.out_c)
+                     : n.conv;
         p.input_zero_point = qi.zero_point;
         p.weights = qn.weights.values.data();
         p.weight_zero_points = qn.weights.zero_points.data();
