@@ -41,19 +41,10 @@
 // set-up's 19 register copies took the vector pipes). The generated _OOO_ epilogues choose the
 // next tile into n (block) and k (its rows' offset): the next block of the strip, or after a
 // strip's last tile the next strip's first (or, after the call's last tile, this strip's rows
-// again: valid memory, dropped) and load it; END points the K loop at it, or at label 29 moves
-// to the next strip (as label 9 does) or ends.
+// again: valid memory, dropped) and load it; OCTET_GEMM6X16_PRELOAD_END (generated too, since
+// the generator costs it with the block) points the K loop at it, or at label 29 moves to the
+// next strip (as label 9 does) or ends.
 // The usual case (a next tile in this strip, K > 16) goes back to the K loop from this block.
-#define OCTET_GEMM6X16_PRELOAD_END        \
-  "mov %[blk], %[n]\n"                    \
-  "add %[w], %[n], #320\n"                \
-  "sub %[n], %[n0], #1\n"                 \
-  "sub %[dst], %[dst], %[back]\n"         \
-  "cmp %[n], #0\n"                        \
-  "ccmp %[left], #0, #4, ne\n"            \
-  "b.ne 1b\n"                             \
-  "cbz %[left], 29f\n"                    \
-  "b 2b\n"
 #endif
 
 namespace octet::neon {
