@@ -157,19 +157,21 @@ void run_tile_edge_suite(Isa isa) {
 }
 
 TEST(NeonConvGemm, TileEdgesRef) { run_tile_edge_suite(Isa::ref); }
-TEST(NeonConvGemm, TileEdgesV80) { run_tile_edge_suite(Isa::v80); }
-// The dotprod path has a kernel per core class (isa.h): both, whatever this CPU is.
-void run_dotprod_as(CoreClass c, void (*suite)(Isa)) {
+// The aarch64 paths pick kernels and copies per core class (isa.h): both, whatever this CPU is.
+void run_as(CoreClass c, Isa isa, void (*suite)(Isa)) {
   force_core_class(c);
-  suite(Isa::dotprod);
+  suite(isa);
   clear_forced_core_class();
 }
+void run_dotprod_as(CoreClass c, void (*suite)(Isa)) { run_as(c, Isa::dotprod, suite); }
+TEST(NeonConvGemm, TileEdgesV80) { run_tile_edge_suite(Isa::v80); }
 TEST(NeonConvGemm, TileEdgesDotprodInOrder) { run_dotprod_as(CoreClass::in_order, run_tile_edge_suite); }
 TEST(NeonConvGemm, TileEdgesDotprodOutOfOrder) { run_dotprod_as(CoreClass::out_of_order, run_tile_edge_suite); }
 TEST(NeonConvGemm, TileEdgesArmv7) { run_tile_edge_suite(Isa::armv7); }
 
 TEST(NeonConvGemm, Ref) { run_conv_suite(Isa::ref); }
-TEST(NeonConvGemm, V80) { run_conv_suite(Isa::v80); }
+TEST(NeonConvGemm, V80InOrder) { run_as(CoreClass::in_order, Isa::v80, run_conv_suite); }
+TEST(NeonConvGemm, V80OutOfOrder) { run_as(CoreClass::out_of_order, Isa::v80, run_conv_suite); }
 TEST(NeonConvGemm, DotprodInOrder) { run_dotprod_as(CoreClass::in_order, run_conv_suite); }
 TEST(NeonConvGemm, DotprodOutOfOrder) { run_dotprod_as(CoreClass::out_of_order, run_conv_suite); }
 TEST(NeonConvGemm, Armv7) { run_conv_suite(Isa::armv7); }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/neon/copy64.h"
 #include "kernels/neon/gemm_kernels.h"
 #include "kernels/neon/neon_include.h"
 #include "kernels/ref/ref_kernels.h"
@@ -31,7 +32,7 @@ struct KernelInfo {
   void (*row_sums)(const int8_t*, size_t, int, int, int32_t*) = nullptr;  // null: scalar sums
   // Optional im2col of interior pixels with runs of 64n bytes that also writes the rows' sums.
   Im2colSumsFn im2col_sums = nullptr;
-  bool out_of_order = false;  // dotprod on an out-of-order core (CoreClass): ST1 stores pay off
+  bool out_of_order = false;  // aarch64 on an out-of-order core (CoreClass): ST1 stores pay off
 };
 
 // The kernel of `isa` in this build (dotprod: of the core class too); false when the build has none.
@@ -39,12 +40,16 @@ bool kernel_for(Isa isa, KernelInfo* k) {
   switch (isa) {
     case Isa::ref: *k = {nullptr, 1, 1, nullptr, 0}; return true;
 #if defined(OCTET_ARCH_aarch64) || defined(OCTET_ARCH_simde)
-    case Isa::v80: *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0, 64, false, row_sums_s8}; return true;
+    case Isa::v80: {
+      const bool ooo = active_core_class() == CoreClass::out_of_order;
+      *k = {gemm_4x4c16_v80, kV80Mr, kV80Nr, nullptr, 0, 64, false, row_sums_s8, nullptr, ooo};
+      return true;
+    }
     case Isa::dotprod: {
       const bool ooo = active_core_class() == CoreClass::out_of_order;
       *k = {ooo ? gemm_6x16c4_dotprod_ooo : gemm_6x16c4_dotprod, kDotprod6Mr, kDotprodNr,
             gemm_4x16c4_dotprod, kDotprodMr, 66, true, row_sums_s8_dotprod,
-            im2col_runs64_sums_dotprod, ooo};
+            ooo ? im2col_runs64_sums_dotprod : im2col_runs64_sums_dotprod_in_order, ooo};
       return true;
     }
 #endif
@@ -148,8 +153,10 @@ RunSize run_size_of(int n) {
 }
 
 // Runs of a multiple of 16 bytes (3x3 layers with 16n channels: 3 * in_c bytes per kernel row):
-// 32 bytes per step in NEON registers (a memcpy call per run, with its size dispatch, cost about
-// twice the copy; plain C copies would be turned back into memcpy calls by the compiler).
+// 64 bytes per step as copy64 of the core class, then 32 and 16 (a memcpy call per run, with its
+// size dispatch, cost about twice the copy; plain C copies would be turned back into memcpy calls
+// by the compiler).
+template <bool kOutOfOrder>
 __attribute__((noinline)) void im2col_interior_x16(const int8_t* src, size_t src_step,
                                                    size_t tap_step, int kernel_h, int run, int kp,
                                                    int count, int8_t* d) {
@@ -159,10 +166,7 @@ __attribute__((noinline)) void im2col_interior_x16(const int8_t* src, size_t src
     for (int ky = 0; ky < kernel_h; ++ky, o += run) {
       const int8_t* t = src + ky * tap_step;
       int j = 0;
-#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-      // LD1 / ST1 of four registers: the N1 model's store pipe takes them as fewer operations.
-      for (; j + 64 <= run; j += 64) vst1q_s8_x4(o + j, vld1q_s8_x4(t + j));
-#endif
+      for (; j + 64 <= run; j += 64) copy64<kOutOfOrder>(t + j, o + j);
       for (; j + 32 <= run; j += 32) {
         const int8x16_t v0 = vld1q_s8(t + j), v1 = vld1q_s8(t + j + 16);
         vst1q_s8(o + j, v0);
@@ -202,11 +206,44 @@ inline void store_run(int8_t* d, const RunBytes<R>& v, int n) {
   }
 }
 
+// The 7x7 stem's 14 stores of one pixel (runs of 16..32 bytes: the first and the last 16 of each
+// kernel row). With post-increment ST1 for out-of-order cores: the N1 model takes an STR q as two
+// store operations, an ST1 as one (23.5 -> ~15 cycles per pixel of ResNet-50's stem); the
+// in-order A53 / A55 models pay ~2.5x for these ST1, so they keep STR.
+enum class StemStores { kStr, kSt1 };
+template <StemStores S>
+inline __attribute__((always_inline)) void store_stem7(int8_t* d, const int8x16_t (&lo)[7],
+                                                       const int8x16_t (&hi)[7], int run) {
+#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
+  if constexpr (S == StemStores::kSt1) {
+    const size_t step = static_cast<size_t>(run) - 16;  // from a run's first 16 bytes to its last
+    asm volatile(
+      "st1 {%[l0].16b}, [%[o]], %[step]\n st1 {%[h0].16b}, [%[o]], #16\n"
+      "st1 {%[l1].16b}, [%[o]], %[step]\n st1 {%[h1].16b}, [%[o]], #16\n"
+      "st1 {%[l2].16b}, [%[o]], %[step]\n st1 {%[h2].16b}, [%[o]], #16\n"
+      "st1 {%[l3].16b}, [%[o]], %[step]\n st1 {%[h3].16b}, [%[o]], #16\n"
+      "st1 {%[l4].16b}, [%[o]], %[step]\n st1 {%[h4].16b}, [%[o]], #16\n"
+      "st1 {%[l5].16b}, [%[o]], %[step]\n st1 {%[h5].16b}, [%[o]], #16\n"
+      "st1 {%[l6].16b}, [%[o]], %[step]\n st1 {%[h6].16b}, [%[o]], #16\n"
+      : [o] "+r"(d)
+      : [step] "r"(step), [l0] "w"(lo[0]), [h0] "w"(hi[0]), [l1] "w"(lo[1]), [h1] "w"(hi[1]),
+        [l2] "w"(lo[2]), [h2] "w"(hi[2]), [l3] "w"(lo[3]), [h3] "w"(hi[3]), [l4] "w"(lo[4]),
+        [h4] "w"(hi[4]), [l5] "w"(lo[5]), [h5] "w"(hi[5]), [l6] "w"(lo[6]), [h6] "w"(hi[6])
+      : "memory");
+    return;
+  }
+#endif
+  for (int ky = 0; ky < 7; ++ky) {
+    vst1q_s8(d + ky * run, lo[ky]);
+    vst1q_s8(d + ky * run + run - 16, hi[ky]);
+  }
+}
+
 // `count` interior pixels of one output row (every tap inside the input): kernel_h runs of `run`
 // bytes each, tap_step apart in the input; the pixels are src_step apart. KH = 1, 3 or 7 unrolls
 // the taps (0: any kernel_h; 7 with runs of 16..32 bytes: the RGB 7x7 stems of ResNet-50 and
 // GoogLeNet, ~40 -> 23.5 N1 cycles per pixel). Not inlined: inside conv_run the loop ran out of registers and spilled.
-template <RunSize R, int KH>
+template <RunSize R, int KH, StemStores S = StemStores::kStr>
 __attribute__((noinline)) void im2col_interior(const int8_t* src, size_t src_step,
                                                size_t tap_step, int kernel_h, int run, int kp,
                                                int count, int8_t* d) {
@@ -229,48 +266,12 @@ __attribute__((noinline)) void im2col_interior(const int8_t* src, size_t src_ste
         lo[ky] = vld1q_s8(src + ky * tap_step);
         hi[ky] = vld1q_s8(src + ky * tap_step + run - 16);
       }
-      for (int ky = 0; ky < 7; ++ky) {
-        vst1q_s8(d + ky * run, lo[ky]);
-        vst1q_s8(d + ky * run + run - 16, hi[ky]);
-      }
+      store_stem7<S>(d, lo, hi, run);
     } else {
       for (int ky = 0; ky < kernel_h; ++ky) copy_small(d + ky * run, src + ky * tap_step, run);
     }
   }
 }
-
-#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-// im2col_interior<k16to32, 7> for out-of-order cores: the 14 stores as ST1 with post-increment
-// (the N1 model takes an STR q as two store operations, an ST1 as one: 23.5 -> ~15 cycles per
-// pixel of ResNet-50's stem; the in-order A53 / A55 models pay ~2.5x for these ST1).
-__attribute__((noinline)) void im2col_stem7_st1(const int8_t* src, size_t src_step, size_t tap_step,
-                                                int /*kernel_h*/, int run, int kp, int count,
-                                                int8_t* d) {
-  const size_t step = static_cast<size_t>(run) - 16;  // from a run's first 16 bytes to its last
-  for (int i = 0; i < count; ++i, src += src_step, d += kp) {
-    std::memset(d + kp - 16, 0, 16);
-    int8x16_t lo[7], hi[7];
-    for (int ky = 0; ky < 7; ++ky) {
-      lo[ky] = vld1q_s8(src + ky * tap_step);
-      hi[ky] = vld1q_s8(src + ky * tap_step + step);
-    }
-    int8_t* o = d;
-    asm volatile(
-      "st1 {%[l0].16b}, [%[o]], %[step]\n st1 {%[h0].16b}, [%[o]], #16\n"
-      "st1 {%[l1].16b}, [%[o]], %[step]\n st1 {%[h1].16b}, [%[o]], #16\n"
-      "st1 {%[l2].16b}, [%[o]], %[step]\n st1 {%[h2].16b}, [%[o]], #16\n"
-      "st1 {%[l3].16b}, [%[o]], %[step]\n st1 {%[h3].16b}, [%[o]], #16\n"
-      "st1 {%[l4].16b}, [%[o]], %[step]\n st1 {%[h4].16b}, [%[o]], #16\n"
-      "st1 {%[l5].16b}, [%[o]], %[step]\n st1 {%[h5].16b}, [%[o]], #16\n"
-      "st1 {%[l6].16b}, [%[o]], %[step]\n st1 {%[h6].16b}, [%[o]], #16\n"
-      : [o] "+r"(o)
-      : [step] "r"(step), [l0] "w"(lo[0]), [h0] "w"(hi[0]), [l1] "w"(lo[1]), [h1] "w"(hi[1]),
-        [l2] "w"(lo[2]), [h2] "w"(hi[2]), [l3] "w"(lo[3]), [h3] "w"(hi[3]), [l4] "w"(lo[4]),
-        [h4] "w"(hi[4]), [l5] "w"(lo[5]), [h5] "w"(hi[5]), [l6] "w"(lo[6]), [h6] "w"(hi[6])
-      : "memory");
-  }
-}
-#endif
 
 // The geometry in locals: read through `g`, every field was reloaded after each int8 store (the
 // stores may alias it), which made the stem's im2col ~300 cycles per pixel on the A53 model.
@@ -362,11 +363,12 @@ bool im2col_rows(const Im2colShape& s, const int8_t* input, int8_t za, int p0, i
       case RunSize::k8to16: interior = interior_for<RunSize::k8to16>(s.kernel_h); break;
       case RunSize::k16to32:
         interior = interior_for<RunSize::k16to32>(s.kernel_h);
-#if defined(__aarch64__) && !defined(OCTET_ARCH_simde)
-        if (s.kernel_h == 7 && path.out_of_order) interior = im2col_stem7_st1;
-#endif
+        if (s.kernel_h == 7 && path.out_of_order)
+          interior = im2col_interior<RunSize::k16to32, 7, StemStores::kSt1>;
         break;
-      case RunSize::kMultipleOf16: interior = im2col_interior_x16; break;
+      case RunSize::kMultipleOf16:
+        interior = path.out_of_order ? im2col_interior_x16<true> : im2col_interior_x16<false>;
+        break;
       default: interior = im2col_interior<RunSize::kOther, 0>; break;
     }
   }

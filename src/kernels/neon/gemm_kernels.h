@@ -48,8 +48,11 @@ void row_sums_s8(const int8_t* a, size_t a_stride, int rows, int kp, int32_t* su
 void row_sums_s8_dotprod(const int8_t* a, size_t a_stride, int rows, int kp, int32_t* sums);
 // im2col of `count` interior pixels (src_step apart in the input; kernel_h kernel rows of `run`
 // bytes, tap_step apart; run a multiple of 64, so kp = kernel_h * run) into rows kp bytes apart
-// at d, with each row's sum into sums[0..count).
+// at d, with each row's sum into sums[0..count). Copies per core class (copy64.h).
 void im2col_runs64_sums_dotprod(const int8_t* src, size_t src_step, size_t tap_step, int kernel_h,
                                 int run, int kp, int count, int8_t* d, int32_t* sums);
+void im2col_runs64_sums_dotprod_in_order(const int8_t* src, size_t src_step, size_t tap_step,
+                                         int kernel_h, int run, int kp, int count, int8_t* d,
+                                         int32_t* sums);
 
 }  // namespace octet::neon
