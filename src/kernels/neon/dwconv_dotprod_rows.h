@@ -85,16 +85,37 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "subs x28, x28, #1\n"    \
   "b.ne 6b\n"
 
+// Two rows' requantized int32 (row o: lo0, hi0; row o + 1: lo1, hi1) + the zero point zp (int16)
+// to 16 int8 in lo0 (row o in its low half), the two rows' steps interleaved (an in-order core
+// otherwise waits on each dependent narrowing).
+#define OCTET_DW_NARROW2(lo0, hi0, lo1, hi1, zp) \
+  "sqxtn " lo0 ".4h, " lo0 ".4s\n"               \
+  "sqxtn " lo1 ".4h, " lo1 ".4s\n"               \
+  "sqxtn2 " lo0 ".8h, " hi0 ".4s\n"              \
+  "sqxtn2 " lo1 ".8h, " hi1 ".4s\n"              \
+  "sqadd " lo0 ".8h, " lo0 ".8h, " zp ".8h\n"    \
+  "sqadd " lo1 ".8h, " lo1 ".8h, " zp ".8h\n"    \
+  "sqxtn " lo0 ".8b, " lo0 ".8h\n"               \
+  "sqxtn2 " lo0 ".16b, " lo1 ".8h\n"
+// Its two halves to the output rows, cursors advanced after the stores.
+#define OCTET_DW_STORE2(v)              \
+  "st1 {" v ".d}[0], [x10]\n"          \
+  "st1 {" v ".d}[1], [x11]\n"          \
+  "add x10, x10, x12\n"                \
+  "add x11, x11, x12\n"
+
 // ---------------------------------------------------------------------------------------------
 // Stride 1. Columns live in A = v24/v25, B = v26/v27, C = v28/v29 (roles rotate, see below; lanes r0..r3, channels
 // 0-3 / 4-7). Weights: v8-v13 Wa, v14-v19 Wb, v20/v21 Za, v22/v23 Zb; v30/v31 clamp; the
 // multipliers, shifts and zero point are reloaded per column into v4-v7 (load pipes; no register
 // is left for them).
 // A new column into c0/c1: four 8-byte rows, then ZIP1 of byte pairs and ZIP1/ZIP2 of halfword
-// pairs. In four parts so that the loop can spread them between the SDOTs of the other columns
-// (the in-order A55 otherwise waits on each load and ZIP).
-#define OCTET_DW_S1_LD_A "ld1 {v4.8b}, [x0], x5\n" "ld1 {v5.8b}, [x1], x6\n"
-#define OCTET_DW_S1_LD_B "ld1 {v6.8b}, [x2], x7\n" "ld1 {v7.8b}, [x3], x8\n"
+// pairs. Loads and stores without write-back, the cursors advanced by ADDs: llvm-mca's Cortex-A55
+// model holds a post-indexed load or store ~4 cycles (~5 on the A53), an ADD one (the N1: none).
+// In four parts so that the loop can spread them between the SDOTs of the other columns (the
+// in-order A55 otherwise waits on each load and ZIP).
+#define OCTET_DW_S1_LD_A "ld1 {v4.8b}, [x0]\n" "add x0, x0, x5\n" "ld1 {v5.8b}, [x1]\n" "add x1, x1, x6\n"
+#define OCTET_DW_S1_LD_B "ld1 {v6.8b}, [x2]\n" "add x2, x2, x7\n" "ld1 {v7.8b}, [x3]\n" "add x3, x3, x8\n"
 #define OCTET_DW_S1_ZIP_A "zip1 v4.16b, v4.16b, v5.16b\n" "zip1 v6.16b, v6.16b, v7.16b\n"
 #define OCTET_DW_S1_ZIP_B(c0, c1) "zip1 " c0 ".8h, v4.8h, v6.8h\n" "zip2 " c1 ".8h, v4.8h, v6.8h\n"
 #define OCTET_DW_S1_LOAD(c0, c1) \
@@ -112,12 +133,15 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 #define OCTET_DW_S1_Z1(x0, x1) OCTET_DW_S1_TAP1(x0, x1, "v20", "v21")
 #define OCTET_DW_NOZ(x0, x1) ""
 
+// Accumulators from the bias: rows o (v0, v1) and o + 1 (v2, v3). Four LDR q: llvm-mca's A55
+// model holds issue ~4 cycles per LDP q, one per LDR q.
+#define OCTET_DW_BIAS2 \
+  "ldr q0, [x13]\n" "ldr q1, [x13, #16]\n" "ldr q2, [x13]\n" "ldr q3, [x13, #16]\n"
 // One output column from the columns in a (kx = 0), b and c (kx = 2), each a register pair;
 // P0-P3 go between the SDOTs of a and b (the next column's loads, or nothing). The multipliers
 // and shifts load before c's SDOTs, into v4-v7 once P3 is done with them.
 #define OCTET_DW_S1_BODY2(Z, a0, a1, b0, b1, c0, c1, P0, P1, P2, P3) \
-  "ldp q0, q1, [x13]\n"                                               \
-  "ldp q2, q3, [x13]\n"                                               \
+  OCTET_DW_BIAS2                                                      \
   OCTET_DW_S1_TAP2(a0, a1, "v8", "v9", "v14", "v15")                  \
   P0 Z(a0, a1) P1                                                     \
   OCTET_DW_S1_TAP2(b0, b1, "v10", "v11", "v16", "v17")                \
@@ -132,17 +156,9 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "sqrdmulh v3.4s, v3.4s, v5.4s\n"                                    \
   OCTET_DW_S1_RSH2                                                    \
   "ldr q4, [x16]\n"                                                   \
-  "sqxtn v0.4h, v0.4s\n"                                              \
-  "sqxtn2 v0.8h, v1.4s\n"                                             \
-  "sqxtn v2.4h, v2.4s\n"                                              \
-  "sqxtn2 v2.8h, v3.4s\n"                                             \
-  "sqadd v0.8h, v0.8h, v4.8h\n"                                       \
-  "sqadd v2.8h, v2.8h, v4.8h\n"                                       \
-  "sqxtn v0.8b, v0.8h\n"                                              \
-  "sqxtn2 v0.16b, v2.8h\n"                                            \
+  OCTET_DW_NARROW2("v0", "v1", "v2", "v3", "v4")                      \
   OCTET_DW_S1_CLAMP16                                                 \
-  "st1 {v0.d}[0], [x10], x12\n"                                       \
-  "st1 {v0.d}[1], [x11], x12\n"
+  OCTET_DW_STORE2("v0")
 #define OCTET_DW_S1_OUT2(Z, a0, a1, b0, b1, c0, c1) \
   OCTET_DW_S1_BODY2(Z, a0, a1, b0, b1, c0, c1, "", "", "", "")
 // Loads column c (from the row cursors) while a and b are multiplied, then the output column.
@@ -171,7 +187,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "sqadd v0.8h, v0.8h, v4.8h\n"                \
   "sqxtn v0.8b, v0.8h\n"                       \
   OCTET_DW_S1_CLAMP8                           \
-  "st1 {v0.8b}, [x10], x12\n"
+  "st1 {v0.8b}, [x10]\n" "add x10, x10, x12\n"
 
 // A padded last column (z_a lanes into c, whose q name is cq), then its output; nothing when the
 // row has none.
@@ -231,11 +247,11 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 // r0..r3 (row o), b0/b1 = r2, r3, r4, r4 (row o + 1), both against Wa (v8-v13) and Za (v14/v15).
 // v24/v25 multipliers, v26/v27 shifts, v28 zero point, v29/v30 clamp.
 #define OCTET_DW_S2_LOAD2(a0, a1, b0, b1) \
-  "ld1 {v16.8b}, [x0], x5\n"              \
-  "ld1 {v17.8b}, [x1], x6\n"              \
-  "ld1 {v18.8b}, [x2], x7\n"              \
-  "ld1 {v19.8b}, [x3], x8\n"              \
-  "ld1 {v31.8b}, [x4], x9\n"              \
+  "ld1 {v16.8b}, [x0]\n" "add x0, x0, x5\n"              \
+  "ld1 {v17.8b}, [x1]\n" "add x1, x1, x6\n"              \
+  "ld1 {v18.8b}, [x2]\n" "add x2, x2, x7\n"              \
+  "ld1 {v19.8b}, [x3]\n" "add x3, x3, x8\n"              \
+  "ld1 {v31.8b}, [x4]\n" "add x4, x4, x9\n"              \
   "zip1 v16.16b, v16.16b, v17.16b\n"      \
   "zip1 v18.16b, v18.16b, v19.16b\n"      \
   "zip1 v31.16b, v31.16b, v31.16b\n"      \
@@ -251,8 +267,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
 #define OCTET_DW_S2_Z2(a0, a1, b0, b1) OCTET_DW_S2_TAP2(a0, a1, b0, b1, "v14", "v15")
 #define OCTET_DW_NOZ4(a0, a1, b0, b1) ""
 #define OCTET_DW_S2_START2(Z)     \
-  "ldp q0, q1, [x13]\n"           \
-  "ldp q2, q3, [x13]\n"           \
+  OCTET_DW_BIAS2                  \
   OCTET_DW_S2_TAP2("v20", "v21", "v22", "v23", "v8", "v9") Z("v20", "v21", "v22", "v23")
 // Adds B and C; multiplies into v4-v7; RESTART (or nothing) restarts the accumulators from C.
 #define OCTET_DW_S2_FINISH2(Z, RESTART)                               \
@@ -266,23 +281,15 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "sqrdmulh v7.4s, v3.4s, v25.4s\n"                                   \
   RESTART                                                             \
   OCTET_DW_S2_RSH2                                                    \
-  "sqxtn v4.4h, v4.4s\n"                                              \
-  "sqxtn2 v4.8h, v5.4s\n"                                             \
-  "sqxtn v6.4h, v6.4s\n"                                              \
-  "sqxtn2 v6.8h, v7.4s\n"                                             \
-  "sqadd v4.8h, v4.8h, v28.8h\n"                                      \
-  "sqadd v6.8h, v6.8h, v28.8h\n"                                      \
-  "sqxtn v4.8b, v4.8h\n"                                              \
-  "sqxtn2 v4.16b, v6.8h\n"                                            \
+  OCTET_DW_NARROW2("v4", "v5", "v6", "v7", "v28")                     \
   OCTET_DW_S2_CLAMP16                                                 \
-  "st1 {v4.d}[0], [x10], x12\n"                                       \
-  "st1 {v4.d}[1], [x11], x12\n"
+  OCTET_DW_STORE2("v4")
 
 // Single row: lanes r0, r1, r2, r2 (the 4th has weight 0) in a0/a1 only.
 #define OCTET_DW_S2_LOAD1(a0, a1, b0, b1) \
-  "ld1 {v16.8b}, [x0], x5\n"              \
-  "ld1 {v17.8b}, [x1], x6\n"              \
-  "ld1 {v18.8b}, [x2], x7\n"              \
+  "ld1 {v16.8b}, [x0]\n" "add x0, x0, x5\n"              \
+  "ld1 {v17.8b}, [x1]\n" "add x1, x1, x6\n"              \
+  "ld1 {v18.8b}, [x2]\n" "add x2, x2, x7\n"              \
   "zip1 v16.16b, v16.16b, v17.16b\n"      \
   "zip1 v18.16b, v18.16b, v18.16b\n"      \
   "zip1 " a0 ".8h, v16.8h, v18.8h\n"      \
@@ -308,7 +315,7 @@ static_assert(offsetof(DwRowJob, d) == 40 && offsetof(DwRowJob, oa) == 80 && off
   "sqadd v4.8h, v4.8h, v28.8h\n"                 \
   "sqxtn v4.8b, v4.8h\n"                         \
   OCTET_DW_S2_CLAMP8                             \
-  "st1 {v4.8b}, [x10], x12\n"
+  "st1 {v4.8b}, [x10]\n" "add x10, x10, x12\n"
 
 #define OCTET_DW_S2_ROWS(LOAD, START, FINISH)                            \
   OCTET_DW_ENTRY                                                         \
