@@ -34,22 +34,29 @@ LAT={'V':4,'L':5,'LD':5,'S':1,'M':3}
 ops=[]
 def op(kind,text,dsts=(),srcs=(),after=()):
     ops.append(dict(kind=kind,text=text,dsts=list(dsts),srcs=list(srcs),after=list(after),id=len(ops))); return len(ops)-1
+def load_pair(off,d0,d1,ooo):
+    # Out-of-order variants: LDP q. In-order ones: two LDR q (llvm-mca's A55 model holds issue ~4
+    # cycles per LDP q, one per LDR q: ~11 cycles of the MLS epilogue there; the N1 costs both alike).
+    if ooo: op('L',f'ldp {{d0}}, {{d1}}, [x24, #{off}]',[d0,d1])
+    else:
+        op('L',f'ldr {{d0}}, [x24, #{off}]',[d0])
+        op('L',f'ldr {{d0}}, [x24, #{off+16}]',[d1])
 def build(srshl,mls,clamp,ooo=False):
     if mls:  # acc -= z_c * (row's activation sum), by element: sums of rows 0-3 in s0, 4-5 in s1
         op('L','ldr {d0}, [x22]',['rs0'])
         op('LD','ldr {d0}, [x22, #16]',['rs1'])
-        op('L','ldp {d0}, {d1}, [x24, #64]',['zc0','zc1'])
-        op('L','ldp {d0}, {d1}, [x24, #96]',['zc2','zc3'])
+        load_pair(64,'zc0','zc1',ooo)
+        load_pair(96,'zc2','zc3',ooo)
         for i in range(24):
             r,j=i//4,i%4
             op('V',f'mls {{d0}}.4s, {{s1}}.4s, {{s2}}.s[{r%4}]',[f'accm{i}'],[f'acc{i}',f'zc{j}',f'rs{r//4}'])
             ops[-1]['tied']=f'acc{i}'
     acc=(lambda i:f'accm{i}') if mls else (lambda i:f'acc{i}')
-    op('L','ldp {d0}, {d1}, [x24, #128]',['m0','m1'])
-    op('L','ldp {d0}, {d1}, [x24, #160]',['m2','m3'])
+    load_pair(128,'m0','m1',ooo)
+    load_pair(160,'m2','m3',ooo)
     if srshl:
-        op('L','ldp {d0}, {d1}, [x24, #256]',['r0','r1'])
-        op('L','ldp {d0}, {d1}, [x24, #288]',['r2','r3'])
+        load_pair(256,'r0','r1',ooo)
+        load_pair(288,'r2','r3',ooo)
     op('M','dup {d0}.8h, w9',['zp'])
     if clamp: op('M','dup {d0}.16b, w10',['qmin']); op('M','dup {d0}.16b, w11',['qmax'])
     for i in range(24):
